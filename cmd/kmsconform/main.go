@@ -1,0 +1,73 @@
+// Command kmsconform checks a KMS endpoint against the AWS KMS documentation,
+// serves the reference KMS, and runs the fault-injecting KMS proxy.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes shared by every subcommand.
+const (
+	exitOK      = 0
+	exitFailed  = 1 // the command ran and found failures (or could not finish)
+	exitUsage   = 2 // the command line was wrong
+	exitAborted = 130
+)
+
+// command is one subcommand. Each lives in its own file.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+func commands() []command {
+	return []command{
+		{"run", "run the conformance suite against a KMS endpoint (default: the embedded reference)", runRun},
+		{"serve", "serve the reference KMS on a loopback address", runServe},
+		{"proxy", "run the recording, fault-injecting KMS proxy", runProxy},
+		{"version", "print the version", runVersion},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := dispatch(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		if len(args) > 1 {
+			return dispatch(ctx, []string{args[1], "--help"}, stdout, stderr)
+		}
+		usage(stdout)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "kmsconform: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "kmsconform: a conformance suite for the AWS KMS API, with a fault-injecting proxy.")
+	fmt.Fprintln(w, "\nUsage:\n  kmsconform <command> [flags]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'kmsconform <command> --help' for a command's flags and examples.")
+}

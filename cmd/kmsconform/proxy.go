@@ -1,0 +1,9 @@
+package main
+
+import (
+	"context"
+	"io"
+)
+
+// STUB: owned by a helper; replace whole.
+func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int { return exitUsage }

@@ -1,0 +1,3 @@
+module github.com/kmsconform/kmsconform
+
+go 1.26.8

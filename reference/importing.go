@@ -1,0 +1,4 @@
+package reference
+
+// STUB (owned by the key helper).
+func importOperations() map[string]operation { return nil }

@@ -1,0 +1,153 @@
+package reference
+
+import (
+	"strings"
+	"time"
+)
+
+// keyIDForms says which KeyId forms an operation accepts. Operations whose
+// KeyId member documents only key ID and key ARN reject alias forms.
+type keyIDForms int
+
+const (
+	keyOrARN keyIDForms = iota
+	keyARNOrAlias
+)
+
+// resolveKey finds the key a KeyId names in the caller's account and Region.
+//   - A malformed KMS ARN is InvalidArnException.
+//   - An ARN for another Region, or a key that does not exist, is NotFoundException.
+//   - An ARN for another account is AccessDeniedException: the reference applies
+//     the default key policy, which only trusts the key's own account.
+func (c *call) resolveKey(keyID string, forms keyIDForms) (*Key, error) {
+	if strings.HasPrefix(keyID, "arn:") {
+		arn, ok := parseKMSARN(keyID)
+		if !ok {
+			return nil, errorf("InvalidArnException", "ARN %s is not a valid KMS key or alias ARN.", keyID)
+		}
+		if strings.HasPrefix(arn.Resource, "alias/") && forms != keyARNOrAlias {
+			return nil, errorf("NotFoundException", "Invalid keyId '%s'", keyID)
+		}
+		if arn.Region != c.svc.region || arn.Partition != partitionFor(c.svc.region) {
+			return nil, c.notFound(keyID)
+		}
+		if arn.Account != c.acct.id {
+			return nil, errorf("AccessDeniedException", "User: arn:aws:iam::%s:root is not authorized to perform: kms:%s on resource: %s because no resource-based policy allows the kms:%s action", c.acct.id, c.op, keyID, c.op)
+		}
+		if alias, ok := strings.CutPrefix(arn.Resource, "alias/"); ok {
+			return c.resolveAlias("alias/"+alias, keyID)
+		}
+		return c.lookupKey(strings.TrimPrefix(arn.Resource, "key/"), keyID)
+	}
+	if strings.HasPrefix(keyID, "alias/") {
+		if forms != keyARNOrAlias {
+			return nil, errorf("NotFoundException", "Invalid keyId '%s'", keyID)
+		}
+		return c.resolveAlias(keyID, keyID)
+	}
+	return c.lookupKey(keyID, keyID)
+}
+
+func (c *call) lookupKey(id, asGiven string) (*Key, error) {
+	if k, ok := c.acct.keys[id]; ok {
+		return k, nil
+	}
+	if !looksLikeKeyID(id) {
+		return nil, errorf("NotFoundException", "Invalid keyId '%s'", asGiven)
+	}
+	return nil, c.notFound(asGiven)
+}
+
+func (c *call) resolveAlias(name, asGiven string) (*Key, error) {
+	id, ok := c.acct.aliases[name]
+	if !ok {
+		return nil, errorf("NotFoundException", "Alias %s is not found.", aliasARN(c.svc.region, c.acct.id, name))
+	}
+	return c.lookupKey(id, asGiven)
+}
+
+func (c *call) notFound(keyID string) error {
+	if strings.HasPrefix(keyID, "arn:") {
+		return errorf("NotFoundException", "Key '%s' does not exist", keyID)
+	}
+	return errorf("NotFoundException", "Key '%s' does not exist", keyARN(c.svc.region, c.acct.id, keyID))
+}
+
+// looksLikeKeyID reports whether s has the form of a KMS key ID (a UUID, or a
+// multi-Region key ID "mrk-" followed by 32 hex digits).
+func looksLikeKeyID(s string) bool {
+	if rest, ok := strings.CutPrefix(s, "mrk-"); ok {
+		return len(rest) == 32 && isHex(rest)
+	}
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if !isHex(string(r)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isHex(s string) bool {
+	return strings.Trim(strings.ToLower(s), "0123456789abcdef") == ""
+}
+
+// effectiveState is the KeyState callers see. A key in a custom key store that
+// is not CONNECTED is Unavailable, unless it is pending deletion, which stays
+// visible as PendingDeletion so it can still be cancelled.
+func (c *call) effectiveState(k *Key) KeyState {
+	return effectiveState(c.acct, k)
+}
+
+func effectiveState(a *account, k *Key) KeyState {
+	if k.CustomKeyStoreID == "" {
+		return k.State
+	}
+	if st, ok := a.stores[k.CustomKeyStoreID]; ok && st.State == Connected {
+		return k.State
+	}
+	if k.State == KeyEnabled || k.State == KeyDisabled {
+		return KeyUnavailable
+	}
+	return k.State
+}
+
+// settleLocked applies every time-driven change that is due at now: keys whose
+// waiting period has ended are deleted, imported material past its ValidTo is
+// deleted, and asynchronous connects and disconnects complete.
+func (s *Service) settleLocked(a *account, now time.Time) {
+	for id, k := range a.keys {
+		if k.State == KeyPendingDeletion && !k.DeletionDate.IsZero() && !now.Before(k.DeletionDate) {
+			delete(a.keys, id)
+			for alias, target := range a.aliases {
+				if target == id {
+					delete(a.aliases, alias)
+				}
+			}
+			continue
+		}
+		if k.Import != nil && k.Material != nil && k.Import.ExpirationModel == "KEY_MATERIAL_EXPIRES" &&
+			!k.Import.ValidTo.IsZero() && !now.Before(k.Import.ValidTo) {
+			k.Material = nil
+			if k.State != KeyPendingDeletion {
+				k.State = KeyPendingImport
+			}
+		}
+	}
+	for _, st := range a.stores {
+		if st.pending != nil && !now.Before(st.pending.at) {
+			st.State = st.pending.to
+			st.ErrorCode = st.pending.errorCode
+			st.pending = nil
+		}
+	}
+}

@@ -1,0 +1,269 @@
+// Package reference is kmsconform's reference KMS: the AWS KMS documentation
+// made executable. It speaks the KMS wire protocol (awsJson1_1) over HTTP, keeps
+// real key material and real state machines, and simulates the CloudHSM
+// clusters and external key store proxies that custom key stores depend on.
+//
+// One Service serves one Region. The caller's account comes from the access
+// key ID in the SigV4 Authorization header, so two credentials act as two
+// accounts. A control API, under ControlPrefix and never reachable as a KMS
+// operation, declares backing fixtures and drives the virtual clock.
+package reference
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ControlPrefix is the path prefix of the control API. KMS itself only ever
+// answers POST / so the two can never be confused.
+const ControlPrefix = "/_kmsconform/"
+
+// DefaultRegion is the Region a Service serves when none is configured.
+const DefaultRegion = "us-east-1"
+
+// maxRequestBody bounds a KMS request body; the largest modeled member
+// (a 128 KiB policy, or 256 KiB attestation document) fits well inside it.
+const maxRequestBody = 1 << 20
+
+// Options configure a Service.
+type Options struct {
+	Region   string    // default DefaultRegion
+	Fixtures *Fixtures // backing clusters, XKS proxies and account mapping; default DefaultFixtures()
+	Clock    *Clock    // default NewClock(nil)
+	Logger   *slog.Logger
+}
+
+// Service is a reference KMS for one Region.
+type Service struct {
+	region  string
+	clock   *Clock
+	logger  *slog.Logger
+	ops     map[string]operation
+	control http.Handler
+
+	mu       sync.Mutex // guards everything below; operations run under it
+	accounts map[string]*account
+	backing  *backing
+}
+
+// operation implements one KMS operation. It runs with Service.mu held.
+type operation func(c *call) (any, error)
+
+// call is one KMS request being served.
+type call struct {
+	ctx       context.Context
+	svc       *Service
+	op        string
+	acct      *account
+	accessKey string
+	now       time.Time
+	body      []byte
+}
+
+// New returns a Service ready to serve.
+func New(opts Options) (*Service, error) {
+	if opts.Region == "" {
+		opts.Region = DefaultRegion
+	}
+	if opts.Clock == nil {
+		opts.Clock = NewClock(nil)
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	fx := opts.Fixtures
+	if fx == nil {
+		fx = DefaultFixtures()
+	}
+	b, err := newBacking(fx)
+	if err != nil {
+		return nil, fmt.Errorf("reference: fixtures: %w", err)
+	}
+	s := &Service{
+		region:   opts.Region,
+		clock:    opts.Clock,
+		logger:   opts.Logger,
+		accounts: map[string]*account{},
+		backing:  b,
+		ops:      map[string]operation{},
+	}
+	for _, set := range []map[string]operation{keyOperations(), cryptoOperations(), importOperations(), keyStoreOperations()} {
+		for name, op := range set {
+			if _, dup := s.ops[name]; dup {
+				return nil, fmt.Errorf("reference: operation %s registered twice", name)
+			}
+			s.ops[name] = op
+		}
+	}
+	s.control = newControlHandler(s)
+	return s, nil
+}
+
+// Region is the Region this Service serves.
+func (s *Service) Region() string { return s.region }
+
+// Clock is the Service's virtual clock.
+func (s *Service) Clock() *Clock { return s.clock }
+
+// Operations lists the KMS operations this Service implements.
+func (s *Service) Operations() []string {
+	names := make([]string, 0, len(s.ops))
+	for n := range s.ops {
+		names = append(names, n)
+	}
+	return names
+}
+
+// ServeHTTP serves the KMS wire protocol at "/" and the control API under ControlPrefix.
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, ControlPrefix) {
+		s.control.ServeHTTP(w, r)
+		return
+	}
+	requestID := newRequestID()
+	w.Header().Set("x-amzn-RequestId", requestID)
+	out, err := s.serveKMS(r)
+	if err != nil {
+		e := asError(err)
+		if e.Code == "KMSInternalException" {
+			s.logger.Error("internal error", "requestId", requestID, "err", err)
+		}
+		writeJSON(w, e.Status(), errorBody{Type: e.Code, Message: e.Message})
+		return
+	}
+	if out == nil {
+		out = struct{}{}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+type errorBody struct {
+	Type    string `json:"__type"`
+	Message string `json:"message,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b = []byte(`{"__type":"KMSInternalException","message":"An internal error occurred."}`)
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	w.Header().Set("Content-Length", fmt.Sprint(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+func (s *Service) serveKMS(r *http.Request) (any, error) {
+	if r.Method != http.MethodPost || r.URL.Path != "/" {
+		return nil, errorf("UnknownOperationException", "")
+	}
+	target := r.Header.Get("X-Amz-Target")
+	name, ok := strings.CutPrefix(target, "TrentService.")
+	op := s.ops[name]
+	if !ok || op == nil {
+		return nil, errorf("UnknownOperationException", "")
+	}
+	accessKey, err := s.authenticate(r)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxRequestBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, errorf("SerializationException", "Request body is larger than %d bytes", maxRequestBody)
+		}
+		return nil, errorf("SerializationException", "Could not read the request body")
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		body = []byte("{}")
+	}
+	if !json.Valid(body) {
+		return nil, errorf("SerializationException", "Start of structure or map found where not expected.")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	acct := s.accountLocked(s.backing.accountFor(accessKey))
+	s.settleLocked(acct, now)
+	return op(&call{ctx: r.Context(), svc: s, op: name, acct: acct, accessKey: accessKey, now: now, body: body})
+}
+
+// authenticate extracts the access key ID from a SigV4 Authorization header and
+// checks its credential scope names this Region and KMS. The signature itself is
+// not verified: the reference has no secrets to verify it with.
+func (s *Service) authenticate(r *http.Request) (string, error) {
+	auth := r.Header.Get("Authorization")
+	if auth == "" {
+		return "", errorf("MissingAuthenticationTokenException", "Missing Authentication Token")
+	}
+	rest, ok := strings.CutPrefix(auth, "AWS4-HMAC-SHA256 ")
+	if !ok {
+		return "", errorf("IncompleteSignatureException", "Authorization header requires the AWS4-HMAC-SHA256 algorithm.")
+	}
+	for _, part := range strings.Split(rest, ",") {
+		cred, ok := strings.CutPrefix(strings.TrimSpace(part), "Credential=")
+		if !ok {
+			continue
+		}
+		scope := strings.Split(cred, "/")
+		if len(scope) != 5 || scope[0] == "" || scope[4] != "aws4_request" {
+			return "", errorf("IncompleteSignatureException", "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term.")
+		}
+		if scope[2] != s.region {
+			return "", errorf("InvalidSignatureException", "Credential should be scoped to a valid region.")
+		}
+		if scope[3] != "kms" {
+			return "", errorf("InvalidSignatureException", "Credential should be scoped to correct service: 'kms'.")
+		}
+		return scope[0], nil
+	}
+	return "", errorf("IncompleteSignatureException", "Authorization header requires 'Credential' parameter.")
+}
+
+func (s *Service) accountLocked(id string) *account {
+	a, ok := s.accounts[id]
+	if !ok {
+		a = newAccount(id)
+		s.accounts[id] = a
+	}
+	return a
+}
+
+// decode reads the request body into v. A body whose members have the wrong
+// JSON types is a SerializationException, as in KMS.
+func (c *call) decode(v any) error {
+	if err := json.Unmarshal(c.body, v); err != nil {
+		return errorf("SerializationException", "%s", serializationMessage(err))
+	}
+	return nil
+}
+
+func serializationMessage(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		return fmt.Sprintf("Unexpected value type for member '%s'", typeErr.Field)
+	}
+	return "Could not parse the request body"
+}
+
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// newKeyID returns a key ID in KMS's form, a random UUID.
+func newKeyID() string { return newRequestID() }
