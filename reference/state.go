@@ -125,14 +125,13 @@ type KeyStore struct {
 	Password    string // secret
 
 	// EXTERNAL_KEY_STORE
-	XksURIEndpoint        string
-	XksURIPath            string
-	XksConnectivity       string
-	XksVpcServiceName     string
-	XksVpcServiceOwner    string
-	XksAccessKeyID        string // secret
-	XksSecretAccessKey    string // secret
-	XksConnectedOnceSince time.Time
+	XksURIEndpoint     string
+	XksURIPath         string
+	XksConnectivity    string
+	XksVpcServiceName  string
+	XksVpcServiceOwner string
+	XksAccessKeyID     string // secret
+	XksSecretAccessKey string // secret
 }
 
 type transition struct {

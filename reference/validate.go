@@ -117,8 +117,10 @@ type Pattern struct {
 }
 
 // MustPattern compiles a model pattern so that it must match the whole value.
+// Model patterns write code points as \uXXXX, which RE2 spells \x{XXXX}.
 func MustPattern(model string) *Pattern {
-	return &Pattern{re: regexp.MustCompile(`^(?:` + model + `)$`), model: model}
+	re := regexp.MustCompile(`\\u([0-9A-Fa-f]{4})`).ReplaceAllString(model, `\x{$1}`)
+	return &Pattern{re: regexp.MustCompile(`^(?:` + re + `)$`), model: model}
 }
 
 // MatchString reports whether s satisfies the pattern.

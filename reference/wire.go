@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/kmsconform/kmsconform/kmserrors"
 	"math"
-	"net/http"
 	"strconv"
 	"time"
 )
@@ -19,26 +19,11 @@ type Error struct {
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
 // Status is the HTTP status KMS answers this error with.
-func (e *Error) Status() int { return StatusFor(e.Code) }
+func (e *Error) Status() int { return kmserrors.Status(e.Code) }
 
 // errorf builds a KMS error with a formatted message.
 func errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
-}
-
-// StatusFor returns the HTTP status KMS uses for an error code: server faults are
-// 5xx, NotFoundException is 404, and every other client fault is 400.
-func StatusFor(code string) int {
-	switch code {
-	case "KMSInternalException", "KeyUnavailableException":
-		return http.StatusInternalServerError
-	case "DependencyTimeoutException":
-		return http.StatusServiceUnavailable
-	case "NotFoundException":
-		return http.StatusNotFound
-	default:
-		return http.StatusBadRequest
-	}
 }
 
 // asError converts any error returned by an operation into a wire error. Errors

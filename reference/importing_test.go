@@ -1,0 +1,599 @@
+package reference
+
+import (
+	"bytes"
+	"crypto/aes"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"hash"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+)
+
+// wrapKWP is AES Key Wrap with Padding (RFC 5649) of plaintext under kek.
+func wrapKWP(kek, plaintext []byte) ([]byte, error) {
+	block, err := aes.NewCipher(kek)
+	if err != nil {
+		return nil, err
+	}
+	if len(plaintext) == 0 || uint64(len(plaintext)) > 0xFFFFFFFF {
+		return nil, errors.New("kwp: plaintext must be 1 to 2^32-1 bytes")
+	}
+	var aiv [8]byte
+	copy(aiv[:4], alternativeInitialKWP[:])
+	binary.BigEndian.PutUint32(aiv[4:], uint32(len(plaintext)))
+	padded := make([]byte, (len(plaintext)+7)/8*8)
+	copy(padded, plaintext)
+	if len(padded) == 8 {
+		out := make([]byte, 16)
+		block.Encrypt(out, append(aiv[:], padded...))
+		return out, nil
+	}
+	n := len(padded) / 8
+	a := aiv
+	r := padded
+	var b [16]byte
+	for j := range 6 {
+		for i := range n {
+			copy(b[:8], a[:])
+			copy(b[8:], r[i*8:i*8+8])
+			block.Encrypt(b[:], b[:])
+			t := uint64(n*j + i + 1)
+			binary.BigEndian.PutUint64(a[:], binary.BigEndian.Uint64(b[:8])^t)
+			copy(r[i*8:], b[8:])
+		}
+	}
+	return append(a[:], r...), nil
+}
+
+func mustHex(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(strings.ReplaceAll(s, " ", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestKWPVectors checks AES Key Wrap with Padding against RFC 5649 section 6.
+func TestKWPVectors(t *testing.T) {
+	kek := mustHex(t, "5840df6e29b02af1 ab493b705bf16ea1 ae8338f4dcc176a8")
+	tests := []struct{ key, wrapped string }{
+		{"c37b7e6492584340 bed1220780894115 5068f738", "138bdeaa9b8fa7fc 61f97742e72248ee 5ae6ae5360d1ae6a 5f54f373fa543b6a"},
+		{"466f7250617369", "afbeb0f07dfbf541 9200f2ccb50bb24f"},
+	}
+	for _, tc := range tests {
+		key, wrapped := mustHex(t, tc.key), mustHex(t, tc.wrapped)
+		got, err := wrapKWP(kek, key)
+		if err != nil || !bytes.Equal(got, wrapped) {
+			t.Fatalf("wrapKWP(%x) = %x, %v; want %x", key, got, err, wrapped)
+		}
+		plain, err := unwrapKWP(kek, wrapped)
+		if err != nil || !bytes.Equal(plain, key) {
+			t.Fatalf("unwrapKWP(%x) = %x, %v; want %x", wrapped, plain, err, key)
+		}
+		for i := range wrapped { // every single-bit change is detected
+			bad := bytes.Clone(wrapped)
+			bad[i] ^= 0x01
+			if _, err := unwrapKWP(kek, bad); err == nil {
+				t.Fatalf("unwrapKWP accepted %x with byte %d changed", bad, i)
+			}
+		}
+		wrongKEK := bytes.Clone(kek)
+		wrongKEK[0] ^= 0x80
+		if _, err := unwrapKWP(wrongKEK, wrapped); err == nil {
+			t.Fatal("unwrapKWP accepted the wrong key-encryption key")
+		}
+	}
+	kek256 := randomBytes(32)
+	for n := 1; n <= 72; n++ {
+		key := randomBytes(n)
+		wrapped, err := wrapKWP(kek256, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(wrapped) != (n+7)/8*8+8 {
+			t.Fatalf("wrapped %d bytes into %d", n, len(wrapped))
+		}
+		plain, err := unwrapKWP(kek256, wrapped)
+		if err != nil || !bytes.Equal(plain, key) {
+			t.Fatalf("round trip of %d bytes: %x, %v", n, plain, err)
+		}
+	}
+	// Well-formed single-block wrappings whose length indicator or padding
+	// break RFC 5649's rules must be refused too.
+	block, err := aes.NewCipher(kek256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		mli     uint32
+		payload string
+	}{{7, "466f725061736901"}, {0, "0000000000000000"}, {9, "466f725061736900"}} {
+		in := append([]byte{0xA6, 0x59, 0x59, 0xA6}, binary.BigEndian.AppendUint32(nil, tc.mli)...)
+		in = append(in, mustHex(t, tc.payload)...)
+		wrapped := make([]byte, 16)
+		block.Encrypt(wrapped, in)
+		if _, err := unwrapKWP(kek256, wrapped); err == nil {
+			t.Fatalf("unwrapKWP accepted length %d with payload %s", tc.mli, tc.payload)
+		}
+	}
+	for _, bad := range [][]byte{nil, make([]byte, 8), make([]byte, 17), make([]byte, 24)} {
+		if _, err := unwrapKWP(kek256, bad); err == nil {
+			t.Fatalf("unwrapKWP accepted %d bytes of zeros", len(bad))
+		}
+	}
+}
+
+// wrapForImport wraps material the way an importer does for algorithm, with
+// the DER public key GetParametersForImport returned.
+func wrapForImport(t testing.TB, publicDER []byte, algorithm string, material []byte) []byte {
+	t.Helper()
+	pub, err := x509.ParsePKIXPublicKey(publicDER)
+	if err != nil {
+		t.Fatalf("PublicKey is not a DER SubjectPublicKeyInfo: %v", err)
+	}
+	rsaPub, ok := pub.(*rsa.PublicKey)
+	if !ok {
+		t.Fatalf("PublicKey is a %T, want RSA", pub)
+	}
+	var h hash.Hash = sha256.New()
+	if strings.HasSuffix(algorithm, "SHA_1") {
+		h = sha1.New()
+	}
+	if strings.HasPrefix(algorithm, "RSAES_OAEP") {
+		out, err := rsa.EncryptOAEP(h, rand.Reader, rsaPub, material, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	aesKey := randomBytes(32)
+	head, err := rsa.EncryptOAEP(h, rand.Reader, rsaPub, aesKey, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tail, err := wrapKWP(aesKey, material)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(head, tail...)
+}
+
+func (e *keysEnv) parameters(t testing.TB, keyID, algorithm, spec string) *kms.GetParametersForImportOutput {
+	t.Helper()
+	out, err := e.kms.GetParametersForImport(testCtx(t), &kms.GetParametersForImportInput{
+		KeyId: aws.String(keyID), WrappingAlgorithm: types.AlgorithmSpec(algorithm), WrappingKeySpec: types.WrappingKeySpec(spec)})
+	if err != nil {
+		t.Fatalf("GetParametersForImport: %v", err)
+	}
+	return out
+}
+
+// importMaterial imports material into an EXTERNAL key, never to expire.
+func (e *keysEnv) importMaterial(t testing.TB, keyID string, material []byte) *kms.ImportKeyMaterialOutput {
+	t.Helper()
+	p := e.parameters(t, keyID, "RSA_AES_KEY_WRAP_SHA_256", "RSA_2048")
+	out, err := e.kms.ImportKeyMaterial(testCtx(t), &kms.ImportKeyMaterialInput{
+		KeyId: aws.String(keyID), ImportToken: p.ImportToken,
+		EncryptedKeyMaterial: wrapForImport(t, p.PublicKey, "RSA_AES_KEY_WRAP_SHA_256", material),
+		ExpirationModel:      types.ExpirationModelTypeKeyMaterialDoesNotExpire})
+	if err != nil {
+		t.Fatalf("ImportKeyMaterial: %v", err)
+	}
+	return out
+}
+
+func TestGetParametersForImport(t *testing.T) {
+	e := newKeysEnv(t)
+	tests := []struct {
+		kind keyKind
+		alg  string
+		code string
+		msg  string
+	}{
+		{kindPendingImport, "RSAES_OAEP_SHA_256", "", ""},                                                                                         // GetParametersForImport.06
+		{kindExternalEnabled, "RSAES_OAEP_SHA_1", "", ""},                                                                                         // .07
+		{kindExternalDisabled, "RSA_AES_KEY_WRAP_SHA_1", "", ""},                                                                                  // .08
+		{kindEnabled, "RSAES_OAEP_SHA_256", "UnsupportedOperationException", "origin is AWS_KMS which is not valid for this operation."},          // .04
+		{kindUnavailable, "RSAES_OAEP_SHA_256", "UnsupportedOperationException", "origin is AWS_CLOUDHSM which is not valid for this operation."}, // .05
+		{kindExternalPendingDeletion, "RSAES_OAEP_SHA_256", "KMSInvalidStateException", "is pending deletion."},                                   // .09
+		{kindPendingImport, "RSAES_PKCS1_V1_5", "UnsupportedOperationException", "RSAES_PKCS1_V1_5"},                                              // .14
+		{kindPendingImport, "SM2PKE", "UnsupportedOperationException", "SM2"},
+	}
+	for _, tc := range tests {
+		t.Run(string(tc.kind)+"/"+tc.alg, func(t *testing.T) {
+			m := e.makeKey(t, tc.kind)
+			before := e.state(t, *m.KeyId)
+			now := e.svc.Clock().Now()
+			out, err := e.kms.GetParametersForImport(testCtx(t), &kms.GetParametersForImportInput{
+				KeyId: m.KeyId, WrappingAlgorithm: types.AlgorithmSpec(tc.alg), WrappingKeySpec: types.WrappingKeySpecRsa2048})
+			wantError(t, err, tc.code, tc.msg)
+			e.wantState(t, *m.KeyId, before)
+			if err != nil {
+				return
+			}
+			pub, perr := x509.ParsePKIXPublicKey(out.PublicKey)
+			if rsaPub, ok := pub.(*rsa.PublicKey); perr != nil || !ok || rsaPub.N.BitLen() != 2048 {
+				t.Fatalf("PublicKey is not an RSA 2048 key: %T %v", pub, perr)
+			}
+			if aws.ToString(out.KeyId) != *m.Arn || len(out.ImportToken) == 0 {
+				t.Fatalf("KeyId = %s, token %d bytes", aws.ToString(out.KeyId), len(out.ImportToken))
+			}
+			if d := out.ParametersValidTo.Sub(now.Add(24 * time.Hour)); d.Abs() > 5*time.Second { // .12
+				t.Fatalf("ParametersValidTo = %v, want 24 h after %v", out.ParametersValidTo, now)
+			}
+		})
+	}
+	m := e.makeKey(t, kindPendingImport)
+	wantRaw(t, e.url, "GetParametersForImport", `{"KeyId":"`+*m.KeyId+`","WrappingKeySpec":"RSA_2048"}`, "ValidationException", "Value null at 'wrappingAlgorithm' failed to satisfy constraint: Member must not be null")
+	wantRaw(t, e.url, "GetParametersForImport", `{"KeyId":"`+*m.KeyId+`","WrappingAlgorithm":"RSAES_OAEP_SHA_256"}`, "ValidationException", "Value null at 'wrappingKeySpec'")
+	wantRaw(t, e.url, "GetParametersForImport", `{"KeyId":"`+*m.KeyId+`","WrappingAlgorithm":"OAEP","WrappingKeySpec":"RSA_1024"}`, "ValidationException", "2 validation errors detected")
+	_, err := e.other.GetParametersForImport(testCtx(t), &kms.GetParametersForImportInput{KeyId: m.Arn, WrappingAlgorithm: types.AlgorithmSpecRsaesOaepSha256, WrappingKeySpec: types.WrappingKeySpecRsa2048})
+	wantError(t, err, "AccessDeniedException", "") // GetParametersForImport.03
+}
+
+// TestImportEveryWrapping imports real material with each supported wrapping
+// algorithm and key size, then proves the key encrypts with that material.
+func TestImportEveryWrapping(t *testing.T) {
+	e := newKeysEnv(t)
+	tests := []struct{ alg, spec string }{
+		{"RSAES_OAEP_SHA_1", "RSA_2048"},
+		{"RSAES_OAEP_SHA_256", "RSA_2048"},
+		{"RSA_AES_KEY_WRAP_SHA_1", "RSA_2048"},
+		{"RSA_AES_KEY_WRAP_SHA_256", "RSA_2048"},
+		{"RSAES_OAEP_SHA_256", "RSA_3072"},
+		{"RSA_AES_KEY_WRAP_SHA_256", "RSA_4096"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.alg+"/"+tc.spec, func(t *testing.T) {
+			m := e.makeKey(t, kindPendingImport)
+			p := e.parameters(t, *m.KeyId, tc.alg, tc.spec)
+			material := randomBytes(32)
+			out, err := e.kms.ImportKeyMaterial(testCtx(t), &kms.ImportKeyMaterialInput{
+				KeyId: m.KeyId, ImportToken: p.ImportToken, EncryptedKeyMaterial: wrapForImport(t, p.PublicKey, tc.alg, material),
+				ExpirationModel: types.ExpirationModelTypeKeyMaterialDoesNotExpire})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if aws.ToString(out.KeyId) != *m.Arn || len(aws.ToString(out.KeyMaterialId)) != 64 { // ImportKeyMaterial.34
+				t.Fatalf("ImportKeyMaterial = %s, %s", aws.ToString(out.KeyId), aws.ToString(out.KeyMaterialId))
+			}
+			d := e.describe(t, *m.KeyId)
+			if d.KeyState != types.KeyStateEnabled || d.ExpirationModel != types.ExpirationModelTypeKeyMaterialDoesNotExpire || d.ValidTo != nil ||
+				aws.ToString(d.CurrentKeyMaterialId) != aws.ToString(out.KeyMaterialId) { // ImportKeyMaterial.06
+				t.Fatalf("DescribeKey after import = %+v", d)
+			}
+			// The key really uses the imported material.
+			enc, err := e.kms.Encrypt(testCtx(t), &kms.EncryptInput{KeyId: m.KeyId, Plaintext: []byte("imported")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.svc.mu.Lock()
+			got := bytes.Clone(e.svc.accounts[testAccountID].keys[*m.KeyId].Material)
+			e.svc.mu.Unlock()
+			if !bytes.Equal(got, material) {
+				t.Fatal("the key does not hold the imported material")
+			}
+			dec, err := e.kms.Decrypt(testCtx(t), &kms.DecryptInput{CiphertextBlob: enc.CiphertextBlob})
+			if err != nil || string(dec.Plaintext) != "imported" {
+				t.Fatalf("Decrypt = %q, %v", dec.Plaintext, err)
+			}
+		})
+	}
+}
+
+func TestImportKeyMaterialErrors(t *testing.T) {
+	e := newKeysEnv(t)
+	const alg = "RSA_AES_KEY_WRAP_SHA_256"
+	type request struct {
+		keyID    string
+		token    []byte
+		wrapped  []byte
+		model    types.ExpirationModelType
+		validTo  *time.Time
+		imp      types.ImportType
+		material *string
+	}
+	now := e.svc.Clock().Now()
+	tests := []struct {
+		name  string
+		kind  keyKind
+		build func(t *testing.T, keyID string) request
+		code  string
+		msg   string
+	}{
+		{"token of another key (ImportKeyMaterial.14)", kindPendingImport, func(t *testing.T, keyID string) request {
+			other := e.makeKey(t, kindPendingImport)
+			p := e.parameters(t, *other.KeyId, alg, "RSA_2048")
+			return request{keyID: keyID, token: p.ImportToken, wrapped: wrapForImport(t, p.PublicKey, alg, randomBytes(32)), model: types.ExpirationModelTypeKeyMaterialDoesNotExpire}
+		}, "InvalidImportTokenException", ""},
+		{"token that is not a token (.13)", kindPendingImport, func(t *testing.T, keyID string) request {
+			p := e.parameters(t, keyID, alg, "RSA_2048")
+			return request{keyID: keyID, token: []byte("forged token"), wrapped: wrapForImport(t, p.PublicKey, alg, randomBytes(32)), model: types.ExpirationModelTypeKeyMaterialDoesNotExpire}
+		}, "InvalidImportTokenException", ""},
+		{"material wrapped for another key (.15)", kindPendingImport, func(t *testing.T, keyID string) request {
+			other := e.makeKey(t, kindPendingImport)
+			theirs := e.parameters(t, *other.KeyId, alg, "RSA_2048")
+			mine := e.parameters(t, keyID, alg, "RSA_2048")
+			return request{keyID: keyID, token: mine.ImportToken, wrapped: wrapForImport(t, theirs.PublicKey, alg, randomBytes(32)), model: types.ExpirationModelTypeKeyMaterialDoesNotExpire}
+		}, "InvalidCiphertextException", ""},
+		{"material wrapped with another algorithm (.15)", kindPendingImport, func(t *testing.T, keyID string) request {
+			p := e.parameters(t, keyID, alg, "RSA_2048")
+			return request{keyID: keyID, token: p.ImportToken, wrapped: wrapForImport(t, p.PublicKey, "RSAES_OAEP_SHA_256", randomBytes(32)), model: types.ExpirationModelTypeKeyMaterialDoesNotExpire}
+		}, "InvalidCiphertextException", ""},
+		{"material of the wrong size (.18)", kindPendingImport, func(t *testing.T, keyID string) request {
+			p := e.parameters(t, keyID, alg, "RSA_2048")
+			return request{keyID: keyID, token: p.ImportToken, wrapped: wrapForImport(t, p.PublicKey, alg, randomBytes(16)), model: types.ExpirationModelTypeKeyMaterialDoesNotExpire}
+		}, "IncorrectKeyMaterialException", "32 bytes"},
+		{"expiring material without ValidTo (.20)", kindPendingImport, func(t *testing.T, keyID string) request {
+			r := e.validRequest(t, keyID, randomBytes(32))
+			r.model, r.validTo = types.ExpirationModelTypeKeyMaterialExpires, nil
+			return r
+		}, "ValidationException", "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES"},
+		{"default model without ValidTo (.20)", kindPendingImport, func(t *testing.T, keyID string) request {
+			r := e.validRequest(t, keyID, randomBytes(32))
+			r.model = ""
+			return r
+		}, "ValidationException", "A validTo date must be set"},
+		{"non-expiring material with ValidTo (.21)", kindPendingImport, func(t *testing.T, keyID string) request {
+			r := e.validRequest(t, keyID, randomBytes(32))
+			r.validTo = aws.Time(now.Add(time.Hour))
+			return r
+		}, "ValidationException", "KEY_MATERIAL_DOES_NOT_EXPIRE"},
+		{"ValidTo in the past (.22)", kindPendingImport, func(t *testing.T, keyID string) request {
+			r := e.validRequest(t, keyID, randomBytes(32))
+			r.model, r.validTo = types.ExpirationModelTypeKeyMaterialExpires, aws.Time(now.Add(-time.Hour))
+			return r
+		}, "ValidationException", "future"},
+		{"ValidTo beyond 365 days (.23)", kindPendingImport, func(t *testing.T, keyID string) request {
+			r := e.validRequest(t, keyID, randomBytes(32))
+			r.model, r.validTo = types.ExpirationModelTypeKeyMaterialExpires, aws.Time(now.AddDate(0, 0, 366))
+			return r
+		}, "ValidationException", "365 days"},
+		{"KeyMaterialId with NEW_KEY_MATERIAL (.27)", kindPendingImport, func(t *testing.T, keyID string) request {
+			r := e.validRequest(t, keyID, randomBytes(32))
+			r.imp, r.material = types.ImportTypeNewKeyMaterial, aws.String(strings.Repeat("a", 64))
+			return r
+		}, "ValidationException", "KeyMaterialId"},
+		{"KeyMaterialId outside its pattern (V76)", kindPendingImport, func(t *testing.T, keyID string) request {
+			r := e.validRequest(t, keyID, randomBytes(32))
+			r.material = aws.String(strings.Repeat("A", 64))
+			return r
+		}, "ValidationException", "at 'keyMaterialId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-f0-9]+$"},
+		{"ExpirationModel outside its enum (V71)", kindPendingImport, func(t *testing.T, keyID string) request {
+			r := e.validRequest(t, keyID, randomBytes(32))
+			r.model = "SOMETIMES"
+			return r
+		}, "ValidationException", "at 'expirationModel'"},
+		{"EXISTING_KEY_MATERIAL before any import (.18)", kindPendingImport, func(t *testing.T, keyID string) request {
+			r := e.validRequest(t, keyID, randomBytes(32))
+			r.imp = types.ImportTypeExistingKeyMaterial
+			return r
+		}, "IncorrectKeyMaterialException", "NEW_KEY_MATERIAL"},
+		{"different material on reimport (.16)", kindExternalEnabled, func(t *testing.T, keyID string) request {
+			return e.validRequest(t, keyID, randomBytes(32))
+		}, "IncorrectKeyMaterialException", "not the key material previously imported"},
+		{"KeyMaterialId that is not this material's (.28)", kindPendingImport, func(t *testing.T, keyID string) request {
+			r := e.validRequest(t, keyID, randomBytes(32))
+			r.material = aws.String(strings.Repeat("a", 64))
+			return r
+		}, "IncorrectKeyMaterialException", "KeyMaterialId"},
+		{"AWS_KMS key (.04)", kindEnabled, func(t *testing.T, keyID string) request {
+			return request{keyID: keyID, token: []byte("t"), wrapped: []byte("w"), model: types.ExpirationModelTypeKeyMaterialDoesNotExpire}
+		}, "UnsupportedOperationException", "origin is AWS_KMS which is not valid for this operation."},
+		{"key in a custom key store (.05)", kindUnavailable, func(t *testing.T, keyID string) request {
+			return request{keyID: keyID, token: []byte("t"), wrapped: []byte("w"), model: types.ExpirationModelTypeKeyMaterialDoesNotExpire}
+		}, "UnsupportedOperationException", "origin is AWS_CLOUDHSM"},
+		{"key pending deletion (.09)", kindExternalPendingDeletion, func(t *testing.T, keyID string) request {
+			return request{keyID: keyID, token: []byte("t"), wrapped: []byte("w"), model: types.ExpirationModelTypeKeyMaterialDoesNotExpire}
+		}, "KMSInvalidStateException", "is pending deletion."},
+		{"Disabled key (.08, conflict E.3: the operation doc is followed)", kindExternalDisabled, func(t *testing.T, keyID string) request {
+			return request{keyID: keyID, token: []byte("t"), wrapped: []byte("w"), model: types.ExpirationModelTypeKeyMaterialDoesNotExpire}
+		}, "KMSInvalidStateException", "is disabled."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := e.makeKey(t, tc.kind)
+			before := e.describe(t, *m.KeyId)
+			r := tc.build(t, *m.KeyId)
+			_, err := e.kms.ImportKeyMaterial(testCtx(t), &kms.ImportKeyMaterialInput{
+				KeyId: aws.String(r.keyID), ImportToken: r.token, EncryptedKeyMaterial: r.wrapped,
+				ExpirationModel: r.model, ValidTo: r.validTo, ImportType: r.imp, KeyMaterialId: r.material})
+			wantError(t, err, tc.code, tc.msg)
+			after := e.describe(t, *m.KeyId)
+			if after.KeyState != before.KeyState || aws.ToString(after.CurrentKeyMaterialId) != aws.ToString(before.CurrentKeyMaterialId) {
+				t.Fatalf("a failed import changed the key: %s/%s -> %s/%s", before.KeyState, aws.ToString(before.CurrentKeyMaterialId), after.KeyState, aws.ToString(after.CurrentKeyMaterialId))
+			}
+		})
+	}
+	m := e.makeKey(t, kindPendingImport)
+	wantRaw(t, e.url, "ImportKeyMaterial", `{"KeyId":"`+*m.KeyId+`"}`, "ValidationException",
+		"2 validation errors detected: Value null at 'importToken' failed to satisfy constraint: Member must not be null; Value null at 'encryptedKeyMaterial'")
+	wantRaw(t, e.url, "ImportKeyMaterial", `{"KeyId":"`+*m.KeyId+`","ImportToken":"not base64!","EncryptedKeyMaterial":"AA=="}`, "SerializationException", "")
+}
+
+// validRequest is an import of material into keyID that would succeed.
+func (e *keysEnv) validRequest(t testing.TB, keyID string, material []byte) (r struct {
+	keyID    string
+	token    []byte
+	wrapped  []byte
+	model    types.ExpirationModelType
+	validTo  *time.Time
+	imp      types.ImportType
+	material *string
+}) {
+	t.Helper()
+	p := e.parameters(t, keyID, "RSAES_OAEP_SHA_256", "RSA_2048")
+	r.keyID, r.token = keyID, p.ImportToken
+	r.wrapped = wrapForImport(t, p.PublicKey, "RSAES_OAEP_SHA_256", material)
+	r.model = types.ExpirationModelTypeKeyMaterialDoesNotExpire
+	return r
+}
+
+func TestImportTokenExpires(t *testing.T) {
+	e := newKeysEnv(t)
+	m := e.makeKey(t, kindPendingImport)
+	r := e.validRequest(t, *m.KeyId, randomBytes(32))
+	e.svc.Clock().Advance(24*time.Hour + time.Second) // ImportKeyMaterial.12
+	_, err := e.kms.ImportKeyMaterial(testCtx(t), &kms.ImportKeyMaterialInput{KeyId: m.KeyId, ImportToken: r.token, EncryptedKeyMaterial: r.wrapped, ExpirationModel: r.model})
+	wantError(t, err, "ExpiredImportTokenException", "")
+	e.wantState(t, *m.KeyId, types.KeyStatePendingImport)
+	// A fresh token works (GetParametersForImport.13: a new call may use another spec).
+	p := e.parameters(t, *m.KeyId, "RSAES_OAEP_SHA_1", "RSA_2048")
+	_, err = e.kms.ImportKeyMaterial(testCtx(t), &kms.ImportKeyMaterialInput{KeyId: m.KeyId, ImportToken: p.ImportToken,
+		EncryptedKeyMaterial: wrapForImport(t, p.PublicKey, "RSAES_OAEP_SHA_1", randomBytes(32)), ExpirationModel: r.model})
+	wantError(t, err, "", "")
+	e.wantState(t, *m.KeyId, types.KeyStateEnabled)
+}
+
+// TestImportedMaterialExpires follows material imported with a ValidTo: it is
+// deleted when ValidTo passes (ImportKeyMaterial.33), the key becomes
+// PendingImport and unusable, and reimporting the same material restores it,
+// including ciphertexts made before the expiry.
+func TestImportedMaterialExpires(t *testing.T) {
+	e := newKeysEnv(t)
+	m := e.makeKey(t, kindPendingImport)
+	material := randomBytes(32)
+	validTo := e.svc.Clock().Now().Add(48 * time.Hour).Truncate(time.Second)
+	r := e.validRequest(t, *m.KeyId, material)
+	out, err := e.kms.ImportKeyMaterial(testCtx(t), &kms.ImportKeyMaterialInput{KeyId: m.KeyId, ImportToken: r.token, EncryptedKeyMaterial: r.wrapped,
+		ExpirationModel: types.ExpirationModelTypeKeyMaterialExpires, ValidTo: aws.Time(validTo)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := e.describe(t, *m.KeyId)
+	if d.KeyState != types.KeyStateEnabled || d.ExpirationModel != types.ExpirationModelTypeKeyMaterialExpires || d.ValidTo == nil || !d.ValidTo.Equal(validTo) {
+		t.Fatalf("DescribeKey after import = %+v", d)
+	}
+	enc, err := e.kms.Encrypt(testCtx(t), &kms.EncryptInput{KeyId: m.KeyId, Plaintext: []byte("before expiry")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Reimporting the same material with the same KeyMaterialId is allowed (.07).
+	r = e.validRequest(t, *m.KeyId, material)
+	again, err := e.kms.ImportKeyMaterial(testCtx(t), &kms.ImportKeyMaterialInput{KeyId: m.KeyId, ImportToken: r.token, EncryptedKeyMaterial: r.wrapped,
+		ExpirationModel: types.ExpirationModelTypeKeyMaterialExpires, ValidTo: aws.Time(validTo), KeyMaterialId: out.KeyMaterialId})
+	if err != nil || aws.ToString(again.KeyMaterialId) != aws.ToString(out.KeyMaterialId) {
+		t.Fatalf("reimport: %v, KeyMaterialId %s, want %s", err, aws.ToString(again.KeyMaterialId), aws.ToString(out.KeyMaterialId))
+	}
+
+	e.svc.Clock().Advance(47 * time.Hour)
+	e.wantState(t, *m.KeyId, types.KeyStateEnabled)
+	e.svc.Clock().Advance(2 * time.Hour)
+	d = e.describe(t, *m.KeyId)
+	if d.KeyState != types.KeyStatePendingImport || d.ValidTo != nil {
+		t.Fatalf("DescribeKey after ValidTo = %+v", d)
+	}
+	_, err = e.kms.Encrypt(testCtx(t), &kms.EncryptInput{KeyId: m.KeyId, Plaintext: []byte("x")})
+	wantError(t, err, "KMSInvalidStateException", "is pending import.")
+	_, err = e.kms.Decrypt(testCtx(t), &kms.DecryptInput{CiphertextBlob: enc.CiphertextBlob})
+	wantError(t, err, "KMSInvalidStateException", "is pending import.")
+
+	e.importMaterial(t, *m.KeyId, material)
+	e.wantState(t, *m.KeyId, types.KeyStateEnabled)
+	dec, err := e.kms.Decrypt(testCtx(t), &kms.DecryptInput{CiphertextBlob: enc.CiphertextBlob})
+	if err != nil || string(dec.Plaintext) != "before expiry" {
+		t.Fatalf("Decrypt after reimport = %q, %v", dec.Plaintext, err)
+	}
+}
+
+func TestDeleteImportedKeyMaterial(t *testing.T) {
+	e := newKeysEnv(t)
+	tests := []struct {
+		kind   keyKind
+		code   string
+		msg    string
+		after  types.KeyState
+		usable bool
+	}{
+		{kindExternalEnabled, "", "", types.KeyStatePendingImport, false},                                                                       // DeleteImportedKeyMaterial.06
+		{kindExternalDisabled, "", "", types.KeyStatePendingImport, false},                                                                      // .07
+		{kindExternalPendingDeletion, "", "", types.KeyStatePendingDeletion, false},                                                             // .08
+		{kindPendingImport, "", "", types.KeyStatePendingImport, false},                                                                         // .09
+		{kindEnabled, "UnsupportedOperationException", "origin is AWS_KMS which is not valid for this operation.", types.KeyStateEnabled, true}, // .05
+		{kindUnavailable, "UnsupportedOperationException", "origin is AWS_CLOUDHSM", types.KeyStateUnavailable, false},                          // .05
+	}
+	for _, tc := range tests {
+		t.Run(string(tc.kind), func(t *testing.T) {
+			m := e.makeKey(t, tc.kind)
+			before := e.describe(t, *m.KeyId)
+			out, err := e.kms.DeleteImportedKeyMaterial(testCtx(t), &kms.DeleteImportedKeyMaterialInput{KeyId: m.KeyId})
+			wantError(t, err, tc.code, tc.msg)
+			e.wantState(t, *m.KeyId, tc.after)
+			if err == nil {
+				if aws.ToString(out.KeyId) != *m.Arn || aws.ToString(out.KeyMaterialId) != aws.ToString(before.CurrentKeyMaterialId) { // .14
+					t.Fatalf("response KeyId %s KeyMaterialId %s; want %s, %s", aws.ToString(out.KeyId), aws.ToString(out.KeyMaterialId), *m.Arn, aws.ToString(before.CurrentKeyMaterialId))
+				}
+			}
+			_, err = e.kms.GenerateDataKey(testCtx(t), &kms.GenerateDataKeyInput{KeyId: m.KeyId, KeySpec: types.DataKeySpecAes256})
+			if (err == nil) != tc.usable {
+				t.Fatalf("GenerateDataKey after DeleteImportedKeyMaterial: %v", err)
+			}
+		})
+	}
+	t.Run("PendingDeletion key cancelled without material is PendingImport", func(t *testing.T) {
+		m := e.makeKey(t, kindExternalPendingDeletion)
+		if _, err := e.kms.DeleteImportedKeyMaterial(testCtx(t), &kms.DeleteImportedKeyMaterialInput{KeyId: m.KeyId}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.kms.CancelKeyDeletion(testCtx(t), &kms.CancelKeyDeletionInput{KeyId: m.KeyId}); err != nil {
+			t.Fatal(err)
+		}
+		e.wantState(t, *m.KeyId, types.KeyStatePendingImport)
+	})
+	t.Run("KeyMaterialId (DeleteImportedKeyMaterial.12-13)", func(t *testing.T) {
+		m := e.makeKey(t, kindExternalEnabled)
+		current := aws.ToString(e.describe(t, *m.KeyId).CurrentKeyMaterialId)
+		_, err := e.kms.DeleteImportedKeyMaterial(testCtx(t), &kms.DeleteImportedKeyMaterialInput{KeyId: m.KeyId, KeyMaterialId: aws.String(strings.Repeat("0", 64))})
+		wantError(t, err, "NotFoundException", "is not associated with")
+		e.wantState(t, *m.KeyId, types.KeyStateEnabled)
+		_, err = e.kms.DeleteImportedKeyMaterial(testCtx(t), &kms.DeleteImportedKeyMaterialInput{KeyId: m.KeyId, KeyMaterialId: aws.String("abc")})
+		wantError(t, err, "ValidationException", "Value 'abc' at 'keyMaterialId' failed to satisfy constraint: Member must have length greater than or equal to 64")
+		_, err = e.kms.DeleteImportedKeyMaterial(testCtx(t), &kms.DeleteImportedKeyMaterialInput{KeyId: m.KeyId, KeyMaterialId: aws.String(current)})
+		wantError(t, err, "", "")
+		e.wantState(t, *m.KeyId, types.KeyStatePendingImport)
+	})
+	m := e.makeKey(t, kindExternalEnabled)
+	_, err := e.other.DeleteImportedKeyMaterial(testCtx(t), &kms.DeleteImportedKeyMaterialInput{KeyId: m.Arn})
+	wantError(t, err, "AccessDeniedException", "") // DeleteImportedKeyMaterial.03
+	e.wantState(t, *m.KeyId, types.KeyStateEnabled)
+}
+
+// TestWrappingKeyPool checks that the pool hands out fresh keys of the asked
+// size and refills itself in the background after a key is taken.
+func TestWrappingKeyPool(t *testing.T) {
+	p := newWrappingKeyPool(1)
+	if _, ok := p.tryTake(2048); ok {
+		t.Fatal("a new pool already has keys")
+	}
+	first, err := p.wait(testCtx(t), 2048)
+	if err != nil || first.N.BitLen() != 2048 {
+		t.Fatalf("wait = %v, %v", first, err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		k, ok := p.tryTake(2048)
+		if ok {
+			if k.N.BitLen() != 2048 || k.N.Cmp(first.N) == 0 {
+				t.Fatal("the pool handed out a wrong or reused key")
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the pool did not refill")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
