@@ -1,6 +1,67 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond Go modules. Idempotent: it only installs
 # what is missing, so it is cheap on a machine that already has everything.
+# Runs unattended (CI=true, no stdin) as root; elsewhere apt needs sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+
 go mod download
+
+# ---- Debian packages -------------------------------------------------------
+# Each check adds a package only when what it provides is missing.
+apt_packages=()
+
+# AWS CLI v2: Debian's awscli package (it installs /usr/bin/aws).
+if ! { [ -x /usr/bin/aws ] && /usr/bin/aws --version 2>&1 | grep -q '^aws-cli/2\.'; }; then
+	apt_packages+=(awscli)
+fi
+
+# boto3 (and botocore, which the CLI driver also uses): normally the pyenv
+# python3; Debian's python3-boto3 is the fallback when no python3 has it.
+if ! python3 -c 'import boto3' 2>/dev/null && ! /usr/bin/python3 -c 'import boto3' 2>/dev/null; then
+	apt_packages+=(python3-boto3)
+fi
+
+# Node.js and npm for the AWS SDK for JavaScript v3 driver (clients/js needs Node 20+).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+	apt_packages+=(nodejs npm)
+fi
+
+# ---- reports helper: reports/ tests ---------------------------------------
+# xmllint validates junit.xml against reports/testdata/junit.xsd; headless
+# Chromium renders report.html (fonts-liberation so text is not tofu).
+if ! command -v xmllint >/dev/null 2>&1; then
+	apt_packages+=(libxml2-utils)
+fi
+if ! command -v chromium >/dev/null 2>&1; then
+	apt_packages+=(chromium fonts-liberation)
+fi
+# ---- end reports helper ------------------------------------------------------
+
+if ((${#apt_packages[@]})); then
+	sudo=()
+	if [ "$(id -u)" -ne 0 ]; then
+		if command -v sudo >/dev/null 2>&1; then
+			sudo=(sudo -n)
+		else
+			echo "install-deps: need root to install: ${apt_packages[*]}" >&2
+			exit 1
+		fi
+	fi
+	echo "install-deps: installing ${apt_packages[*]}"
+	# Refresh the package lists only when the install cannot find what it needs.
+	if ! "${sudo[@]}" apt-get install -y -q --no-install-recommends "${apt_packages[@]}" </dev/null; then
+		"${sudo[@]}" apt-get update -q </dev/null
+		"${sudo[@]}" apt-get install -y -q --no-install-recommends "${apt_packages[@]}" </dev/null
+	fi
+fi
+
+# ---- npm packages for the JavaScript driver --------------------------------
+# npm ci only when node_modules is missing or older than the lockfile
+# (npm records what it installed in node_modules/.package-lock.json).
+js=clients/js
+if [ ! -f "$js/node_modules/.package-lock.json" ] || [ "$js/package-lock.json" -nt "$js/node_modules/.package-lock.json" ]; then
+	echo "install-deps: npm ci in $js"
+	(cd "$js" && npm ci --no-audit --no-fund --loglevel=error </dev/null)
+fi

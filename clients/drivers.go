@@ -1,0 +1,170 @@
+package clients
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// Installed is a real client found on this machine, run through its driver.
+type Installed struct {
+	// Name is "boto3", "aws-cli-v1", "aws-cli-v2" or "aws-sdk-js-v3".
+	Name string
+	// Version is what the client reports, e.g. "2.9.19"; empty if not asked.
+	Version string
+	argv    []string
+}
+
+// Driver returns the driver for c running with the complete environment env.
+func (c Installed) Driver(env []string) Driver {
+	return Driver{Name: c.Name, Argv: c.argv, Env: env}
+}
+
+// NotInstalledError says which client is missing and how to install it.
+type NotInstalledError struct {
+	Client string
+	Reason string
+	Remedy string
+}
+
+func (e *NotInstalledError) Error() string {
+	return fmt.Sprintf("%s is not installed (%s); %s", e.Client, e.Reason, e.Remedy)
+}
+
+const depsRemedy = "run `make deps` (scripts/install-deps.sh)"
+
+// Boto3 finds python3 with boto3 and returns the boto3 driver under root
+// (the repository root).
+func Boto3(ctx context.Context, root string) (Installed, error) {
+	python, err := pythonWith(ctx, "boto3")
+	if err != nil {
+		return Installed{}, &NotInstalledError{"boto3", err.Error(), depsRemedy + ", or put a python3 that has boto3 first on PATH"}
+	}
+	version, err := output(ctx, python, "-c", "import boto3; print(boto3.__version__)")
+	if err != nil {
+		return Installed{}, &NotInstalledError{"boto3", err.Error(), depsRemedy}
+	}
+	return Installed{Name: "boto3", Version: version, argv: []string{python, filepath.Join(root, "clients", "python", "boto3_driver.py")}}, nil
+}
+
+// AWSCLI finds an AWS CLI of the given major version (1 or 2) and returns
+// its driver under root. $KMSCONFORM_AWS_V1 / $KMSCONFORM_AWS_V2 name the
+// binary; otherwise every `aws` on PATH and /usr/bin/aws is asked its version.
+func AWSCLI(ctx context.Context, root string, major int) (Installed, error) {
+	name := fmt.Sprintf("aws-cli-v%d", major)
+	remedy := depsRemedy + " (Debian's awscli package is CLI v2)"
+	if major == 1 {
+		remedy = depsRemedy + " to check the rest; CLI v1 itself comes from PyPI (`pip install awscli`, preinstalled with pyenv on this project's machines): put its `aws` on PATH or set KMSCONFORM_AWS_V1"
+	}
+	// The driver parses the CLI's log with botocore's KMS model, so it needs python3 with botocore.
+	python, err := pythonWith(ctx, "botocore")
+	if err != nil {
+		return Installed{}, &NotInstalledError{name, "the CLI driver needs it: " + err.Error(), depsRemedy}
+	}
+	candidates := awsCandidates(fmt.Sprintf("KMSCONFORM_AWS_V%d", major))
+	versionRE := regexp.MustCompile(`aws-cli/(\d+)\.(\S+)`)
+	var seen []string
+	for _, aws := range candidates {
+		out, err := output(ctx, aws, "--version")
+		if err != nil {
+			seen = append(seen, fmt.Sprintf("%s: %v", aws, err))
+			continue
+		}
+		m := versionRE.FindStringSubmatch(out)
+		if m == nil || m[1] != fmt.Sprint(major) {
+			seen = append(seen, fmt.Sprintf("%s is %q", aws, out))
+			continue
+		}
+		return Installed{Name: name, Version: m[1] + "." + m[2],
+			argv: []string{python, filepath.Join(root, "clients", "cli", "awscli_driver.py"), "--aws", aws}}, nil
+	}
+	reason := "no aws binary found"
+	if len(seen) > 0 {
+		reason = "none of: " + strings.Join(seen, "; ")
+	}
+	return Installed{}, &NotInstalledError{name, reason, remedy}
+}
+
+// JavaScript finds node and the driver's installed npm packages under root.
+func JavaScript(ctx context.Context, root string) (Installed, error) {
+	const name = "aws-sdk-js-v3"
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return Installed{}, &NotInstalledError{name, "node not on PATH", depsRemedy + " after installing Node.js 20+"}
+	}
+	dir := filepath.Join(root, "clients", "js")
+	pkg, err := os.ReadFile(filepath.Join(dir, "node_modules", "@aws-sdk", "client-kms", "package.json"))
+	if err != nil {
+		return Installed{}, &NotInstalledError{name, "clients/js/node_modules is missing", depsRemedy + " (it runs npm ci in clients/js)"}
+	}
+	version := ""
+	if m := regexp.MustCompile(`"version":\s*"([^"]+)"`).FindSubmatch(pkg); m != nil {
+		version = string(m[1])
+	}
+	return Installed{Name: name, Version: version, argv: []string{node, filepath.Join(dir, "driver.mjs")}}, nil
+}
+
+// awsCandidates lists the AWS CLI binaries worth asking, the override first.
+func awsCandidates(overrideVar string) []string {
+	if v := os.Getenv(overrideVar); v != "" {
+		return []string{v}
+	}
+	var found []string
+	add := func(p string) {
+		for _, f := range found {
+			if f == p {
+				return
+			}
+		}
+		if info, err := os.Stat(p); err == nil && !info.IsDir() && info.Mode()&0o111 != 0 {
+			found = append(found, p)
+		}
+	}
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if dir != "" {
+			add(filepath.Join(dir, "aws"))
+		}
+	}
+	add("/usr/bin/aws")
+	return found
+}
+
+// pythonWith returns the interpreter of the first python3 that can import
+// module: the one on PATH, else Debian's. It returns the interpreter's own
+// path, not a pyenv shim's, so drivers do not depend on pyenv's environment.
+func pythonWith(ctx context.Context, module string) (string, error) {
+	var tried []string
+	for _, name := range []string{"python3", "/usr/bin/python3"} {
+		python, err := exec.LookPath(name)
+		if err != nil {
+			continue
+		}
+		exe, err := output(ctx, python, "-c", "import sys, "+module+"; print(sys.executable)")
+		if err == nil && exe != "" {
+			return exe, nil
+		}
+		tried = append(tried, python)
+	}
+	if len(tried) == 0 {
+		return "", errors.New("no python3 on PATH")
+	}
+	return "", fmt.Errorf("%s cannot import %s", strings.Join(tried, " and "), module)
+}
+
+// output runs a short probe command and returns its trimmed combined output.
+func output(ctx context.Context, name string, args ...string) (string, error) {
+	out, err := exec.CommandContext(ctx, name, args...).CombinedOutput()
+	if err != nil {
+		err = fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err)
+		if text := strings.TrimSpace(string(out)); text != "" {
+			err = fmt.Errorf("%w: %s", err, lastLines(text, 3))
+		}
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
