@@ -1,0 +1,162 @@
+package reports
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+)
+
+// chromiumArgs keep headless Chromium off the network: report.html must
+// render from the file alone.
+func chromiumArgs(profile string, extra ...string) []string {
+	return append([]string{
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir=" + profile, "--window-size=1280,2000",
+	}, extra...)
+}
+
+// TestReportRendersInChromium opens report.html in headless Chromium: the
+// matrix and an evidence block must be in the rendered DOM, and the
+// screenshot must show a real page.
+func TestReportRendersInChromium(t *testing.T) {
+	chromium := findTool(t, "chromium", "apt-get install -y chromium")
+	dir := t.TempDir()
+	if err := WriteAll(dir, sampleRun()); err != nil {
+		t.Fatal(err)
+	}
+	url := "file://" + filepath.ToSlash(filepath.Join(dir, HTMLFile))
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+
+	var dom, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, chromium, chromiumArgs(filepath.Join(dir, "profile-dom"), "--dump-dom", url)...)
+	cmd.Stdout, cmd.Stderr = &dom, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium --dump-dom: %v\n%s", err, stderr.String())
+	}
+	root, err := html.Parse(&dom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	matrix := findElement(root, func(n *html.Node) bool { return attr(n, "id") == "matrix" })
+	if matrix == nil {
+		t.Fatal("rendered DOM has no #matrix")
+	}
+	cells := map[string]string{}
+	walk(matrix, func(n *html.Node) {
+		if strings.Contains(attr(n, "class"), "cell") && attr(n, "data-outcome") != "" {
+			cells[strings.TrimSpace(strings.SplitN(attr(n, "title"), ":", 2)[0])] = attr(n, "data-outcome")
+		}
+	})
+	for cond, want := range map[string]string{
+		"DeleteCustomKeyStore.01":      StatusPassed,
+		"DeleteCustomKeyStore.02":      StatusFailed,
+		"DeleteCustomKeyStore.04":      "uncovered",
+		"DeleteCustomKeyStore.05":      StatusSkipped,
+		"DisconnectCustomKeyStore.02":  OutcomeUnsupported,
+		"DeleteImportedKeyMaterial.02": StatusFailed,
+	} {
+		if cells[cond] != want {
+			t.Errorf("matrix cell %s = %q, want %q", cond, cells[cond], want)
+		}
+	}
+	evidence := findElement(root, func(n *html.Node) bool { return strings.Contains(attr(n, "class"), "evidence") })
+	if evidence == nil {
+		t.Fatal("rendered DOM has no evidence block")
+	}
+	if text := textOf(evidence); !strings.Contains(text, "TrentService.") || !strings.Contains(text, "__type") {
+		t.Errorf("evidence block lacks the request target or response body: %q", truncate(text, 300))
+	}
+
+	shot := filepath.Join(dir, "report.png")
+	cmd = exec.CommandContext(ctx, chromium, chromiumArgs(filepath.Join(dir, "profile-shot"), "--screenshot="+shot, url)...)
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium --screenshot: %v\n%s", err, stderr.String())
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatalf("no screenshot: %v", err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if b := img.Bounds(); b.Dx() != 1280 || b.Dy() != 2000 {
+		t.Errorf("screenshot is %dx%d, want 1280x2000", b.Dx(), b.Dy())
+	}
+	if n := distinctColours(img, 200); n < 50 {
+		t.Errorf("screenshot has %d distinct colours; a rendered report has many more", n)
+	}
+}
+
+// distinctColours counts the colours in img (every third pixel each way, up
+// to limit): enough to tell a rendered page from a blank or broken one.
+func distinctColours(img image.Image, limit int) int {
+	seen := map[uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 3 {
+		for x := b.Min.X; x < b.Max.X; x += 3 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			seen[(r>>8)<<16|(g>>8)<<8|bl>>8] = true
+			if len(seen) >= limit {
+				return len(seen)
+			}
+		}
+	}
+	return len(seen)
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func walk(n *html.Node, visit func(*html.Node)) {
+	if n.Type == html.ElementNode {
+		visit(n)
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		walk(c, visit)
+	}
+}
+
+func findElement(root *html.Node, match func(*html.Node) bool) *html.Node {
+	var found *html.Node
+	walk(root, func(n *html.Node) {
+		if found == nil && match(n) {
+			found = n
+		}
+	})
+	return found
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var rec func(*html.Node)
+	rec = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			rec(c)
+		}
+	}
+	rec(n)
+	return b.String()
+}
