@@ -1,0 +1,66 @@
+# The 2026 retry rules, switched on with AWS_NEW_RETRIES_2026=true: standard
+# mode everywhere, 50 ms transient and 1 s throttling backoff bases, quota
+# costs 14 and 5. The in-process Go client takes the variable from
+# kmsconform's own environment, so its rows follow how kmsconform was started
+# (the default-settings features show them).
+Feature: How KMS clients retry under AWS_NEW_RETRIES_2026
+
+  @retries @fault @fault:KMSInternalException @op:DescribeKey @cond:DescribeKey.11 @error:KMSInternalException @retries2026
+  Scenario Outline: KMSInternalException on every attempt with AWS_NEW_RETRIES_2026=true, seen by <client>
+    Given the client under test is <client> with AWS_NEW_RETRIES_2026=true
+    And a KMS key for the retry test
+    And the proxy injects KMSInternalException into DescribeKey calls
+    When the client under test calls DescribeKey
+    Then the proxy saw the documented number of attempts
+    And every wait between attempts is within the documented backoff bounds
+    And the client under test reports the documented outcome
+
+    @client:boto3
+    Examples:
+      | client |
+      | boto3  |
+
+    @client:aws-cli-v1
+    Examples:
+      | client     |
+      | aws-cli-v1 |
+
+    @client:aws-cli-v2
+    Examples:
+      | client     |
+      | aws-cli-v2 |
+
+    @client:aws-sdk-js-v3
+    Examples:
+      | client        |
+      | aws-sdk-js-v3 |
+
+  @retries @fault @fault:ThrottlingException @op:DescribeKey @cond:DescribeKey.01 @retries2026
+  Scenario Outline: ThrottlingException on every attempt with AWS_NEW_RETRIES_2026=true, seen by <client>
+    Given the client under test is <client> with AWS_NEW_RETRIES_2026=true
+    And a KMS key for the retry test
+    And the proxy injects ThrottlingException into DescribeKey calls
+    When the client under test calls DescribeKey
+    Then the proxy saw the documented number of attempts
+    And every wait between attempts is within the documented backoff bounds
+    And the client under test reports the documented outcome
+
+    @client:boto3
+    Examples:
+      | client |
+      | boto3  |
+
+    @client:aws-cli-v1
+    Examples:
+      | client     |
+      | aws-cli-v1 |
+
+    @client:aws-cli-v2
+    Examples:
+      | client     |
+      | aws-cli-v2 |
+
+    @client:aws-sdk-js-v3
+    Examples:
+      | client        |
+      | aws-sdk-js-v3 |

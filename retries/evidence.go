@@ -1,0 +1,206 @@
+package retries
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kmsconform/kmsconform/reports"
+)
+
+// Record is the evidence one retry scenario gathered.
+type Record struct {
+	ScenarioID string
+	Client     string
+	// ClientVersion is what a driver's client reports; empty for the in-process Go SDK.
+	ClientVersion string
+	Fault         string
+	Operation     string
+	Policy        Policy
+	Expected      Expectation
+	// Exchanges are the attempts the scenario's own proxy saw, in order.
+	Exchanges []reports.Exchange
+	// Waits are the measured waits between attempts.
+	Waits []time.Duration
+	// Called: the call under test was made; OK and Code are its outcome.
+	Called bool
+	OK     bool
+	Code   string
+	// ClientAttempts is how many attempts the client said it made (0: not said).
+	ClientAttempts int
+	Findings       []string
+	// SkipReason says why the scenario could not run here.
+	SkipReason string
+}
+
+// recordSet keeps the records of a run's retry scenarios, by scenario ID.
+type recordSet struct {
+	mu      sync.Mutex
+	records map[string]*Record
+}
+
+func (e *recordSet) update(id string, fn func(*Record)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.records == nil {
+		e.records = map[string]*Record{}
+	}
+	r, ok := e.records[id]
+	if !ok {
+		r = &Record{ScenarioID: id}
+		e.records[id] = r
+	}
+	fn(r)
+}
+
+func (e *recordSet) get(id string) (Record, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r, ok := e.records[id]
+	if !ok {
+		return Record{}, false
+	}
+	c := *r
+	c.Exchanges = slices.Clone(r.Exchanges)
+	c.Waits = slices.Clone(r.Waits)
+	c.Findings = slices.Clone(r.Findings)
+	return c, true
+}
+
+func (e *recordSet) all() []Record {
+	e.mu.Lock()
+	ids := make([]string, 0, len(e.records))
+	for id := range e.records {
+		ids = append(ids, id)
+	}
+	e.mu.Unlock()
+	slices.Sort(ids)
+	out := make([]Record, 0, len(ids))
+	for _, id := range ids {
+		if r, ok := e.get(id); ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Tag prefixes the retry features use.
+const (
+	tagClient = "@client:"
+	tagFault  = "@fault:"
+)
+
+func tagValue(tags []string, prefix string) string {
+	for _, t := range tags {
+		if v, ok := strings.CutPrefix(t, prefix); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// Matrix renders the retry scenarios of a run as a Markdown table: one row
+// per fault, one column per client, each cell "attempts → outcome". A cell
+// marked † carries findings; ✗ failed; "—" was skipped (its reason is in the
+// scenario result).
+func Matrix(results []reports.Scenario) string {
+	cells := map[[2]string]string{}
+	var faultsSeen []string
+	clientSet := map[string]bool{}
+	for i := range results {
+		s := &results[i]
+		if !slices.Contains(s.Tags, "@retries") {
+			continue
+		}
+		client, fault := tagValue(s.Tags, tagClient), tagValue(s.Tags, tagFault)
+		if client == "" || fault == "" {
+			continue
+		}
+		if s.Operation != "" && fault != "Quota" {
+			fault += " on " + s.Operation
+		}
+		if slices.Contains(s.Tags, "@retries2026") {
+			fault += " with AWS_NEW_RETRIES_2026=true"
+		}
+		if !slices.Contains(faultsSeen, fault) {
+			faultsSeen = append(faultsSeen, fault)
+		}
+		clientSet[client] = true
+		cells[[2]string{fault, client}] = matrixCell(s)
+	}
+	if len(faultsSeen) == 0 {
+		return ""
+	}
+	var cols []string
+	for _, c := range ClientNames() {
+		if clientSet[c] {
+			cols = append(cols, c)
+		}
+	}
+	order := FaultNames()
+	slices.SortStableFunc(faultsSeen, func(a, b string) int { return faultRank(order, a) - faultRank(order, b) })
+	var b strings.Builder
+	b.WriteString("| fault | " + strings.Join(cols, " | ") + " |\n|---|" + strings.Repeat("---|", len(cols)) + "\n")
+	for _, f := range faultsSeen {
+		row := []string{f}
+		for _, c := range cols {
+			v := cells[[2]string{f, c}]
+			if v == "" {
+				v = " "
+			}
+			row = append(row, v)
+		}
+		b.WriteString("| " + strings.Join(row, " | ") + " |\n")
+	}
+	b.WriteString("\nattempts the proxy saw → what the client reported; † has findings, ✗ failed, — skipped.\n")
+	return b.String()
+}
+
+func faultRank(order []string, name string) int {
+	for i, o := range order {
+		if name == o || strings.HasPrefix(name, o+" on ") {
+			return i
+		}
+	}
+	return len(order)
+}
+
+func matrixCell(s *reports.Scenario) string {
+	if s.Status == reports.StatusSkipped {
+		return "—"
+	}
+	outcome := s.Observed
+	if outcome == "" {
+		outcome = "success"
+	}
+	text := fmt.Sprintf("%d → %s", len(s.Exchanges), outcome)
+	if w := exchangeWaits(s.Exchanges); len(w) > 0 && len(w) <= 8 {
+		parts := make([]string, len(w))
+		for i, d := range w {
+			parts[i] = d.Round(10 * time.Millisecond).String()
+		}
+		text += " (waits " + strings.Join(parts, ", ") + ")"
+	}
+	if len(s.Findings) > 0 {
+		text += " †"
+	}
+	if s.Status == reports.StatusFailed {
+		text += " ✗"
+	}
+	return text
+}
+
+// exchangeWaits is the time between the end of each exchange and the start
+// of the next, in the order they arrived.
+func exchangeWaits(ex []reports.Exchange) []time.Duration {
+	sorted := slices.Clone(ex)
+	slices.SortStableFunc(sorted, func(a, b reports.Exchange) int { return a.Received.Compare(b.Received) })
+	var out []time.Duration
+	for i := 1; i < len(sorted); i++ {
+		end := sorted[i-1].Received.Add(sorted[i-1].Total)
+		out = append(out, max(0, sorted[i].Received.Sub(end)))
+	}
+	return out
+}

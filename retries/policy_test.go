@@ -1,0 +1,164 @@
+package retries
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kmsconform/kmsconform/proxy/journal"
+	"github.com/kmsconform/kmsconform/reports"
+)
+
+// The expectations follow the documented matrix (retry_and_wire 4.7) and the
+// pinned clients' sources, cell by cell.
+func TestExpect(t *testing.T) {
+	s, ms := time.Second, time.Millisecond
+	cases := []struct {
+		client   string
+		new2026  bool
+		fault    string
+		attempts int
+		class    string
+		waits    []time.Duration
+		ok       bool
+		code     string
+		status   int
+	}{
+		{GoSDK, false, "KMSInternalException", 3, ClassTransient, []time.Duration{2 * s, 4 * s}, false, "KMSInternalException", 500},
+		{GoSDK, false, "DependencyTimeoutException", 3, ClassTransient, []time.Duration{2 * s, 4 * s}, false, "DependencyTimeoutException", 503},
+		{GoSDK, false, "ThrottlingException", 3, ClassThrottle, []time.Duration{2 * s, 4 * s}, false, "ThrottlingException", 400},
+		{GoSDK, false, "HTTP429", 1, ClassNone, nil, false, "", 429},
+		{GoSDK, false, "HTTP503", 3, ClassTransient, []time.Duration{2 * s, 4 * s}, false, "", 503},
+		{GoSDK, false, "ConnectionReset", 3, ClassTransient, []time.Duration{2 * s, 4 * s}, false, "", 0},
+		{GoSDK, false, "Timeout", 3, ClassTransient, []time.Duration{2 * s, 4 * s}, false, "", 0},
+		{GoSDK, false, "LostResponse", 2, ClassTransient, []time.Duration{2 * s}, true, "", 0},
+		{GoSDK, false, "KMSInternalExceptionOnce", 2, ClassTransient, []time.Duration{2 * s}, true, "", 0},
+		{GoSDK, false, "CustomKeyStoreInvalidStateException", 1, ClassNone, nil, false, "CustomKeyStoreInvalidStateException", 400},
+		{GoSDK, true, "KMSInternalException", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "KMSInternalException", 500},
+		{GoSDK, true, "ThrottlingException", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "ThrottlingException", 400},
+		{Boto3, false, "KMSInternalException", 5, ClassTransient, []time.Duration{s, 2 * s, 4 * s, 8 * s}, false, "KMSInternalException", 500},
+		{Boto3, false, "HTTP429", 5, ClassThrottle, []time.Duration{s, 2 * s, 4 * s, 8 * s}, false, "", 429},
+		{CLIv1, false, "ThrottlingException", 5, ClassThrottle, []time.Duration{s, 2 * s, 4 * s, 8 * s}, false, "ThrottlingException", 400},
+		{CLIv1, true, "KMSInternalException", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "KMSInternalException", 500},
+		{Boto3, true, "HTTP429", 1, ClassNone, nil, false, "", 429},
+		{CLIv2, false, "HTTP429", 1, ClassNone, nil, false, "", 429},
+		{CLIv2, false, "KMSInternalException", 3, ClassTransient, []time.Duration{s, 2 * s}, false, "KMSInternalException", 500},
+		{CLIv2, true, "KMSInternalException", 3, ClassTransient, []time.Duration{s, 2 * s}, false, "KMSInternalException", 500},
+		{JSv3, false, "HTTP429", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "", 429},
+		{JSv3, false, "KMSInternalException", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "KMSInternalException", 500},
+		{JSv3, false, "CustomKeyStoreInvalidStateException", 1, ClassNone, nil, false, "CustomKeyStoreInvalidStateException", 400},
+		// LimitExceededException (a KMS resource quota) is in the standard throttling list, not in botocore legacy's.
+		{GoSDK, false, "LimitExceededException", 3, ClassThrottle, []time.Duration{2 * s, 4 * s}, false, "LimitExceededException", 400},
+		{Boto3, false, "LimitExceededException", 1, ClassNone, nil, false, "LimitExceededException", 400},
+		{Boto3, true, "LimitExceededException", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "LimitExceededException", 400},
+		{CLIv2, false, "LimitExceededException", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "LimitExceededException", 400},
+		{JSv3, false, "LimitExceededException", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "LimitExceededException", 400},
+	}
+	for _, tc := range cases {
+		t.Run(tc.client+"/"+tc.fault, func(t *testing.T) {
+			p, err := PolicyFor(tc.client, tc.new2026)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := lookupFault(tc.fault)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := p.Expect(f, "", 0)
+			if e.Attempts != tc.attempts || e.Class != tc.class || !slices.Equal(e.Waits, tc.waits) ||
+				e.OK != tc.ok || e.Code != tc.code || e.Status != tc.status {
+				t.Errorf("Expect = %+v, want attempts %d, class %s, waits %v, ok %v, code %q, status %d",
+					e, tc.attempts, tc.class, tc.waits, tc.ok, tc.code, tc.status)
+			}
+		})
+	}
+}
+
+func TestBackoffBoundAndQuota(t *testing.T) {
+	goPre, _ := PolicyFor(GoSDK, false)
+	if got := goPre.Transient.Bound(10); got != 20*time.Second {
+		t.Errorf("Go bound after many retries = %v, want the 20 s cap", got)
+	}
+	boto, _ := PolicyFor(Boto3, false)
+	if got := boto.Transient.Bound(6); got != 64*time.Second {
+		t.Errorf("botocore legacy bound(6) = %v, want 64 s (no cap)", got)
+	}
+	go26, _ := PolicyFor(GoSDK, true)
+	js, _ := PolicyFor(JSv3, false)
+	for _, tc := range []struct {
+		p     Policy
+		class string
+		want  int
+	}{{goPre, ClassTransient, 100}, {go26, ClassTransient, 35}, {go26, ClassThrottle, 100}, {js, ClassTransient, 35}, {boto, ClassTransient, -1}} {
+		if got := tc.p.QuotaRetries(tc.class); got != tc.want {
+			t.Errorf("%s %s %s: QuotaRetries = %d, want %d", tc.p.Client, tc.p.Rules, tc.class, got, tc.want)
+		}
+	}
+	if _, err := PolicyFor("aws-sdk-cobol", false); err == nil {
+		t.Error("PolicyFor an unknown client: no error")
+	}
+}
+
+func TestMatrix(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	attempt := func(offset time.Duration, status int) reports.Exchange {
+		return reports.Exchange{Received: t0.Add(offset), Total: 10 * time.Millisecond, Status: status}
+	}
+	results := []reports.Scenario{
+		{ID: "a", Status: reports.StatusPassed, Operation: "DescribeKey", Observed: "KMSInternalException",
+			Tags:      []string{"@retries", "@fault:KMSInternalException", "@client:boto3"},
+			Exchanges: []reports.Exchange{attempt(0, 500), attempt(510*time.Millisecond, 500)}},
+		{ID: "b", Status: reports.StatusFailed, Operation: "DescribeKey", Findings: []string{"x"},
+			Tags:      []string{"@retries", "@fault:LostResponse", "@client:aws-sdk-go-v2"},
+			Exchanges: []reports.Exchange{attempt(0, 0), attempt(time.Second, 200)}},
+		{ID: "c", Status: reports.StatusSkipped, Operation: "DescribeKey",
+			Tags: []string{"@retries", "@fault:Timeout", "@client:boto3"}},
+		{ID: "d", Status: reports.StatusPassed, Tags: []string{"@op:DescribeKey"}},
+	}
+	m := Matrix(results)
+	for _, want := range []string{
+		"| fault | aws-sdk-go-v2 | boto3 |",
+		"| KMSInternalException on DescribeKey |   | 2 → KMSInternalException (waits 500ms) |",
+		"| LostResponse on DescribeKey | 2 → success (waits 990ms) † ✗ |   |",
+		"| Timeout on DescribeKey |   | — |",
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("matrix lacks %q:\n%s", want, m)
+		}
+	}
+	if Matrix(results[3:]) != "" {
+		t.Error("a run without retry scenarios has a matrix")
+	}
+}
+
+// The wait check fails a wait beyond its bound and passes one within it.
+func TestWaitCheck(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	p, _ := PolicyFor(GoSDK, false)
+	f, _ := lookupFault("KMSInternalException")
+	entry := func(at time.Duration) journal.Entry {
+		return journal.Entry{Received: t0.Add(at), Total: 5 * time.Millisecond, Status: 500}
+	}
+	for _, tc := range []struct {
+		name   string
+		second time.Duration // when the second attempt arrives
+		stall  time.Duration
+		fail   bool
+	}{
+		{"within the 2 s bound", 1500 * time.Millisecond, 0, false},
+		{"within bound and slack", 3900 * time.Millisecond, 0, false},
+		{"far beyond", 9 * time.Second, 0, true},
+		{"far beyond, but the machine stalled as long", 9 * time.Second, 3 * time.Second, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &Suite{deviations: knownDeviations()}
+			st := &scenario{suite: s, id: "t", client: GoSDK, policy: p, fault: f, called: true, stall: tc.stall,
+				entries: []journal.Entry{entry(0), entry(tc.second)}}
+			err := st.thenWaits()
+			if (err != nil) != tc.fail {
+				t.Errorf("thenWaits() = %v, want failure %v", err, tc.fail)
+			}
+		})
+	}
+}

@@ -1,0 +1,500 @@
+package retries
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"github.com/kmsconform/kmsconform/evidence"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/cucumber/godog"
+
+	"github.com/kmsconform/kmsconform/clients"
+	"github.com/kmsconform/kmsconform/proxy"
+	"github.com/kmsconform/kmsconform/proxy/journal"
+)
+
+// callBudget bounds the call under test, retries and backoffs included: the
+// slowest documented case (botocore legacy, 5 attempts) waits under 15 s.
+const callBudget = 2 * time.Minute
+
+// waitSlack is what a measured wait may exceed its documented bound by: the
+// client's own work between attempts (parsing, a new connection, a busy CI
+// machine), which no backoff formula counts.
+func waitSlack(bound time.Duration) time.Duration { return 1500*time.Millisecond + bound/4 }
+
+// scenario is one retry scenario's state; Register makes one per scenario.
+type scenario struct {
+	suite *Suite
+	id    string
+
+	client string
+	policy Policy
+	caller interface {
+		Call(ctx context.Context, req clients.Request) (clients.Outcome, error)
+	}
+
+	proxy    *proxy.Proxy
+	server   *http.Server
+	proxyURL string
+
+	fault    Fault
+	faultOp  string
+	keyID    string
+	storeID  string
+	outcome  clients.Outcome
+	entries  []journal.Entry
+	called   bool
+	cleanups []func(context.Context) error
+	quota    *quotaResult
+	// stall is the worst scheduling delay seen during the call (see monitorStalls).
+	stall time.Duration
+}
+
+func (st *scenario) before(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
+	st.id = scenarioID(sc)
+	return ctx, nil
+}
+
+func (st *scenario) after(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	var problems []string
+	for i := len(st.cleanups) - 1; i >= 0; i-- {
+		if cerr := st.cleanups[i](cctx); cerr != nil {
+			problems = append(problems, cerr.Error())
+		}
+	}
+	if len(problems) > 0 {
+		st.finding("cleanup left things behind: %s", strings.Join(problems, "; "))
+	}
+	return ctx, nil
+}
+
+// record changes the scenario's evidence.
+func (st *scenario) record(fn func(*Record)) { st.suite.evidence.update(st.id, fn) }
+
+// finding attaches a note to the scenario's result.
+func (st *scenario) finding(format string, args ...any) {
+	note := fmt.Sprintf(format, args...)
+	st.record(func(r *Record) {
+		if !slices.Contains(r.Findings, note) {
+			r.Findings = append(r.Findings, note)
+		}
+	})
+}
+
+// skip ends the scenario as skipped, with the reason in its evidence.
+func (st *scenario) skip(format string, args ...any) error {
+	reason := fmt.Sprintf(format, args...)
+	st.record(func(r *Record) { r.SkipReason = reason })
+	return fmt.Errorf("%w: %s", godog.ErrSkip, reason)
+}
+
+func (st *scenario) givenClient(ctx context.Context, name string) error {
+	new2026 := false
+	if name == GoSDK {
+		// The in-process SDK reads the variable from this process's environment.
+		new2026 = st.suite.env.Getenv("AWS_NEW_RETRIES_2026") == "true"
+	}
+	return st.useClient(ctx, name, new2026)
+}
+
+func (st *scenario) givenClient2026(ctx context.Context, name string) error {
+	if name == GoSDK && st.suite.env.Getenv("AWS_NEW_RETRIES_2026") != "true" {
+		return st.skip("the in-process Go SDK reads AWS_NEW_RETRIES_2026 from kmsconform's own environment; run kmsconform with it set to see these rules")
+	}
+	return st.useClient(ctx, name, true)
+}
+
+func (st *scenario) useClient(ctx context.Context, name string, new2026 bool) error {
+	p, err := st.suite.policy(name, new2026)
+	if err != nil {
+		return err
+	}
+	st.client, st.policy = name, p
+	st.record(func(r *Record) { r.Client, r.Policy = name, p })
+	switch {
+	case new2026 && p.Rules != rules2026:
+		st.finding("%s ignores AWS_NEW_RETRIES_2026=true: the pinned version predates it, so its documentation is still %s mode with the pre-2026 rules", name, p.Mode)
+	case !new2026 && p.Rules == rules2026:
+		st.finding("%s applies the 2026 retry rules without AWS_NEW_RETRIES_2026: %s", name, p.Source)
+	}
+	if err := st.startProxy(); err != nil {
+		return err
+	}
+	if name == GoSDK {
+		return nil // built per call: its HTTP client depends on the fault
+	}
+	find, ok := st.suite.installed[name]
+	if !ok {
+		return fmt.Errorf("no driver for client %q", name)
+	}
+	inst, err := find()
+	if err != nil {
+		var missing *clients.NotInstalledError
+		if errors.As(err, &missing) && !st.suite.env.RequireClients {
+			return st.skip("%v", err)
+		}
+		return err
+	}
+	creds, err := st.suite.env.Credentials.Retrieve(ctx)
+	if err != nil {
+		return fmt.Errorf("credentials for the %s driver: %w", name, err)
+	}
+	dir, err := os.MkdirTemp("", "kmsconform-retries-")
+	if err != nil {
+		return fmt.Errorf("driver directory: %w", err)
+	}
+	st.cleanups = append(st.cleanups, func(context.Context) error { return os.RemoveAll(dir) })
+	var extra []string
+	if creds.SessionToken != "" {
+		extra = append(extra, "AWS_SESSION_TOKEN="+creds.SessionToken)
+	}
+	if new2026 {
+		extra = append(extra, "AWS_NEW_RETRIES_2026=true")
+	}
+	env, err := clients.Environ(clients.Settings{
+		AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey,
+		Region: st.suite.env.Region, Extra: extra,
+	}, dir)
+	if err != nil {
+		return err
+	}
+	st.caller = inst.Driver(env)
+	st.record(func(r *Record) { r.ClientVersion = inst.Version })
+	return nil
+}
+
+// startProxy puts a proxy of the scenario's own in front of the endpoint:
+// its journal holds exactly the attempts of the call under test, however
+// the client identifies them.
+func (st *scenario) startProxy() error {
+	p, err := proxy.New(proxy.Config{
+		Upstream:    st.suite.endpoint,
+		UpstreamTLS: st.suite.env.UpstreamTLS,
+		Journal:     journal.New(journal.Options{Capacity: 4096}),
+	})
+	if err != nil {
+		return fmt.Errorf("starting the scenario's proxy: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		_ = p.Close()
+		return fmt.Errorf("starting the scenario's proxy: %w", err)
+	}
+	st.proxy, st.proxyURL = p, "http://"+ln.Addr().String()
+	st.server = &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = st.server.Serve(ln) }()
+	st.cleanups = append(st.cleanups, func(ctx context.Context) error {
+		_ = p.Close() // ends held requests, so Shutdown does not wait on them
+		return st.server.Shutdown(ctx)
+	})
+	return nil
+}
+
+func (st *scenario) goCaller(timeout time.Duration) clients.GoSDK {
+	hc := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.Proxy = nil })
+	if timeout > 0 {
+		hc = hc.WithTimeout(timeout)
+	}
+	return clients.GoSDK{Credentials: st.suite.env.Credentials, HTTPClient: hc}
+}
+
+func (st *scenario) givenFault(name, operation string) error {
+	if st.proxy == nil {
+		return errors.New("no client under test yet")
+	}
+	f, err := lookupFault(name)
+	if err != nil {
+		return err
+	}
+	if _, err := st.proxy.Rules().Add(st.suite.rule(f, operation)); err != nil {
+		return fmt.Errorf("adding the %s rule: %w", name, err)
+	}
+	st.fault, st.faultOp = f, operation
+	st.record(func(r *Record) { r.Fault, r.Operation = name, operation })
+	return nil
+}
+
+// input builds the call under test's input from what the scenario set up.
+func (st *scenario) input(operation string) (map[string]any, error) {
+	needKey := func() error {
+		if st.keyID == "" {
+			return errors.New("the scenario has no KMS key")
+		}
+		return nil
+	}
+	switch operation {
+	case "DescribeKey":
+		return map[string]any{"KeyId": st.keyID}, needKey()
+	case "ScheduleKeyDeletion":
+		return map[string]any{"KeyId": st.keyID, "PendingWindowInDays": 7}, needKey()
+	case "DeleteImportedKeyMaterial":
+		return map[string]any{"KeyId": st.keyID}, needKey()
+	case "DeleteCustomKeyStore":
+		if st.storeID == "" {
+			return nil, errors.New("the scenario has no custom key store")
+		}
+		return map[string]any{"CustomKeyStoreId": st.storeID}, nil
+	case "CreateKey":
+		// A store that does not exist: should the fault not apply, the
+		// endpoint refuses the call rather than creating a key.
+		return map[string]any{"CustomKeyStoreId": "cks-0123456789abcdef0", "Description": "kmsconform retries"}, nil
+	}
+	return nil, fmt.Errorf("the retry steps cannot call %s", operation)
+}
+
+func (st *scenario) call(ctx context.Context, operation string) error {
+	if st.client == "" {
+		return errors.New("no client under test yet")
+	}
+	in, err := st.input(operation)
+	if err != nil {
+		return err
+	}
+	caller := st.caller
+	if st.client == GoSDK {
+		var timeout time.Duration
+		if st.fault.Kind == KindTimeout {
+			timeout = ClientTimeout
+		}
+		caller = st.goCaller(timeout)
+	} else if st.fault.Kind == KindTimeout {
+		return errors.New("the driver contract has no request timeout: the timeout fault is for the Go client only")
+	}
+	cctx, cancel := context.WithTimeout(ctx, callBudget)
+	defer cancel()
+	stop := monitorStalls(cctx)
+	out, err := caller.Call(cctx, clients.Request{Operation: operation, Input: in, Endpoint: st.proxyURL, Region: st.suite.env.Region})
+	st.stall = stop()
+	if err != nil {
+		return fmt.Errorf("kmsconform could not observe the call: %w", err)
+	}
+	st.outcome, st.called = out, true
+	st.entries = st.settledEntries(ctx, operation, out.Attempts)
+	waits := st.waits()
+	code := ""
+	if !out.OK && out.Error != nil {
+		code = out.Error.Code
+	}
+	st.record(func(r *Record) {
+		r.Exchanges = evidence.Exchanges(st.entries)
+		r.Waits = waits
+		r.Called, r.OK, r.Code, r.ClientAttempts = true, out.OK, code, out.Attempts
+	})
+	if len(st.entries) == 0 {
+		return fmt.Errorf("kmsconform could not observe the call: the scenario's proxy saw no %s request (client outcome: %s)", operation, describe(out))
+	}
+	if out.Attempts != 0 && out.Attempts != len(st.entries) {
+		st.finding("%s says it made %d attempts; the proxy saw %d", st.client, out.Attempts, len(st.entries))
+	}
+	if st.entries[0].InvocationID == "" {
+		st.finding("%s sent no amz-sdk-invocation-id or amz-sdk-request header; the scenario's own proxy counted its attempts", st.client)
+	}
+	return nil
+}
+
+// settledEntries returns the attempts the proxy recorded for operation. The
+// proxy records an exchange once it has finished with it, which for a reset
+// can be just after the client has seen it; so it waits until the proxy has
+// seen as many attempts as the client reports and nothing new has arrived
+// for a moment.
+func (st *scenario) settledEntries(ctx context.Context, operation string, clientAttempts int) []journal.Entry {
+	const quiet, limit = 300 * time.Millisecond, 5 * time.Second
+	read := func() []journal.Entry {
+		return st.proxy.Journal().Filter(func(e journal.Entry) bool { return e.Operation == operation })
+	}
+	entries, changed, deadline := read(), time.Now(), time.Now().Add(limit)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		if len(entries) >= clientAttempts && time.Since(changed) >= quiet {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+		if now := read(); len(now) != len(entries) {
+			entries, changed = now, time.Now()
+		}
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Received.Before(entries[j].Received) })
+	return entries
+}
+
+// waits measures the time between the end of each attempt, as the client saw
+// it, and the start of the next.
+func (st *scenario) waits() []time.Duration {
+	var out []time.Duration
+	for i := 1; i < len(st.entries); i++ {
+		prev := st.entries[i-1]
+		end := prev.Received.Add(prev.Total)
+		if st.fault.Kind == KindTimeout && st.client == GoSDK {
+			// The client gave up at its timeout, whatever the proxy did after.
+			if gaveUp := prev.Received.Add(ClientTimeout); gaveUp.Before(end) {
+				end = gaveUp
+			}
+		}
+		out = append(out, max(0, st.entries[i].Received.Sub(end)))
+	}
+	return out
+}
+
+func describe(o clients.Outcome) string {
+	if o.OK {
+		return "success"
+	}
+	if o.Error == nil {
+		return "failure without an error"
+	}
+	return o.Error.String()
+}
+
+// expectation is the documented expectation for the call under test.
+func (st *scenario) expectation(retryAnswer string, retryStatus int) (Expectation, error) {
+	if !st.called {
+		return Expectation{}, errors.New("the call under test was not made")
+	}
+	e := st.policy.Expect(st.fault, retryAnswer, retryStatus)
+	st.record(func(r *Record) { r.Expected = e })
+	return e, nil
+}
+
+func (st *scenario) thenAttempts() error {
+	// A lost response's retry meets whatever the first attempt left behind;
+	// the hazard steps check that answer, this one only the count.
+	e, err := st.expectation("", 0)
+	if err != nil {
+		return err
+	}
+	got := len(st.entries)
+	if got == e.Attempts {
+		return nil
+	}
+	if d := st.suite.deviation(st.client, st.fault.Name, st.policy.Rules); d != nil && d.Attempts == got {
+		st.finding("%s made %d attempts where its documentation (%s mode, %s rules) says %d: %s",
+			st.client, got, st.policy.Mode, st.policy.Rules, e.Attempts, d.Note)
+		return nil
+	}
+	return fmt.Errorf("%s made %d attempts, its documentation (%s mode, %s rules, %s) says %d for %s (%s)%s",
+		st.client, got, st.policy.Mode, st.policy.Rules, e.Class, e.Attempts, st.fault.Name, st.policy.Source, st.timeline())
+}
+
+func (st *scenario) thenWaits() error {
+	if !st.called {
+		return errors.New("the call under test was not made")
+	}
+	class := st.policy.classify(st.fault)
+	b := st.policy.backoff(class)
+	var bad []string
+	widened := false
+	for i, w := range st.waits() {
+		bound := b.Bound(i)
+		limit := bound + waitSlack(bound)
+		switch {
+		case w > limit+2*st.stall:
+			bad = append(bad, fmt.Sprintf("wait %d was %v, documented below %v", i+1, w.Round(time.Millisecond), bound))
+		case w > limit:
+			widened = true
+		}
+	}
+	if widened {
+		st.finding("the machine was loaded: kmsconform's timers ran up to %v late during the call, and a wait passed its check only with that allowance (twice the stall)",
+			st.stall.Round(time.Millisecond))
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	if d := st.suite.deviation(st.client, st.fault.Name, st.policy.Rules); d != nil && d.Waits {
+		st.finding("%s's waits exceed its documented backoff: %s", st.client, strings.Join(bad, "; "))
+		return nil
+	}
+	return fmt.Errorf("%s: %s (%s backoff: base %v, cap %v; allowed on top: client overhead and twice the worst scheduling stall seen, %v)%s",
+		st.client, strings.Join(bad, "; "), class, b.Base, b.Cap, st.stall.Round(time.Millisecond), st.timeline())
+}
+
+func (st *scenario) thenOutcome() error {
+	e, err := st.expectation("", 0)
+	if err != nil {
+		return err
+	}
+	return st.checkOutcome(e.OK, e.Code, e.Status)
+}
+
+// anyStatus accepts an error whatever its HTTP status.
+const anyStatus = -1
+
+func (st *scenario) checkOutcome(ok bool, code string, status int) error {
+	o := st.outcome
+	want := "success"
+	if !ok {
+		want = "an error"
+		if code != "" {
+			want = code
+		}
+		switch status {
+		case anyStatus:
+		case 0:
+			want += " raised by the client, with no HTTP response"
+		default:
+			want += fmt.Sprintf(" (HTTP %d)", status)
+		}
+	}
+	switch {
+	case ok && o.OK:
+		return nil
+	case ok != o.OK:
+	case o.Error == nil:
+	case code != "" && o.Error.Code != code:
+	case status != anyStatus && o.Error.HTTPStatus != status:
+	default:
+		return nil
+	}
+	if d := st.suite.deviation(st.client, st.fault.Name, st.policy.Rules); d != nil && d.Outcome {
+		st.finding("%s reported %s where its documentation says %s: %s", st.client, describe(o), want, d.Note)
+		return nil
+	}
+	return fmt.Errorf("%s reported %s, its documentation says %s", st.client, describe(o), want)
+}
+
+func (st *scenario) thenHazardError(code string) error {
+	st.record(func(r *Record) { r.Expected.OK, r.Expected.Code, r.Expected.Status = false, code, anyStatus })
+	if err := st.checkOutcome(false, code, anyStatus); err != nil {
+		return err
+	}
+	st.finding("hazard: %s's first %s took effect but its response was lost; the retry reported %s, so the caller sees a failure for a call that succeeded",
+		st.client, st.faultOp, code)
+	return nil
+}
+
+func (st *scenario) thenHazardSuccess() error {
+	if err := st.checkOutcome(true, "", 0); err != nil {
+		return err
+	}
+	st.finding("hazard: %s's first %s took effect but its response was lost; the retry succeeded without changing anything", st.client, st.faultOp)
+	return nil
+}
+
+// timeline describes the attempts for an error message.
+func (st *scenario) timeline() string {
+	if len(st.entries) == 0 {
+		return ""
+	}
+	var parts []string
+	start := st.entries[0].Received
+	for _, e := range st.entries {
+		answer := e.Outcome
+		if e.Status != 0 {
+			answer = fmt.Sprint(e.Status)
+			if e.ErrorCode != "" {
+				answer += " " + e.ErrorCode
+			}
+		}
+		parts = append(parts, fmt.Sprintf("+%v %s", e.Received.Sub(start).Round(time.Millisecond), answer))
+	}
+	return "; attempts: " + strings.Join(parts, ", ")
+}

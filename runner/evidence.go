@@ -1,0 +1,129 @@
+package runner
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"github.com/kmsconform/kmsconform/evidence"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/kmsconform/kmsconform/proxy"
+	"github.com/kmsconform/kmsconform/proxy/faults"
+	"github.com/kmsconform/kmsconform/proxy/journal"
+	"github.com/kmsconform/kmsconform/proxy/rules"
+	"github.com/kmsconform/kmsconform/reports"
+	"github.com/kmsconform/kmsconform/steps"
+)
+
+// journalCapacity keeps a whole run's exchanges in memory: a scenario makes a
+// few dozen requests at most.
+const journalCapacity = 100_000
+
+// recorder is the recording proxy in front of the target, on loopback. The
+// scenarios' clients use it as their HTTP proxy (with CONNECT interception for
+// https targets), so they sign for the target's real host name and the proxy
+// forwards requests exactly as signed. It routes to the target only.
+type recorder struct {
+	url    *url.URL
+	proxy  *proxy.Proxy
+	server *http.Server
+	// upstreamTLS is how the proxy verifies an https target (nil: system roots).
+	upstreamTLS *tls.Config
+}
+
+// startRecorder starts the proxy for target. extraRoots, if set, are trusted
+// besides the system roots for an https target's certificate.
+func startRecorder(target string, extraRoots []byte) (*recorder, error) {
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, fmt.Errorf("target URL: %w", err)
+	}
+	var upstreamTLS *tls.Config
+	if len(extraRoots) > 0 {
+		roots, err := x509.SystemCertPool()
+		if err != nil || roots == nil {
+			roots = x509.NewCertPool()
+		}
+		if !roots.AppendCertsFromPEM(extraRoots) {
+			return nil, usagef("AWS_CA_BUNDLE holds no PEM certificate")
+		}
+		upstreamTLS = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	}
+	base := &url.URL{Scheme: u.Scheme, Host: u.Host}
+	p, err := proxy.New(proxy.Config{
+		Routes:      map[string]*url.URL{u.Host: base},
+		RoutesOnly:  true,
+		UpstreamTLS: upstreamTLS,
+		Journal:     journal.New(journal.Options{Capacity: journalCapacity}),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("starting the proxy: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		_ = p.Close()
+		return nil, fmt.Errorf("starting the proxy: %w", err)
+	}
+	e := &recorder{url: &url.URL{Scheme: "http", Host: ln.Addr().String()}, proxy: p, server: &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second}, upstreamTLS: upstreamTLS}
+	go func() { _ = e.server.Serve(ln) }()
+	return e, nil
+}
+
+// httpClient is the scenarios' HTTP client: through the proxy, trusting its
+// interception CA besides the system roots, with every request bounded.
+func (e *recorder) httpClient(callTimeout time.Duration) *http.Client {
+	roots, err := x509.SystemCertPool()
+	if err != nil || roots == nil {
+		roots = x509.NewCertPool()
+	}
+	roots.AppendCertsFromPEM(e.proxy.CA().CertPEM())
+	return &http.Client{
+		Timeout: callTimeout,
+		Transport: &http.Transport{
+			Proxy:                 http.ProxyURL(e.url),
+			DialContext:           (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
+			TLSClientConfig:       &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
+			TLSHandshakeTimeout:   10 * time.Second,
+			ResponseHeaderTimeout: callTimeout,
+			MaxIdleConnsPerHost:   16,
+			IdleConnTimeout:       30 * time.Second,
+		},
+	}
+}
+
+func (e *recorder) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = e.server.Shutdown(ctx)
+	_ = e.proxy.Close()
+}
+
+// exchanges returns what the proxy recorded for one scenario.
+func (e *recorder) exchanges(scenarioID string) []reports.Exchange {
+	header := steps.HeaderValue(scenarioID)
+	return evidence.Exchanges(e.proxy.Journal().Filter(func(en journal.Entry) bool { return en.Scenario == header }))
+}
+
+func (e *recorder) faults() steps.FaultInjector { return injector{e.proxy.Rules()} }
+
+// injector adds error rules scoped to one scenario by its header and to one
+// operation. They fire on every attempt, so that SDK retries (when enabled)
+// see the same error, until the scenario's cleanup removes them.
+type injector struct{ set *rules.Set }
+
+func (i injector) InjectError(_ context.Context, scenarioID, operation, code string) (func(), error) {
+	id, err := i.set.Add(rules.Rule{
+		Description: "kmsconform scenario fault",
+		Operation:   operation,
+		Header:      map[string]string{steps.ScenarioHeader: scenarioID},
+		Faults:      []faults.Spec{faults.Preset(code)},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return func() { i.set.Delete(id) }, nil
+}

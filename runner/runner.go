@@ -1,0 +1,417 @@
+// Package runner runs kmsconform's conformance suite: it picks the target
+// (a given endpoint or the embedded reference KMS), puts the recording proxy
+// in front of it, runs the embedded Gherkin features with godog, and turns the
+// outcome into reports.Run plus godog's cucumber.json and junit.xml.
+package runner
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/cucumber/godog"
+
+	"github.com/kmsconform/kmsconform/features"
+	"github.com/kmsconform/kmsconform/reports"
+	"github.com/kmsconform/kmsconform/retries"
+	"github.com/kmsconform/kmsconform/steps"
+)
+
+// Options configure a run. The zero value (plus Out) runs every scenario
+// against the embedded reference KMS.
+type Options struct {
+	// Endpoint is the KMS endpoint to check. Empty: AWS_ENDPOINT_URL_KMS, then
+	// AWS_ENDPOINT_URL, then the embedded reference KMS.
+	Endpoint string
+	// Name labels the target in the reports, e.g. "moto 5.2.1"; it overrides
+	// the config file's name.
+	Name string
+	// Credentials sign the scenarios' requests to a given endpoint; nil
+	// takes them from the standard AWS chain (environment, profile, SSO, …).
+	Credentials aws.CredentialsProvider
+	// Region defaults to the AWS config's region (or us-east-1).
+	Region string
+	// Tags selects scenarios, in godog's syntax: "@a && ~@b", "@a,@b".
+	Tags        string
+	Concurrency int    // default 4
+	Out         string // directory for the output files; default "out"
+	// Config is an optional YAML file (see Config).
+	Config string
+	// Control is the base URL of a reference KMS's control API, for a target
+	// that is a standalone `kmsconform serve`.
+	Control string
+	// Root is the repository root, whose clients/ directory holds the client
+	// drivers the retry scenarios run; default ".".
+	Root string
+	// Version is the kmsconform version recorded in the results.
+	Version string
+	// Progress receives one line per finished scenario; nil discards them.
+	Progress io.Writer
+	// AllowRealAccount lets a run reach an endpoint that is not on loopback,
+	// which may be a real AWS account (so may allowRealAccount in Config).
+	AllowRealAccount bool
+	// Plaintext is the message the Encrypt scenarios encrypt; empty means a fixed one.
+	Plaintext []byte
+	// Getenv reads the environment (AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL,
+	// AWS_CA_BUNDLE for an https target's private CA, CI to require the retry
+	// scenarios' clients); nil uses os.Getenv.
+	Getenv func(string) string
+}
+
+// UsageError is a problem with the options: the run never started.
+type UsageError struct{ msg string }
+
+func (e *UsageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &UsageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// DefaultConcurrency is how many scenarios run at once unless told otherwise.
+const DefaultConcurrency = 4
+
+// Result is a finished run.
+type Result struct {
+	Run *reports.Run
+	// RunID tags and names everything the run created (see kmsconform cleanup).
+	RunID string
+	// Warnings list what scenario cleanups could not remove from the target.
+	Warnings []string
+}
+
+// Run runs the suite and writes its output files. It returns the result even
+// when scenarios failed; an error means the run could not happen (a
+// *UsageError when the options are wrong).
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	var cfg *Config
+	if opts.Config != "" {
+		c, err := LoadConfig(opts.Config)
+		if err != nil {
+			return nil, &UsageError{msg: err.Error()}
+		}
+		cfg = c
+	}
+	names, fp, err := selectScenarios(opts.Tags)
+	if err != nil {
+		return nil, err
+	}
+	selected := fp.scenarios
+	if err := checkRealAccount(&opts, cfg, fp); err != nil {
+		return nil, err
+	}
+	tgt, err := openTarget(ctx, opts, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer tgt.close()
+
+	ev, err := startRecorder(tgt.url, tgt.caBundle)
+	if err != nil {
+		return nil, err
+	}
+	defer ev.close()
+
+	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+		return nil, fmt.Errorf("creating the output directory: %w", err)
+	}
+
+	runID := newRunID()
+	retrySuite, err := retries.New(retries.Env{
+		RunID:          runID,
+		Endpoint:       tgt.url,
+		Region:         tgt.region,
+		Credentials:    tgt.primary,
+		Control:        tgt.control,
+		HTTPClient:     ev.httpClient(tgt.timeouts.Call),
+		UpstreamTLS:    ev.upstreamTLS,
+		Root:           opts.Root,
+		RequireClients: opts.Getenv("CI") == "true",
+		Getenv:         opts.Getenv,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	col := &collector{progress: opts.Progress, ev: ev, total: selected, attach: retrySuite.Attach}
+	env := &steps.Env{
+		Endpoint:      tgt.url,
+		Region:        tgt.region,
+		Primary:       tgt.primary,
+		Second:        tgt.second,
+		SecondMissing: tgt.secondMissing,
+		HTTPClient:    ev.httpClient(tgt.timeouts.Call),
+		MaxAttempts:   tgt.maxAttempts,
+		RunID:         runID,
+		Plaintext:     opts.Plaintext,
+		Timeouts:      tgt.timeouts,
+		Backing:       tgt.backing,
+		States:        tgt.states,
+		Faults:        ev.faults(),
+		Report:        col.add,
+		Warn:          col.warn,
+	}
+	initSteps := steps.Initializer(env)
+	suite := godog.TestSuite{
+		Name: "kmsconform",
+		ScenarioInitializer: func(sc *godog.ScenarioContext) {
+			// The retry steps first: godog runs After hooks in the order they
+			// were added, and the retry suite's cleanup and evidence must be
+			// done before the steps package reports the scenario.
+			retrySuite.Register(sc)
+			initSteps(sc)
+		},
+		Options: suiteOptions(opts.Tags),
+	}
+	suite.Options.Format = strings.Join([]string{
+		"cucumber:" + filepath.Join(opts.Out, "cucumber.json"),
+		"junit:" + filepath.Join(opts.Out, "junit.xml"),
+	}, ",")
+	suite.Options.Concurrency = opts.Concurrency
+	suite.Options.DefaultContext = ctx
+
+	if opts.Progress != nil {
+		fmt.Fprintf(opts.Progress, "kmsconform: %d scenarios against %s (%s), concurrency %d, run %s\n",
+			selected, tgt.url, tgt.label, opts.Concurrency, runID)
+	}
+	run := &reports.Run{
+		SchemaVersion: reports.SchemaVersion,
+		Tool:          reports.Tool{Name: "kmsconform", Version: opts.Version, Commit: vcsRevision()},
+		Target:        reports.Target{Name: tgt.name, Endpoint: tgt.url, Region: tgt.region, Embedded: tgt.embedded},
+		CatalogHash:   catalogHash(),
+		SDKs:          sdkVersions(),
+		Started:       time.Now().UTC(),
+	}
+	suite.Run()
+	run.Finished = time.Now().UTC()
+	run.Scenarios = col.sorted()
+	for i := range run.Scenarios {
+		run.Scenarios[i].Feature = names[run.Scenarios[i].URI]
+	}
+	run.Totals = run.Tally()
+
+	// An interrupted run still reports the scenarios that finished.
+	res := &Result{Run: run, RunID: runID, Warnings: col.Warnings()}
+	if err := writeResults(opts.Out, run); err != nil {
+		return res, err
+	}
+	if err := ctx.Err(); err != nil {
+		return res, fmt.Errorf("run interrupted; scenarios it cut short are reported as failed: %w", err)
+	}
+	if missing := selected - len(run.Scenarios); missing > 0 {
+		return res, fmt.Errorf("%d scenarios ended without a result", missing)
+	}
+	return res, nil
+}
+
+// suiteOptions are the godog options shared by selecting and running scenarios.
+func suiteOptions(tags string) *godog.Options {
+	return &godog.Options{
+		Output:   io.Discard,
+		NoColors: true,
+		Strict:   true, // an undefined or pending step fails its scenario
+		Tags:     tags,
+		FS:       features.FS,
+		Paths:    []string{"."},
+	}
+}
+
+// selectScenarios returns the feature names by file and what the scenarios
+// the tag expression selects would create.
+func selectScenarios(tags string) (map[string]string, footprint, error) {
+	suite := godog.TestSuite{Options: suiteOptions(tags)}
+	feats, err := suite.RetrieveFeatures()
+	if err != nil {
+		return nil, footprint{}, fmt.Errorf("reading the embedded features: %w", err)
+	}
+	names := map[string]string{}
+	var fp footprint
+	for _, f := range feats {
+		names[f.Uri] = f.GherkinDocument.Feature.Name
+		for _, p := range f.Pickles {
+			fp.add(p)
+		}
+	}
+	if fp.scenarios == 0 {
+		return nil, footprint{}, usagef("--tags %q selects no scenario", tags)
+	}
+	return names, fp, nil
+}
+
+func (o *Options) check() error {
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.Concurrency == 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.Concurrency < 1 || o.Concurrency > 64 {
+		return usagef("--concurrency %d: want a number from 1 to 64", o.Concurrency)
+	}
+	if o.Out == "" {
+		o.Out = "out"
+	}
+	if strings.Contains(o.Out, ",") {
+		return usagef("--out %q: the directory name must not contain a comma", o.Out)
+	}
+	if err := CheckTags(o.Tags); err != nil {
+		return err
+	}
+	for name, v := range map[string]string{"--endpoint": o.Endpoint, "--control": o.Control} {
+		if v == "" {
+			continue
+		}
+		if err := checkURL(v); err != nil {
+			return usagef("%s %q: %v", name, v, err)
+		}
+	}
+	return nil
+}
+
+func checkURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return err
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("want an absolute http:// or https:// URL")
+	}
+	return nil
+}
+
+// CheckTags checks a tag expression in godog's syntax: terms separated by
+// "&&" (and) and "," (or), each a tag optionally negated with "~", such as
+// "@op:DeleteCustomKeyStore && ~@cloudhsm".
+func CheckTags(expr string) error {
+	if strings.TrimSpace(expr) == "" {
+		return nil
+	}
+	for _, and := range strings.Split(expr, "&&") {
+		for _, term := range strings.Split(and, ",") {
+			t := strings.TrimSpace(term)
+			name := strings.TrimPrefix(t, "~")
+			switch {
+			case t == "":
+				return usagef("--tags %q: empty term (write terms like @a && ~@b, or @a,@b)", expr)
+			case !strings.HasPrefix(name, "@") || len(name) < 2:
+				return usagef("--tags %q: %q is not a tag; tags start with @ (e.g. @op:DeleteCustomKeyStore)", expr, t)
+			case strings.ContainsAny(name[1:], " \t@~()!|&"):
+				return usagef("--tags %q: unsupported syntax in %q; combine tags with && (and), \",\" (or) and ~ (not)", expr, t)
+			}
+		}
+	}
+	return nil
+}
+
+// collector gathers scenario results as they finish.
+type collector struct {
+	mu       sync.Mutex
+	progress io.Writer
+	ev       *recorder
+	attach   func(*reports.Scenario) // adds the retry suite's evidence
+	total    int
+	done     []reports.Scenario
+	warnings []string
+}
+
+func (c *collector) add(s *reports.Scenario) {
+	s.Exchanges = c.ev.exchanges(s.ID)
+	c.attach(s)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.done = append(c.done, *s)
+	if c.progress != nil {
+		fmt.Fprintln(c.progress, progressLine(len(c.done), c.total, s))
+	}
+}
+
+func (c *collector) warn(id, problem string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.warnings = append(c.warnings, id+": "+problem)
+}
+
+// Warnings lists what scenario cleanups could not remove.
+func (c *collector) Warnings() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.warnings...)
+}
+
+func (c *collector) sorted() []reports.Scenario {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := append([]reports.Scenario(nil), c.done...)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// newRunID names a run in resource names and tags: its start time, plus a
+// random suffix so that two runs started together never collide.
+func newRunID() string {
+	var b [2]byte
+	_, _ = rand.Read(b[:])
+	return time.Now().UTC().Format("20060102t150405") + "-" + hex.EncodeToString(b[:])
+}
+
+// catalogHash identifies the set of scenarios: the SHA-256 of every feature file.
+func catalogHash() string {
+	h := sha256.New()
+	_ = fs.WalkDir(features.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(features.FS, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(b))
+		h.Write(b)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func vcsRevision() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" {
+			return s.Value
+		}
+	}
+	return ""
+}
+
+func sdkVersions() map[string]string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return nil
+	}
+	out := map[string]string{}
+	for _, m := range info.Deps {
+		switch m.Path {
+		case "github.com/aws/aws-sdk-go-v2", "github.com/aws/aws-sdk-go-v2/service/kms", "github.com/cucumber/godog":
+			out[m.Path] = m.Version
+		}
+	}
+	return out
+}

@@ -1,0 +1,347 @@
+package runner_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/kmsconform/kmsconform/reference"
+	"github.com/kmsconform/kmsconform/reports"
+	"github.com/kmsconform/kmsconform/runner"
+)
+
+// conformance selects the endpoint-conformance scenarios, leaving out the
+// retry scenarios (package retries), which check clients, not endpoints.
+const conformance = "~@retries"
+
+// noEnv keeps a developer's AWS_ENDPOINT_URL from redirecting a test run.
+func noEnv(string) string { return "" }
+
+// account signs as one of the reference's test accounts, without reading
+// the environment, so that tests can run in parallel.
+func account(accessKey string) aws.CredentialsProvider {
+	return credentials.NewStaticCredentialsProvider(accessKey, "kmsconform-test-secret", "")
+}
+
+func runSuite(t *testing.T, opts runner.Options) *reports.Run {
+	t.Helper()
+	opts.Out = t.TempDir()
+	opts.Root = ".." // the repository root, for the retry scenarios' client drivers
+	if opts.Getenv == nil {
+		opts.Getenv = noEnv
+	}
+	var progress bytes.Buffer
+	opts.Progress = &progress
+	res, err := runner.Run(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("Run: %v\nprogress:\n%s", err, progress.String())
+	}
+	for _, name := range []string{"results.json", "cucumber.json", "junit.xml"} {
+		if fi, err := os.Stat(filepath.Join(opts.Out, name)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s missing or empty: %v", name, err)
+		}
+	}
+	return res.Run
+}
+
+func hasTag(s reports.Scenario, tag string) bool { return slices.Contains(s.Tags, tag) }
+
+// documentedConditions are the conditions the features must cover, one
+// scenario (or an @untestable one) each.
+func documentedConditions() []string {
+	var ids []string
+	for op, n := range map[string]int{"DeleteCustomKeyStore": 12, "DisconnectCustomKeyStore": 9, "DeleteImportedKeyMaterial": 18} {
+		for i := 1; i <= n; i++ {
+			ids = append(ids, fmt.Sprintf("%s.%02d", op, i))
+		}
+	}
+	return ids
+}
+
+func TestReferencePassesEveryTestableScenario(t *testing.T) {
+	t.Parallel()
+	// Package retries tests its own scenarios (they run real clients and time
+	// their backoff); this test is about the endpoint-conformance scenarios.
+	run := runSuite(t, runner.Options{Tags: conformance})
+	if !run.Target.Embedded {
+		t.Fatalf("target %+v is not the embedded reference", run.Target)
+	}
+	covered := map[string]bool{}
+	ids := map[string]bool{}
+	for _, s := range run.Scenarios {
+		if ids[s.ID] {
+			t.Errorf("scenario ID %q is not unique", s.ID)
+		}
+		ids[s.ID] = true
+		for _, c := range s.Conditions {
+			covered[c] = true
+		}
+		switch s.Status {
+		case reports.StatusPassed:
+			if len(s.Exchanges) == 0 {
+				t.Errorf("%s passed without recorded exchanges", s.ID)
+			}
+		case reports.StatusFailed:
+			t.Errorf("%s failed: %s", s.ID, s.Reason)
+		case reports.StatusSkipped:
+			if s.Reason == "" || !hasTag(s, "@untestable") {
+				t.Errorf("%s skipped on the reference (reason %q); only @untestable scenarios may be", s.ID, s.Reason)
+			}
+		}
+		if s.Operation == "" || len(s.Conditions) == 0 {
+			t.Errorf("%s lacks @op or @cond tags: %v", s.ID, s.Tags)
+		}
+	}
+	for _, c := range documentedConditions() {
+		if !covered[c] {
+			t.Errorf("condition %s has no scenario", c)
+		}
+	}
+	if t.Failed() {
+		return
+	}
+	// The evidence is redacted: no credentials and no key material.
+	b, err := json.Marshal(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"AWS4-HMAC-SHA256 Credential", "kmsconform-embedded-test-secret", "EncryptedKeyMaterial\":\"", "KeyStorePassword\":\""} {
+		if bytes.Contains(b, []byte(secret)) {
+			t.Errorf("results contain %q", secret)
+		}
+	}
+}
+
+// The assertions must be able to fail: against an endpoint that answers {}
+// with 200 to everything, every scenario that expects an error fails.
+func TestEmptyAnswersFailEveryErrorScenario(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		_, _ = w.Write([]byte("{}"))
+	}))
+	defer srv.Close()
+	run := runSuite(t, runner.Options{Endpoint: srv.URL, Credentials: account("AKIAKMSCONFORMTEST01"), Config: filepath.Join("testdata", "fake-fixtures.yaml"), Tags: conformance})
+
+	var errorScenarios []string
+	for _, s := range run.Scenarios {
+		if s.Error == "" || hasTag(s, "@untestable") {
+			continue
+		}
+		errorScenarios = append(errorScenarios, s.ID)
+		if s.Status != reports.StatusFailed {
+			t.Errorf("%s: status %s (%s), want failed: the endpoint never returns %s", s.ID, s.Status, s.Reason, s.Error)
+		}
+	}
+	t.Logf("%d error-condition scenarios, all checked:\n  %s", len(errorScenarios), strings.Join(errorScenarios, "\n  "))
+	if len(errorScenarios) < 20 {
+		t.Errorf("only %d error-condition scenarios ran; the catalog has more", len(errorScenarios))
+	}
+	if run.Totals.Passed != 0 {
+		t.Errorf("%d scenarios passed against an endpoint that answers {} to everything", run.Totals.Passed)
+	}
+}
+
+// swapped are the error codes the wrong-code endpoint exchanges.
+var swapped = map[string]string{
+	"CustomKeyStoreNotFoundException":     "CustomKeyStoreInvalidStateException",
+	"CustomKeyStoreInvalidStateException": "CustomKeyStoreNotFoundException",
+	"NotFoundException":                   "InvalidArnException",
+	"InvalidArnException":                 "NotFoundException",
+}
+
+// swapCodes wraps a reference KMS so that its KMS errors carry the wrong code.
+func swapCodes(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, reference.ControlPrefix) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		var e map[string]any
+		if rec.Code >= 400 && json.Unmarshal(body, &e) == nil {
+			if code, _ := e["__type"].(string); swapped[code] != "" {
+				e["__type"] = swapped[code]
+				body, _ = json.Marshal(e)
+			}
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+	})
+}
+
+// Against an endpoint that answers the wrong error codes, exactly the
+// scenarios expecting those codes fail, and they record what came back.
+func TestWrongErrorCodesFailTheirScenarios(t *testing.T) {
+	t.Parallel()
+	fx := reference.DefaultFixtures()
+	fx.CustomKeyStoreQuota = 1000 // stores whose keys are pending deletion stay for 7 days
+	svc, err := reference.New(reference.Options{Fixtures: fx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(swapCodes(svc))
+	defer srv.Close()
+	cfg := filepath.Join(t.TempDir(), "second.yaml")
+	if err := os.WriteFile(cfg, []byte("secondAccount:\n  accessKeyId: AKIAKMSCONFORMTEST02\n  secretAccessKey: x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := runSuite(t, runner.Options{Endpoint: srv.URL, Control: srv.URL, Config: cfg, Credentials: account("AKIAKMSCONFORMTEST01"),
+		Tags: conformance})
+
+	checked := 0
+	for _, s := range run.Scenarios {
+		wrong, isSwapped := swapped[expectedError(s)]
+		switch {
+		case hasTag(s, "@untestable"):
+		case isSwapped:
+			checked++
+			if s.Status != reports.StatusFailed || s.Observed != wrong {
+				t.Errorf("%s: status %s, observed %q; want failed, observed %q", s.ID, s.Status, s.Observed, wrong)
+			}
+		case s.Status != reports.StatusPassed:
+			t.Errorf("%s: status %s (%s); its expected error is not swapped, want passed", s.ID, s.Status, s.Reason)
+		}
+	}
+	if checked < 10 {
+		t.Errorf("only %d scenarios expect a swapped code", checked)
+	}
+	checkCleanedUp(t, srv.URL)
+}
+
+// expectedError is the error code a scenario's steps expect, if any.
+func expectedError(s reports.Scenario) string {
+	for _, st := range s.Steps {
+		if code, ok := strings.CutPrefix(st.Text, "the request fails with "); ok && !strings.Contains(code, " ") {
+			return code
+		}
+	}
+	return ""
+}
+
+// checkCleanedUp checks what the run left in the reference: every key is
+// pending deletion, and the only key stores left are disconnected ones that
+// still hold such keys (KMS deletes neither before the waiting period ends).
+func checkCleanedUp(t *testing.T, url string) {
+	t.Helper()
+	ctx := context.Background()
+	c := kms.New(kms.Options{Region: "us-east-1", BaseEndpoint: aws.String(url),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIAKMSCONFORMTEST01", "x", "")})
+	holding := map[string]bool{}
+	keys, err := c.ListKeys(ctx, &kms.ListKeysInput{Limit: aws.Int32(1000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys.Keys {
+		d, err := c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: k.KeyId})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.KeyMetadata.KeyState != types.KeyStatePendingDeletion {
+			t.Errorf("key %s left %s", aws.ToString(k.KeyId), d.KeyMetadata.KeyState)
+		}
+		holding[aws.ToString(d.KeyMetadata.CustomKeyStoreId)] = true
+	}
+	stores, err := c.DescribeCustomKeyStores(ctx, &kms.DescribeCustomKeyStoresInput{Limit: aws.Int32(1000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range stores.CustomKeyStores {
+		id := aws.ToString(s.CustomKeyStoreId)
+		if s.ConnectionState != types.ConnectionStateTypeDisconnected || !holding[id] {
+			t.Errorf("key store %s left %s (holds keys: %v)", id, s.ConnectionState, holding[id])
+		}
+	}
+	if len(keys.Keys) == 0 {
+		t.Error("the run created no keys")
+	}
+}
+
+// Without a control API, fixtures or a second account, the scenarios that
+// need them are skipped with the reason, never passed or failed.
+func TestMissingFixturesSkipWithReason(t *testing.T) {
+	t.Parallel()
+	svc, err := reference.New(reference.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(svc)
+	defer srv.Close()
+	run := runSuite(t, runner.Options{Endpoint: srv.URL, Credentials: account("AKIAKMSCONFORMTEST01"), Tags: "@cloudhsm,@xks,@cross-account && ~@retries"})
+	for _, s := range run.Scenarios {
+		if s.Status != reports.StatusSkipped {
+			t.Errorf("%s: %s (%s), want skipped", s.ID, s.Status, s.Reason)
+			continue
+		}
+		if !strings.Contains(s.Reason, "--config") {
+			t.Errorf("%s: skip reason %q does not say how to provide what is missing", s.ID, s.Reason)
+		}
+	}
+	if len(run.Scenarios) < 30 {
+		t.Errorf("only %d scenarios selected", len(run.Scenarios))
+	}
+}
+
+// An https target works through the proxy's interception: the clients sign
+// for the target's own host name, and the proxy trusts the target's CA from
+// AWS_CA_BUNDLE.
+func TestHTTPSTarget(t *testing.T) {
+	t.Parallel()
+	fx := reference.DefaultFixtures()
+	fx.CustomKeyStoreQuota = 1000
+	svc, err := reference.New(reference.Options{Fixtures: fx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(svc)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the reachability probe's bare TCP connect
+	srv.StartTLS()
+	defer srv.Close()
+	bundle := filepath.Join(t.TempDir(), "ca.pem")
+	certPEM := pemEncode(srv.Certificate().Raw)
+	if err := os.WriteFile(bundle, certPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	getenv := func(k string) string {
+		if k == "AWS_CA_BUNDLE" {
+			return bundle
+		}
+		return ""
+	}
+	run := runSuite(t, runner.Options{Endpoint: srv.URL, Control: srv.URL, Getenv: getenv, Credentials: account("AKIAKMSCONFORMTEST01"), Tags: "@op:DeleteImportedKeyMaterial && ~@untestable && ~@retries"})
+	if run.Totals.Passed == 0 || run.Totals.Failed != 0 {
+		for _, s := range run.Scenarios {
+			if s.Status == reports.StatusFailed {
+				t.Errorf("%s: %s", s.ID, s.Reason)
+			}
+		}
+		t.Fatalf("totals %+v", run.Totals)
+	}
+}
+
+func pemEncode(der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}

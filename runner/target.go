@@ -1,0 +1,324 @@
+package runner
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/kmsconform/kmsconform/reference"
+	"github.com/kmsconform/kmsconform/steps"
+)
+
+// The embedded reference's test credentials: two access keys, two accounts.
+const (
+	embeddedAccessKey       = "AKIAKMSCONFORMTEST01"
+	embeddedSecondAccessKey = "AKIAKMSCONFORMTEST02"
+	embeddedSecret          = "kmsconform-embedded-test-secret"
+	defaultRegion           = "us-east-1"
+	embeddedStoreQuota      = 10000
+	// embeddedWait bounds waits on the embedded reference, whose connects take milliseconds.
+	embeddedWait = 30 * time.Second
+	embeddedPoll = 20 * time.Millisecond
+)
+
+// target is the endpoint under test and everything the scenarios need to use it.
+type target struct {
+	url      string
+	region   string
+	name     string
+	label    string // for the progress header
+	embedded bool
+
+	primary       aws.CredentialsProvider
+	second        aws.CredentialsProvider
+	secondMissing string
+
+	timeouts    steps.Timeouts
+	maxAttempts int
+	// caBundle holds extra PEM roots for an https target (AWS_CA_BUNDLE).
+	caBundle []byte
+	backing  steps.Backing
+	states   steps.StateControl
+	control  *reference.ControlClient // nil without a control API
+
+	server *http.Server
+}
+
+func (t *target) close() {
+	if t.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = t.server.Shutdown(ctx)
+	}
+}
+
+func openTarget(ctx context.Context, opts Options, cfg *Config) (*target, error) {
+	endpoint := opts.endpoint()
+	if endpoint != "" {
+		if err := checkURL(endpoint); err != nil {
+			return nil, usagef("endpoint %q: %v", endpoint, err)
+		}
+	}
+	t := &target{timeouts: steps.DefaultTimeouts()}
+	if cfg != nil {
+		t.name = cfg.Name
+		t.timeouts = mergeTimeouts(t.timeouts, cfg.Timeouts)
+		t.maxAttempts = cfg.MaxAttempts
+	}
+	if opts.Name != "" {
+		t.name = opts.Name
+	}
+	var err error
+	if endpoint == "" {
+		err = t.startEmbedded(opts)
+	} else {
+		err = t.useEndpoint(ctx, endpoint, opts, cfg)
+	}
+	if err != nil {
+		t.close()
+		return nil, err
+	}
+	return t, nil
+}
+
+// endpoint is the endpoint to check: --endpoint, else AWS_ENDPOINT_URL_KMS,
+// else AWS_ENDPOINT_URL; empty means the embedded reference.
+func (o *Options) endpoint() string {
+	for _, e := range []string{o.Endpoint, o.Getenv("AWS_ENDPOINT_URL_KMS"), o.Getenv("AWS_ENDPOINT_URL")} {
+		if e != "" {
+			return e
+		}
+	}
+	return ""
+}
+
+func mergeTimeouts(t steps.Timeouts, c ConfigTimeouts) steps.Timeouts {
+	for _, o := range []struct {
+		dst *time.Duration
+		src Duration
+	}{{&t.Call, c.Call}, {&t.Connect, c.Connect}, {&t.Disconnect, c.Disconnect}, {&t.Poll, c.Poll}} {
+		if o.src > 0 {
+			*o.dst = time.Duration(o.src)
+		}
+	}
+	return t
+}
+
+// startEmbedded serves a fresh reference KMS on loopback, in process.
+func (t *target) startEmbedded(opts Options) error {
+	t.region = opts.Region
+	if t.region == "" {
+		t.region = defaultRegion
+	}
+	fx := reference.DefaultFixtures()
+	// Keys pending deletion keep their key store for the 7-day waiting
+	// period, so a run leaves more stores behind than KMS's default quota of
+	// 10. The quota is adjustable in KMS too; the embedded run raises it.
+	fx.CustomKeyStoreQuota = embeddedStoreQuota
+	svc, err := reference.New(reference.Options{Region: t.region, Fixtures: fx})
+	if err != nil {
+		return fmt.Errorf("starting the reference KMS: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("starting the reference KMS: %w", err)
+	}
+	t.server = &http.Server{Handler: svc, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = t.server.Serve(ln) }()
+	t.url = "http://" + ln.Addr().String()
+	t.embedded = true
+	t.timeouts.Connect = min(t.timeouts.Connect, embeddedWait)
+	t.timeouts.Disconnect = min(t.timeouts.Disconnect, embeddedWait)
+	t.timeouts.Poll = min(t.timeouts.Poll, embeddedPoll)
+	if t.name == "" {
+		t.name = "kmsconform reference KMS"
+	}
+	t.label = "embedded reference KMS"
+	t.primary = credentials.NewStaticCredentialsProvider(embeddedAccessKey, embeddedSecret, "")
+	t.second = credentials.NewStaticCredentialsProvider(embeddedSecondAccessKey, embeddedSecret, "")
+	t.useControl(t.url)
+	return nil
+}
+
+// useEndpoint checks a user-given endpoint with credentials from the standard AWS chain.
+func (t *target) useEndpoint(ctx context.Context, endpoint string, opts Options, cfg *Config) error {
+	t.url = endpoint
+	t.label = "endpoint"
+	if path := opts.Getenv("AWS_CA_BUNDLE"); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return usagef("AWS_CA_BUNDLE: %v", err)
+		}
+		t.caBundle = b
+	}
+	if err := reachable(ctx, endpoint); err != nil {
+		return err
+	}
+	if err := t.credentials(ctx, opts); err != nil {
+		return err
+	}
+	t.secondMissing = "cross-account scenarios need a second account: set secondAccount in the --config file"
+	if cfg != nil && cfg.SecondAccount != nil {
+		second, err := secondAccount(ctx, cfg.SecondAccount, t.region)
+		if err != nil {
+			return err
+		}
+		t.second = second
+	}
+	if opts.Control != "" {
+		t.useControl(opts.Control)
+		t.label = "endpoint with reference control API"
+		return nil
+	}
+	t.backing = newConfigBacking(cfg)
+	return nil
+}
+
+// credentials settles the primary account's credentials and the Region.
+func (t *target) credentials(ctx context.Context, opts Options) error {
+	t.region = opts.Region
+	if opts.Credentials != nil {
+		t.primary = opts.Credentials
+		if t.region == "" {
+			t.region = defaultRegion
+		}
+		return nil
+	}
+	var loadOpts []func(*awsconfig.LoadOptions) error
+	if opts.Region != "" {
+		loadOpts = append(loadOpts, awsconfig.WithRegion(opts.Region))
+	}
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		return usagef("loading AWS configuration: %v", err)
+	}
+	t.region = awsCfg.Region
+	if t.region == "" {
+		t.region = defaultRegion
+	}
+	if awsCfg.Credentials == nil {
+		return usagef("no AWS credentials found (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE)")
+	}
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if _, err := awsCfg.Credentials.Retrieve(cctx); err != nil {
+		return usagef("no usable AWS credentials for %s: %v", t.url, err)
+	}
+	t.primary = awsCfg.Credentials
+	return nil
+}
+
+func secondAccount(ctx context.Context, a *Account, region string) (aws.CredentialsProvider, error) {
+	if a.Profile == "" {
+		return credentials.NewStaticCredentialsProvider(a.AccessKeyID, a.SecretAccessKey, a.SessionToken), nil
+	}
+	c, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithSharedConfigProfile(a.Profile), awsconfig.WithRegion(region))
+	if err != nil {
+		return nil, usagef("secondAccount profile %q: %v", a.Profile, err)
+	}
+	return c.Credentials, nil
+}
+
+// useControl takes fixtures and forced states from a reference's control API.
+func (t *target) useControl(base string) {
+	hc := &http.Client{Timeout: 30 * time.Second}
+	if len(t.caBundle) > 0 {
+		roots, err := x509.SystemCertPool()
+		if err != nil || roots == nil {
+			roots = x509.NewCertPool()
+		}
+		roots.AppendCertsFromPEM(t.caBundle)
+		hc.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}}
+	}
+	cc := &reference.ControlClient{BaseURL: base, HTTP: hc}
+	t.control = cc
+	t.backing = controlBacking{cc}
+	t.states = controlStates{cc}
+}
+
+// controlBacking creates a fresh cluster or XKS proxy per scenario: a
+// cluster backs only one key store per account, so scenarios never share one.
+type controlBacking struct{ cc *reference.ControlClient }
+
+func (b controlBacking) CloudHSM(ctx context.Context) (steps.Lease[steps.CloudHSMFixture], error) {
+	c, err := b.cc.CreateCluster(ctx, reference.ClusterPatch{})
+	if err != nil {
+		return steps.Lease[steps.CloudHSMFixture]{}, fmt.Errorf("creating a CloudHSM cluster through the control API: %w", err)
+	}
+	return steps.Lease[steps.CloudHSMFixture]{
+		Fixture: steps.CloudHSMFixture{ClusterID: c.ID, TrustAnchorPEM: c.TrustAnchorCertificate, Password: c.KmsuserPassword},
+		Release: func(bool) {},
+	}, nil
+}
+
+func (b controlBacking) XKS(ctx context.Context) (steps.Lease[steps.XKSFixture], error) {
+	p, err := b.cc.CreateXksProxy(ctx, reference.XksProxyPatch{})
+	if err != nil {
+		return steps.Lease[steps.XKSFixture]{}, fmt.Errorf("creating an XKS proxy through the control API: %w", err)
+	}
+	if len(p.ExternalKeys) == 0 {
+		return steps.Lease[steps.XKSFixture]{}, errors.New("the control API created an XKS proxy without an external key")
+	}
+	return steps.Lease[steps.XKSFixture]{
+		Fixture: steps.XKSFixture{
+			URIEndpoint: p.URIEndpoint, URIPath: p.URIPath, Connectivity: p.Connectivity,
+			VpcEndpointServiceName: p.VpcEndpointServiceName,
+			AccessKeyID:            p.Credential.AccessKeyID, SecretAccessKey: p.Credential.RawSecretAccessKey,
+			ExternalKeyID: p.ExternalKeys[0].ID,
+		},
+		Release: func(bool) {},
+	}, nil
+}
+
+// controlStates forces store states through the control API. Store IDs are
+// unique across accounts, so no account needs naming.
+type controlStates struct{ cc *reference.ControlClient }
+
+func (s controlStates) Hold(ctx context.Context, id string) error {
+	_, err := s.cc.HoldCustomKeyStore(ctx, "", id)
+	return err
+}
+
+func (s controlStates) Release(ctx context.Context, id string) error {
+	_, err := s.cc.ReleaseCustomKeyStore(ctx, "", id)
+	return err
+}
+
+func (s controlStates) Fail(ctx context.Context, id, code string) error {
+	_, err := s.cc.FailCustomKeyStore(ctx, "", id, code)
+	return err
+}
+
+// reachable fails fast when nothing listens at the endpoint, rather than
+// failing every scenario one by one.
+func reachable(ctx context.Context, endpoint string) error {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return usagef("endpoint %q: %v", endpoint, err)
+	}
+	host := u.Host
+	if u.Port() == "" {
+		port := "443"
+		if u.Scheme == "http" {
+			port = "80"
+		}
+		host = net.JoinHostPort(u.Hostname(), port)
+	}
+	d := net.Dialer{Timeout: 10 * time.Second}
+	conn, err := d.DialContext(ctx, "tcp", host)
+	if err != nil {
+		return fmt.Errorf("endpoint %s is not reachable: %w", endpoint, err)
+	}
+	return conn.Close()
+}

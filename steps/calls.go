@@ -1,0 +1,138 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+)
+
+// RunTag is the tag key that marks every key a run creates, with the run ID
+// as its value, so that a person (or kmsconform cleanup) can tell the run's
+// keys from anybody else's.
+const RunTag = "kmsconform:run"
+
+// StoreNamePrefix starts the name of every custom key store a run creates.
+func StoreNamePrefix(runID string) string { return "kmsconform-" + runID + "-" }
+
+// do makes one KMS call with the run's call timeout and returns its outcome.
+func do[T any](ctx context.Context, w *world, op string, fn func(context.Context) (T, error)) (T, outcome) {
+	ctx, cancel := context.WithTimeout(ctx, w.env.Timeouts.Call)
+	defer cancel()
+	w.rec.take()
+	out, err := fn(ctx)
+	return out, newOutcome(op, err, w.rec.take())
+}
+
+// act makes the call under test: its outcome, success or error, is what the
+// Then steps check. Only an interrupted run fails the step itself.
+func act[T any](ctx context.Context, w *world, op string, fn func(context.Context) (T, error)) error {
+	out, o := do(ctx, w, op, fn)
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	w.last, w.tested = o, true
+	if o.err == nil {
+		w.output = out
+	}
+	if o.unsupported() {
+		w.markUnsupported(o)
+	}
+	return nil
+}
+
+// setup makes a call that prepares the scenario; its failure fails the step.
+func setup[T any](ctx context.Context, w *world, op string, fn func(context.Context) (T, error)) (T, error) {
+	out, o := do(ctx, w, op, fn)
+	if o.err != nil {
+		return out, w.setupFailed(o)
+	}
+	return out, nil
+}
+
+func (w *world) setupFailed(o outcome) error {
+	if o.unsupported() {
+		return w.markUnsupported(o)
+	}
+	return fmt.Errorf("setting up the scenario: %s", o.describe())
+}
+
+func (w *world) markUnsupported(o outcome) error {
+	w.unsupported = fmt.Sprintf("the endpoint does not implement %s: it answered HTTP %d %s",
+		o.op, o.status, excerpt(string(o.body), 100))
+	return fmt.Errorf("%s", w.unsupported)
+}
+
+// describeStore returns the store's entry, or an outcome explaining why there is none.
+func (w *world) describeStore(ctx context.Context, id string) (*types.CustomKeyStoresListEntry, error) {
+	out, o := do(ctx, w, "DescribeCustomKeyStores", func(ctx context.Context) (*kms.DescribeCustomKeyStoresOutput, error) {
+		return w.client.DescribeCustomKeyStores(ctx, &kms.DescribeCustomKeyStoresInput{CustomKeyStoreId: aws.String(id)})
+	})
+	if o.err != nil {
+		if o.unsupported() {
+			return nil, w.markUnsupported(o)
+		}
+		return nil, fmt.Errorf("%s", o.describe())
+	}
+	for i := range out.CustomKeyStores {
+		if aws.ToString(out.CustomKeyStores[i].CustomKeyStoreId) == id {
+			return &out.CustomKeyStores[i], nil
+		}
+	}
+	return nil, fmt.Errorf("DescribeCustomKeyStores does not list key store %s", id)
+}
+
+// describeKey returns the key's metadata.
+func (w *world) describeKey(ctx context.Context, id string) (*types.KeyMetadata, error) {
+	out, o := do(ctx, w, "DescribeKey", func(ctx context.Context) (*kms.DescribeKeyOutput, error) {
+		return w.client.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
+	})
+	if o.err != nil {
+		if o.unsupported() {
+			return nil, w.markUnsupported(o)
+		}
+		return nil, fmt.Errorf("%s", o.describe())
+	}
+	if out.KeyMetadata == nil {
+		return nil, fmt.Errorf("DescribeKey returned no KeyMetadata for %s", id)
+	}
+	return out.KeyMetadata, nil
+}
+
+// labelKey tags a new key with the run ID and describes it with the scenario,
+// so that anyone can tell the run's keys from others'.
+func (w *world) labelKey(in *kms.CreateKeyInput) *kms.CreateKeyInput {
+	in.Tags = append(in.Tags, types.Tag{TagKey: aws.String(RunTag), TagValue: aws.String(w.env.RunID)})
+	in.Description = aws.String("kmsconform " + w.env.RunID + ": " + w.id)
+	return in
+}
+
+// uninterrupted lets a create finish even when the run is interrupted: a
+// create cut short may still have happened at the endpoint, and a resource
+// the scenario never heard of would escape its cleanup. The call timeout
+// still bounds it. (A run interrupted before a create starts creates nothing:
+// the create steps check first.)
+func uninterrupted(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
+
+// createKey creates a labelled KMS key and records it for cleanup.
+func (w *world) createKey(ctx context.Context, in *kms.CreateKeyInput) (*key, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("CreateKey: %w", err)
+	}
+	w.labelKey(in)
+	out, err := setup(uninterrupted(ctx), w, "CreateKey", func(ctx context.Context) (*kms.CreateKeyOutput, error) {
+		return w.client.CreateKey(ctx, in)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if out.KeyMetadata == nil || aws.ToString(out.KeyMetadata.KeyId) == "" {
+		return nil, fmt.Errorf("CreateKey returned no KeyMetadata.KeyId")
+	}
+	k := &key{id: aws.ToString(out.KeyMetadata.KeyId), arn: aws.ToString(out.KeyMetadata.Arn)}
+	w.keys = append(w.keys, k)
+	w.key = k
+	return k, nil
+}

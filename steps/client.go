@@ -1,0 +1,200 @@
+package steps
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// maxCapturedBody bounds how much of a response body a scenario keeps to
+// explain a failure.
+const maxCapturedBody = 64 << 10
+
+// answer is what the endpoint sent back for the latest call of a client.
+type answer struct {
+	status int
+	body   []byte
+}
+
+// recorder keeps the latest raw answer a client received.
+type recorder struct {
+	mu   sync.Mutex
+	last answer
+}
+
+func (r *recorder) set(a answer) {
+	r.mu.Lock()
+	r.last = a
+	r.mu.Unlock()
+}
+
+// take returns the latest answer and forgets it, so that a call that never
+// reached the endpoint is not explained by an older answer.
+func (r *recorder) take() answer {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	a := r.last
+	r.last = answer{}
+	return a
+}
+
+// newClient returns a KMS client for one scenario: every request carries the
+// scenario header (after signing), and each raw answer is recorded.
+func (e *Env) newClient(creds aws.CredentialsProvider, scenarioID string, rec *recorder) *kms.Client {
+	attempts := e.MaxAttempts
+	if attempts < 1 {
+		attempts = 1
+	}
+	return kms.New(kms.Options{
+		Region:           e.Region,
+		BaseEndpoint:     aws.String(e.Endpoint),
+		Credentials:      creds,
+		HTTPClient:       e.HTTPClient,
+		RetryMaxAttempts: attempts,
+		AppID:            "kmsconform",
+		APIOptions: []func(*middleware.Stack) error{
+			guardOwnership(&e.owned),
+			scenarioHeader(scenarioID),
+			recordAnswers(rec),
+		},
+	})
+}
+
+// scenarioHeader adds ScenarioHeader at the end of the finalize step, after
+// the request has been signed.
+func scenarioHeader(id string) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("kmsconformScenarioHeader",
+			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				if req, ok := in.Request.(*smithyhttp.Request); ok {
+					req.Header.Set(ScenarioHeader, id)
+				}
+				return next.HandleFinalize(ctx, in)
+			}), middleware.After)
+	}
+}
+
+// recordAnswers sits closest to the transport so that it reads the raw body
+// before the SDK's deserializer does, and hands the deserializer a copy.
+func recordAnswers(rec *recorder) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		return stack.Deserialize.Add(middleware.DeserializeMiddlewareFunc("kmsconformRecordAnswer",
+			func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+				out, md, err := next.HandleDeserialize(ctx, in)
+				resp, ok := out.RawResponse.(*smithyhttp.Response)
+				if !ok || resp == nil || resp.Body == nil {
+					return out, md, err
+				}
+				body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxCapturedBody))
+				rest := resp.Body
+				resp.Body = struct {
+					io.Reader
+					io.Closer
+				}{io.MultiReader(bytes.NewReader(body), rest), rest}
+				if readErr == nil {
+					rec.set(answer{status: resp.StatusCode, body: body})
+				}
+				return out, md, err
+			}), middleware.After)
+	}
+}
+
+// outcome is the result of one KMS call as a scenario sees it.
+type outcome struct {
+	op     string
+	err    error
+	code   string // KMS error code, "" on success or when the endpoint sent none
+	status int    // HTTP status, 0 when no answer arrived
+	body   []byte
+}
+
+func newOutcome(op string, err error, a answer) outcome {
+	o := outcome{op: op, err: err, status: a.status, body: a.body}
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		o.code = apiErr.ErrorCode()
+	}
+	var respErr *awshttp.ResponseError
+	if errors.As(err, &respErr) && o.status == 0 {
+		o.status = respErr.HTTPStatusCode()
+	}
+	return o
+}
+
+// unsupported reports whether the answer says the endpoint does not implement
+// the operation at all: an unknown-operation error, or an error status whose
+// body is not a KMS error (an emulator's HTML error page, for instance).
+func (o outcome) unsupported() bool {
+	if o.err == nil || o.status == 0 {
+		return false
+	}
+	switch o.code {
+	case "UnknownOperationException", "InvalidAction", "NotImplemented", "NotImplementedException":
+		return true
+	}
+	switch o.status {
+	case http.StatusBadRequest, http.StatusNotFound, http.StatusMethodNotAllowed,
+		http.StatusInternalServerError, http.StatusNotImplemented:
+	default:
+		return false // gateways' and proxies' errors say nothing about the operation
+	}
+	var wire struct {
+		Type string `json:"__type"`
+		Code string `json:"code"`
+	}
+	if json.Unmarshal(o.body, &wire) != nil {
+		return true
+	}
+	return wire.Type == "" && wire.Code == ""
+}
+
+// describe explains an outcome in one line, for failure reasons.
+func (o outcome) describe() string {
+	switch {
+	case o.err == nil:
+		return fmt.Sprintf("%s succeeded (HTTP %d)", o.op, o.status)
+	case o.status == 0:
+		return fmt.Sprintf("%s got no answer: %v", o.op, o.err)
+	case o.code != "":
+		return fmt.Sprintf("%s answered %s (HTTP %d): %s", o.op, o.code, o.status, excerpt(o.message(), 200))
+	default:
+		return fmt.Sprintf("%s answered HTTP %d: %s", o.op, o.status, excerpt(string(o.body), 200))
+	}
+}
+
+// message is the error message the endpoint sent, if any.
+func (o outcome) message() string {
+	var apiErr smithy.APIError
+	if errors.As(o.err, &apiErr) {
+		return apiErr.ErrorMessage()
+	}
+	if o.err != nil {
+		return o.err.Error()
+	}
+	return ""
+}
+
+var markup = regexp.MustCompile(`<[^>]*>`)
+
+// excerpt shortens s to at most n bytes on one line, without HTML markup.
+func excerpt(s string, n int) string {
+	s = strings.Join(strings.Fields(markup.ReplaceAllString(s, " ")), " ")
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}

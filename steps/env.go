@@ -1,0 +1,142 @@
+// Package steps implements kmsconform's Gherkin steps: it reaches each
+// scenario's preconditions through the public KMS API (helped, where the API
+// cannot reach a state, by a reference KMS's control API or by the proxy's
+// fault injection), makes the call under test, checks the documented outcome,
+// and removes everything the scenario created.
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/kmsconform/kmsconform/reports"
+)
+
+// ScenarioHeader carries a scenario's ID on every request it makes. It is
+// added after signing, so it is not part of the signature and a proxy can
+// attribute exchanges without touching what was signed.
+const ScenarioHeader = "X-Kmsconform-Scenario"
+
+// Env is what every scenario of a run shares. Fill it before the run; it is
+// read-only afterwards except for its own counters.
+type Env struct {
+	// Endpoint is the target's URL. HTTPClient decides the route there (the
+	// runner's goes through the recording proxy) and bounds every request.
+	Endpoint string
+	Region   string
+	// Primary is the account the scenarios act as. Second, a different account,
+	// is needed by cross-account scenarios; when nil they are skipped with SecondMissing as the reason.
+	Primary       aws.CredentialsProvider
+	Second        aws.CredentialsProvider
+	SecondMissing string
+	HTTPClient    *http.Client
+	// MaxAttempts is the SDK's attempt budget per call; 1 (retries off) when zero.
+	MaxAttempts int
+	// RunID names and tags every resource the run creates.
+	RunID string
+	// Plaintext is the message the Encrypt scenarios encrypt; empty means a
+	// fixed one. Like every plaintext, it never appears in the run's output.
+	Plaintext []byte
+	Timeouts  Timeouts
+
+	// Backing provides CloudHSM clusters and XKS proxies for new key stores.
+	Backing Backing
+	// States forces connection states the public API cannot hold; nil when the target has no control API.
+	States StateControl
+	// Faults injects errors through the proxy; nil when fault injection is unavailable.
+	Faults FaultInjector
+
+	// Report receives each scenario's result once its cleanup is done.
+	Report func(*reports.Scenario)
+	// Warn receives what a scenario's cleanup could not remove, and why.
+	Warn func(scenarioID, problem string)
+
+	names atomic.Int64
+	owned ownership // what the run created, and the IDs it made up
+}
+
+// Timeouts bound every wait of a run.
+type Timeouts struct {
+	Call       time.Duration // one KMS request
+	Connect    time.Duration // a custom key store reaching CONNECTED or FAILED
+	Disconnect time.Duration // a custom key store reaching DISCONNECTED
+	Poll       time.Duration // interval between Describe calls while waiting
+}
+
+// DefaultTimeouts suit an endpoint whose connects take a minute or two at
+// most, polled gently enough not to meet KMS's request quotas.
+func DefaultTimeouts() Timeouts {
+	return Timeouts{Call: 30 * time.Second, Connect: 2 * time.Minute, Disconnect: 2 * time.Minute, Poll: time.Second}
+}
+
+// nextName returns a resource name unique within the run.
+func (e *Env) nextName() string {
+	return fmt.Sprintf("%s%d", StoreNamePrefix(e.RunID), e.names.Add(1))
+}
+
+func (e *Env) plaintext() []byte {
+	if len(e.Plaintext) == 0 {
+		return []byte("kmsconform")
+	}
+	return e.Plaintext
+}
+
+// CloudHSMFixture is what creating a CloudHSM key store needs.
+type CloudHSMFixture struct {
+	ClusterID      string
+	TrustAnchorPEM string
+	Password       string // the kmsuser password; secret
+}
+
+// XKSFixture is what creating an external key store needs, plus one external
+// key for a KMS key in it.
+type XKSFixture struct {
+	URIEndpoint            string
+	URIPath                string
+	Connectivity           string // PUBLIC_ENDPOINT or VPC_ENDPOINT_SERVICE
+	VpcEndpointServiceName string
+	AccessKeyID            string // secret
+	SecretAccessKey        string // secret
+	ExternalKeyID          string
+}
+
+// Lease is a backing fixture held by one scenario. Release hands it back;
+// reusable is false when a key store still uses it (for instance because its
+// keys are pending deletion), so that no later scenario trips over it.
+type Lease[T any] struct {
+	Fixture T
+	Release func(reusable bool)
+}
+
+// Backing hands out backing fixtures for new key stores. An error wrapping
+// ErrNoFixture means the target has none: the scenario is skipped.
+type Backing interface {
+	CloudHSM(ctx context.Context) (Lease[CloudHSMFixture], error)
+	XKS(ctx context.Context) (Lease[XKSFixture], error)
+}
+
+// ErrNoFixture reports that a scenario's backing fixture is not available.
+var ErrNoFixture = errors.New("no backing fixture available")
+
+// StateControl forces custom key store states that the public API cannot
+// hold, for the stores of the primary account.
+type StateControl interface {
+	// Hold keeps the store in the transitional state it enters next (or is in),
+	// CONNECTING or DISCONNECTING, until Release.
+	Hold(ctx context.Context, storeID string) error
+	Release(ctx context.Context, storeID string) error
+	// Fail puts the store in FAILED with the given ConnectionErrorCode.
+	Fail(ctx context.Context, storeID, errorCode string) error
+}
+
+// FaultInjector makes the proxy answer one scenario's next request for an
+// operation with a KMS error instead of forwarding it.
+type FaultInjector interface {
+	InjectError(ctx context.Context, scenarioID, operation, errorCode string) (remove func(), err error)
+}

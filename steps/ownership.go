@@ -1,0 +1,180 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/smithy-go/middleware"
+)
+
+// ownership is the set of resources a run may act on: those its clients
+// created, and the IDs it made up to name resources that do not exist. Every
+// mutating call of the run's clients is checked against it, so that a run
+// against a real account never disables, deletes or reconnects anybody
+// else's key or key store, whatever a scenario asks.
+type ownership struct {
+	mu  sync.Mutex
+	ids map[string]bool
+}
+
+func (o *ownership) add(ids ...string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.ids == nil {
+		o.ids = map[string]bool{}
+	}
+	for _, id := range ids {
+		if id != "" {
+			o.ids[id] = true
+		}
+	}
+}
+
+func (o *ownership) owns(id string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.ids[id]
+}
+
+// Well-formed names of existing resources. A value that matches none of them
+// (empty, too long, a malformed ARN) names nothing, so sending it is safe.
+var (
+	keyIDForm   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	keyARNForm  = regexp.MustCompile(`^arn:[^:]+:kms:[^:]*:[^:]*:key/(.+)$`)
+	mrkIDForm   = regexp.MustCompile(`^mrk-[0-9a-f]{32}$`)
+	aliasForm   = regexp.MustCompile(`^(?:alias/|arn:[^:]+:kms:[^:]*:[^:]*:alias/)`)
+	storeIDForm = regexp.MustCompile(`^cks-[0-9a-z]{1,61}$`)
+)
+
+// keyRef reduces a KeyId parameter to the key ID it names, and says whether
+// it could name an existing key at all.
+func keyRef(v string) (id string, existing bool) {
+	if m := keyARNForm.FindStringSubmatch(v); m != nil {
+		v = m[1]
+	}
+	switch {
+	case aliasForm.MatchString(v):
+		return v, true // an alias may point at anybody's key
+	case keyIDForm.MatchString(v), mrkIDForm.MatchString(v):
+		return v, true
+	}
+	return v, false
+}
+
+// target is what a mutating request acts on: a key or a key store.
+type target struct{ kind, ref string }
+
+// mutationTarget returns what a request would change, or false for requests
+// that change nothing that exists (reads, and creating a key outside any store).
+func mutationTarget(params any) (target, bool) {
+	key := func(p *string) (target, bool) { return target{"key", aws.ToString(p)}, true }
+	store := func(p *string) (target, bool) { return target{"key store", aws.ToString(p)}, true }
+	switch in := params.(type) {
+	case *kms.DisableKeyInput:
+		return key(in.KeyId)
+	case *kms.EnableKeyInput:
+		return key(in.KeyId)
+	case *kms.ScheduleKeyDeletionInput:
+		return key(in.KeyId)
+	case *kms.CancelKeyDeletionInput:
+		return key(in.KeyId)
+	case *kms.DeleteImportedKeyMaterialInput:
+		return key(in.KeyId)
+	case *kms.ImportKeyMaterialInput:
+		return key(in.KeyId)
+	case *kms.GetParametersForImportInput:
+		return key(in.KeyId)
+	case *kms.TagResourceInput:
+		return key(in.KeyId)
+	case *kms.UntagResourceInput:
+		return key(in.KeyId)
+	case *kms.UpdateKeyDescriptionInput:
+		return key(in.KeyId)
+	case *kms.PutKeyPolicyInput:
+		return key(in.KeyId)
+	case *kms.EnableKeyRotationInput:
+		return key(in.KeyId)
+	case *kms.DisableKeyRotationInput:
+		return key(in.KeyId)
+	case *kms.RotateKeyOnDemandInput:
+		return key(in.KeyId)
+	case *kms.CreateGrantInput:
+		return key(in.KeyId)
+	case *kms.ReplicateKeyInput:
+		return key(in.KeyId)
+	case *kms.UpdatePrimaryRegionInput:
+		return key(in.KeyId)
+	case *kms.DeleteCustomKeyStoreInput:
+		return store(in.CustomKeyStoreId)
+	case *kms.DisconnectCustomKeyStoreInput:
+		return store(in.CustomKeyStoreId)
+	case *kms.ConnectCustomKeyStoreInput:
+		return store(in.CustomKeyStoreId)
+	case *kms.UpdateCustomKeyStoreInput:
+		return store(in.CustomKeyStoreId)
+	case *kms.CreateKeyInput:
+		if in.CustomKeyStoreId != nil {
+			return store(in.CustomKeyStoreId) // a key in somebody else's store changes that store
+		}
+	}
+	return target{}, false
+}
+
+// check refuses a request that would change an existing resource the run
+// did not create.
+func (o *ownership) check(params any) error {
+	t, mutates := mutationTarget(params)
+	if !mutates {
+		return nil
+	}
+	ref, existing := t.ref, storeIDForm.MatchString(t.ref)
+	if t.kind == "key" {
+		ref, existing = keyRef(t.ref)
+	}
+	if !existing || o.owns(ref) {
+		return nil
+	}
+	return fmt.Errorf("kmsconform refuses to change %s %q: this run did not create it", t.kind, t.ref)
+}
+
+// record adds what a successful create returned to the run's resources.
+func (o *ownership) record(result any) {
+	switch out := result.(type) {
+	case *kms.CreateKeyOutput:
+		if md := out.KeyMetadata; md != nil {
+			o.add(aws.ToString(md.KeyId), aws.ToString(md.Arn))
+		}
+	case *kms.CreateCustomKeyStoreOutput:
+		o.add(aws.ToString(out.CustomKeyStoreId))
+	}
+}
+
+// guardOwnership is the one place every request of the run's clients passes:
+// it refuses mutations of resources the run does not own before anything is
+// sent, and records what the run creates.
+func guardOwnership(o *ownership) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("kmsconformOwnership",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				if err := o.check(in.Parameters); err != nil {
+					return middleware.InitializeOutput{}, middleware.Metadata{}, err
+				}
+				out, md, err := next.HandleInitialize(ctx, in)
+				if err == nil {
+					o.record(out.Result)
+				}
+				return out, md, err
+			}), middleware.Before)
+	}
+}
+
+// madeUp registers an ID the run invented to name a resource that does not
+// exist, so that the ownership guard lets calls on it through.
+func (e *Env) madeUp(id string) string {
+	e.owned.add(id)
+	return id
+}

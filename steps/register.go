@@ -1,0 +1,680 @@
+package steps
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"github.com/kmsconform/kmsconform/kmserrors"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/smithy-go/middleware"
+	"github.com/cucumber/godog"
+)
+
+const (
+	kindExpr  = `(CloudHSM|external)`
+	stateExpr = `(CONNECTED|CONNECTING|FAILED|DISCONNECTED|DISCONNECTING)`
+	keyState  = `(Enabled|Disabled|PendingDeletion|PendingImport|Unavailable)`
+	badValue  = `(is missing|is empty|is \d+ characters long|has 64 characters that are not lowercase hex)`
+)
+
+// register binds every step of the feature files to w.
+func (w *world) register(sc *godog.ScenarioContext) {
+	// Custom key stores.
+	sc.Given(`^a `+kindExpr+` key store that is `+stateExpr+`$`, w.storeIn)
+	sc.Given(`^a KMS key in the key store$`, w.givenKeyInStore)
+	sc.Given(`^the key store has been disconnected$`, w.givenDisconnected)
+	sc.Given(`^the key store has been deleted$`, w.givenDeleted)
+	sc.When(`^I delete a custom key store that does not exist$`, w.deleteMissingStore)
+	sc.When(`^I delete the key store$`, w.deleteStore)
+	sc.When(`^the second account deletes the key store by its ID$`, w.secondDeletesStore)
+	sc.When(`^I disconnect a custom key store that does not exist$`, w.disconnectMissingStore)
+	sc.When(`^I disconnect the key store$`, w.disconnectStore)
+	sc.When(`^the second account disconnects the key store by its ID$`, w.secondDisconnectsStore)
+	sc.When(`^I look up the key store by its ID$`, w.lookUpStore)
+	sc.When(`^I create a new `+kindExpr+` key store on the same backing$`, w.createStoreOnSameBacking)
+	sc.When(`^I create a KMS key in the key store$`, w.createKeyInStore)
+	sc.Then(`^the key store (?:still exists and )?is `+stateExpr+`$`, w.thenStoreIs)
+	sc.Then(`^the key store becomes `+stateExpr+`$`, w.thenStoreBecomes)
+	sc.Then(`^the new key store can be connected$`, w.thenNewStoreConnects)
+
+	// Keys and imported key material.
+	sc.Given(`^a symmetric KMS key for imported key material$`, w.givenImportKey)
+	sc.Given(`^the key material has been imported$`, w.givenImported)
+	sc.Given(`^the key is scheduled for deletion$`, w.givenScheduled)
+	sc.Given(`^the key is `+keyState+`$`, w.givenKeyState)
+	sc.Given(`^a KMS key whose origin is (AWS_KMS|AWS_CLOUDHSM|EXTERNAL_KEY_STORE)$`, w.givenKeyWithOrigin)
+	sc.When(`^I describe the key$`, w.describeTheKey)
+	sc.When(`^I encrypt a message with the key$`, w.encrypt)
+	sc.When(`^I delete the key's imported key material$`, w.deleteMaterial)
+	sc.When(`^I delete the key's imported key material naming the key by its (key ID|key ARN)$`, w.deleteMaterialBy)
+	sc.When(`^I delete the key's imported key material naming key material it does not have$`, w.deleteOtherMaterial)
+	sc.When(`^I delete the imported key material of a key that does not exist$`, w.deleteMaterialOfMissingKey)
+	sc.When(`^I delete imported key material naming the key by a malformed ARN$`, w.deleteMaterialMalformedARN)
+	sc.When(`^the second account deletes the key's imported key material by its key ARN$`, w.secondDeletesMaterial)
+	sc.Then(`^the key is `+keyState+`$`, w.thenKeyIs)
+	sc.Then(`^the key is Enabled with the same key material$`, w.thenKeyUnchanged)
+	sc.Then(`^the deleted key material is the key's current material$`, w.thenDeletedCurrent)
+	sc.Then(`^the response names the key by its ARN and the deleted key material by its ID$`, w.thenResponseNames)
+
+	// Input constraints (ValidationException).
+	sc.When(`^I (delete|disconnect) a custom key store giving a CustomKeyStoreId that `+badValue+`$`, w.storeIDViolation)
+	sc.When(`^I delete imported key material giving a KeyId that `+badValue+`$`, w.keyIDViolation)
+	sc.When(`^I delete the key's imported key material giving a KeyMaterialId that `+badValue+`$`, w.materialIDViolation)
+
+	// Outcomes, faults and conditions the API cannot produce.
+	sc.Then(`^the request fails with ([A-Za-z]+)$`, w.thenFailsWith)
+	sc.Then(`^the request fails with a client error$`, w.thenClientError)
+	sc.Then(`^the request succeeds$`, w.thenSucceeds)
+	sc.Then(`^the request succeeds with an empty response$`, w.thenEmptyResponse)
+	sc.Given(`^the endpoint answers every ([A-Za-z]+) request with ([A-Za-z]+)$`, w.givenFault)
+	sc.Given(`^`+untestablePrefix+`(.+)$`, w.givenUntestable)
+}
+
+func (w *world) needStore() (*store, error) {
+	if w.store == nil {
+		return nil, fmt.Errorf("the scenario has no key store yet")
+	}
+	return w.store, nil
+}
+
+func (w *world) needKey() (*key, error) {
+	if w.key == nil {
+		return nil, fmt.Errorf("the scenario has no KMS key yet")
+	}
+	return w.key, nil
+}
+
+func (w *world) givenKeyInStore(ctx context.Context) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	return w.keyInStore(ctx, s)
+}
+
+func (w *world) givenDisconnected(ctx context.Context) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	if err := w.disconnect(ctx, s); err != nil {
+		return err
+	}
+	return w.waitState(ctx, s, types.ConnectionStateTypeDisconnected, w.env.Timeouts.Disconnect)
+}
+
+func (w *world) givenDeleted(ctx context.Context) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	if _, err := setup(ctx, w, "DeleteCustomKeyStore", func(ctx context.Context) (*kms.DeleteCustomKeyStoreOutput, error) {
+		return w.client.DeleteCustomKeyStore(ctx, &kms.DeleteCustomKeyStoreInput{CustomKeyStoreId: aws.String(s.id)})
+	}); err != nil {
+		return err
+	}
+	s.deleted = true
+	return nil
+}
+
+func (w *world) deleteStoreAs(ctx context.Context, c *kms.Client, id string) error {
+	return act(ctx, w, "DeleteCustomKeyStore", func(ctx context.Context) (*kms.DeleteCustomKeyStoreOutput, error) {
+		return c.DeleteCustomKeyStore(ctx, &kms.DeleteCustomKeyStoreInput{CustomKeyStoreId: aws.String(id)})
+	})
+}
+
+func (w *world) disconnectStoreAs(ctx context.Context, c *kms.Client, id string) error {
+	return act(ctx, w, "DisconnectCustomKeyStore", func(ctx context.Context) (*kms.DisconnectCustomKeyStoreOutput, error) {
+		return c.DisconnectCustomKeyStore(ctx, &kms.DisconnectCustomKeyStoreInput{CustomKeyStoreId: aws.String(id)})
+	})
+}
+
+func (w *world) deleteMissingStore(ctx context.Context) error {
+	return w.deleteStoreAs(ctx, w.client, w.env.madeUp(missingStoreID()))
+}
+
+func (w *world) deleteStore(ctx context.Context) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	if err := w.deleteStoreAs(ctx, w.client, s.id); err != nil {
+		return err
+	}
+	if w.last.err == nil {
+		s.deleted = true
+	}
+	return nil
+}
+
+// secondClient is a client acting as the run's second account.
+func (w *world) secondClient() (*kms.Client, error) {
+	if w.env.Second == nil {
+		return nil, w.skip("%s", w.env.SecondMissing)
+	}
+	if w.second == nil {
+		w.second = w.env.newClient(w.env.Second, HeaderValue(w.id), &w.rec)
+	}
+	return w.second, nil
+}
+
+func (w *world) secondDeletesStore(ctx context.Context) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	c, err := w.secondClient()
+	if err != nil {
+		return err
+	}
+	return w.deleteStoreAs(ctx, c, s.id)
+}
+
+func (w *world) disconnectMissingStore(ctx context.Context) error {
+	return w.disconnectStoreAs(ctx, w.client, w.env.madeUp(missingStoreID()))
+}
+
+func (w *world) disconnectStore(ctx context.Context) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	return w.disconnectStoreAs(ctx, w.client, s.id)
+}
+
+func (w *world) secondDisconnectsStore(ctx context.Context) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	c, err := w.secondClient()
+	if err != nil {
+		return err
+	}
+	return w.disconnectStoreAs(ctx, c, s.id)
+}
+
+func (w *world) lookUpStore(ctx context.Context) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	return act(ctx, w, "DescribeCustomKeyStores", func(ctx context.Context) (*kms.DescribeCustomKeyStoresOutput, error) {
+		return w.client.DescribeCustomKeyStores(ctx, &kms.DescribeCustomKeyStoresInput{CustomKeyStoreId: aws.String(s.id)})
+	})
+}
+
+func (w *world) createStoreOnSameBacking(ctx context.Context, kind string) error {
+	if err := w.lease(ctx, kind); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("CreateCustomKeyStore: %w", err)
+	}
+	if err := act(uninterrupted(ctx), w, "CreateCustomKeyStore", func(ctx context.Context) (*kms.CreateCustomKeyStoreOutput, error) {
+		return w.client.CreateCustomKeyStore(ctx, w.createStoreInput(kind))
+	}); err != nil {
+		return err
+	}
+	if out, ok := w.output.(*kms.CreateCustomKeyStoreOutput); ok && w.last.err == nil {
+		s, err := w.track(kind, aws.ToString(out.CustomKeyStoreId))
+		if err != nil {
+			return err
+		}
+		w.newStore = s
+	}
+	return nil
+}
+
+func (w *world) createKeyInStore(ctx context.Context) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("CreateKey: %w", err)
+	}
+	in := w.labelKey(w.storeKeyInput(s))
+	if err := act(uninterrupted(ctx), w, "CreateKey", func(ctx context.Context) (*kms.CreateKeyOutput, error) {
+		return w.client.CreateKey(ctx, in)
+	}); err != nil {
+		return err
+	}
+	// A key the endpoint created anyway must still be cleaned up.
+	if out, ok := w.output.(*kms.CreateKeyOutput); ok && w.last.err == nil && out.KeyMetadata != nil && out.KeyMetadata.KeyId != nil {
+		w.keys = append(w.keys, &key{id: aws.ToString(out.KeyMetadata.KeyId), arn: aws.ToString(out.KeyMetadata.Arn)})
+		s.keys++
+	}
+	return nil
+}
+
+func (w *world) thenStoreIs(ctx context.Context, state string) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	return w.expectState(ctx, s, types.ConnectionStateType(state))
+}
+
+// thenStoreBecomes waits for an asynchronous transition. A transition held
+// to observe a state (see observeTransition) is released first.
+func (w *world) thenStoreBecomes(ctx context.Context, state string) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	if err := w.releaseHolds(ctx); err != nil {
+		return err
+	}
+	limit := w.env.Timeouts.Connect
+	if state == string(types.ConnectionStateTypeDisconnected) {
+		limit = w.env.Timeouts.Disconnect
+	}
+	return w.waitState(ctx, s, types.ConnectionStateType(state), limit)
+}
+
+func (w *world) thenNewStoreConnects(ctx context.Context) error {
+	if w.newStore == nil {
+		return fmt.Errorf("no new key store was created")
+	}
+	if err := w.connect(ctx, w.newStore); err != nil {
+		return err
+	}
+	return w.waitState(ctx, w.newStore, types.ConnectionStateTypeConnected, w.env.Timeouts.Connect)
+}
+
+func (w *world) givenImportKey(ctx context.Context) error {
+	if w.untestable != "" {
+		return w.skip("untestable: %s", w.untestable)
+	}
+	_, err := w.createKey(ctx, &kms.CreateKeyInput{
+		Origin:   types.OriginTypeExternal,
+		KeySpec:  types.KeySpecSymmetricDefault,
+		KeyUsage: types.KeyUsageTypeEncryptDecrypt,
+	})
+	return err
+}
+
+func (w *world) givenImported(ctx context.Context) error {
+	k, err := w.needKey()
+	if err != nil {
+		return err
+	}
+	return w.importMaterial(ctx, k)
+}
+
+func (w *world) givenScheduled(ctx context.Context) error {
+	k, err := w.needKey()
+	if err != nil {
+		return err
+	}
+	if _, err := setup(ctx, w, "ScheduleKeyDeletion", func(ctx context.Context) (*kms.ScheduleKeyDeletionOutput, error) {
+		return w.client.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(k.id), PendingWindowInDays: aws.Int32(minimumWaitingPeriod)})
+	}); err != nil {
+		return err
+	}
+	k.scheduled = true
+	return nil
+}
+
+// givenKeyState brings the scenario's key into state.
+func (w *world) givenKeyState(ctx context.Context, state string) error {
+	k, err := w.needKey()
+	if err != nil {
+		return err
+	}
+	switch types.KeyState(state) {
+	case types.KeyStateEnabled:
+	case types.KeyStateDisabled:
+		if _, err := setup(ctx, w, "DisableKey", func(ctx context.Context) (*kms.DisableKeyOutput, error) {
+			return w.client.DisableKey(ctx, &kms.DisableKeyInput{KeyId: aws.String(k.id)})
+		}); err != nil {
+			return err
+		}
+	case types.KeyStatePendingDeletion:
+		if err := w.givenScheduled(ctx); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("the scenario cannot put a key in state %s", state)
+	}
+	return w.expectKeyState(ctx, k, types.KeyState(state))
+}
+
+func (w *world) expectKeyState(ctx context.Context, k *key, want types.KeyState) error {
+	md, err := w.describeKey(ctx, k.id)
+	if err != nil {
+		return err
+	}
+	if md.KeyState != want {
+		return fmt.Errorf("key %s is %s, want %s", k.id, md.KeyState, want)
+	}
+	return nil
+}
+
+func (w *world) givenKeyWithOrigin(ctx context.Context, origin string) error {
+	switch types.OriginType(origin) {
+	case types.OriginTypeAwsKms:
+		_, err := w.createKey(ctx, &kms.CreateKeyInput{})
+		return err
+	case types.OriginTypeAwsCloudhsm:
+		return w.connectedStoreKey(ctx, kindCloudHSM)
+	default:
+		return w.connectedStoreKey(ctx, kindExternal)
+	}
+}
+
+func (w *world) connectedStoreKey(ctx context.Context, kind string) error {
+	if err := w.storeIn(ctx, kind, string(types.ConnectionStateTypeConnected)); err != nil {
+		return err
+	}
+	return w.keyInStore(ctx, w.store)
+}
+
+func (w *world) describeTheKey(ctx context.Context) error {
+	k, err := w.needKey()
+	if err != nil {
+		return err
+	}
+	return act(ctx, w, "DescribeKey", func(ctx context.Context) (*kms.DescribeKeyOutput, error) {
+		return w.client.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(k.id)})
+	})
+}
+
+func (w *world) encrypt(ctx context.Context) error {
+	k, err := w.needKey()
+	if err != nil {
+		return err
+	}
+	return act(ctx, w, "Encrypt", func(ctx context.Context) (*kms.EncryptOutput, error) {
+		return w.client.Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String(k.id), Plaintext: w.env.plaintext()})
+	})
+}
+
+func (w *world) deleteMaterialAs(ctx context.Context, c *kms.Client, keyID, materialID string) error {
+	in := &kms.DeleteImportedKeyMaterialInput{KeyId: aws.String(keyID)}
+	if materialID != "" {
+		in.KeyMaterialId = aws.String(materialID)
+	}
+	return act(ctx, w, "DeleteImportedKeyMaterial", func(ctx context.Context) (*kms.DeleteImportedKeyMaterialOutput, error) {
+		return c.DeleteImportedKeyMaterial(ctx, in)
+	})
+}
+
+func (w *world) deleteMaterial(ctx context.Context) error {
+	k, err := w.needKey()
+	if err != nil {
+		return err
+	}
+	return w.deleteMaterialAs(ctx, w.client, k.id, "")
+}
+
+func (w *world) deleteMaterialBy(ctx context.Context, form string) error {
+	k, err := w.needKey()
+	if err != nil {
+		return err
+	}
+	id := k.id
+	if form == "key ARN" {
+		if k.arn == "" {
+			return fmt.Errorf("CreateKey returned no key ARN")
+		}
+		id = k.arn
+	}
+	return w.deleteMaterialAs(ctx, w.client, id, "")
+}
+
+func (w *world) deleteOtherMaterial(ctx context.Context) error {
+	k, err := w.needKey()
+	if err != nil {
+		return err
+	}
+	return w.deleteMaterialAs(ctx, w.client, k.id, missingMaterialID())
+}
+
+func (w *world) deleteMaterialOfMissingKey(ctx context.Context) error {
+	return w.deleteMaterialAs(ctx, w.client, w.env.madeUp(missingKeyID()), "")
+}
+
+func (w *world) deleteMaterialMalformedARN(ctx context.Context) error {
+	// A key ARN with no key ID after "key/" is not a valid ARN.
+	return w.deleteMaterialAs(ctx, w.client, fmt.Sprintf("arn:aws:kms:%s:111122223333:key", w.env.Region), "")
+}
+
+func (w *world) secondDeletesMaterial(ctx context.Context) error {
+	k, err := w.needKey()
+	if err != nil {
+		return err
+	}
+	c, err := w.secondClient()
+	if err != nil {
+		return err
+	}
+	if k.arn == "" {
+		return fmt.Errorf("CreateKey returned no key ARN")
+	}
+	return w.deleteMaterialAs(ctx, c, k.arn, "")
+}
+
+func (w *world) thenKeyIs(ctx context.Context, state string) error {
+	k, err := w.needKey()
+	if err != nil {
+		return err
+	}
+	return w.expectKeyState(ctx, k, types.KeyState(state))
+}
+
+func (w *world) thenKeyUnchanged(ctx context.Context) error {
+	k, err := w.needKey()
+	if err != nil {
+		return err
+	}
+	md, err := w.describeKey(ctx, k.id)
+	if err != nil {
+		return err
+	}
+	if md.KeyState != types.KeyStateEnabled {
+		return fmt.Errorf("key %s is %s, want Enabled", k.id, md.KeyState)
+	}
+	if got := aws.ToString(md.CurrentKeyMaterialId); got != k.material {
+		return fmt.Errorf("key %s's current key material is %q, want %q", k.id, got, k.material)
+	}
+	return nil
+}
+
+func (w *world) deleteOutput() (*kms.DeleteImportedKeyMaterialOutput, error) {
+	if err := w.thenSucceeds(); err != nil {
+		return nil, err
+	}
+	out, ok := w.output.(*kms.DeleteImportedKeyMaterialOutput)
+	if !ok {
+		return nil, fmt.Errorf("the call under test was %s, not DeleteImportedKeyMaterial", w.last.op)
+	}
+	return out, nil
+}
+
+func (w *world) thenDeletedCurrent() error {
+	out, err := w.deleteOutput()
+	if err != nil {
+		return err
+	}
+	if w.key.material == "" {
+		return fmt.Errorf("the endpoint never named the imported key material (no KeyMaterialId from ImportKeyMaterial or DescribeKey)")
+	}
+	if got := aws.ToString(out.KeyMaterialId); got != w.key.material {
+		return fmt.Errorf("deleted KeyMaterialId = %q, want the current material %q", got, w.key.material)
+	}
+	return nil
+}
+
+func (w *world) thenResponseNames() error {
+	out, err := w.deleteOutput()
+	if err != nil {
+		return err
+	}
+	var problems []string
+	if got := aws.ToString(out.KeyId); got != w.key.arn {
+		problems = append(problems, fmt.Sprintf("KeyId = %q, want the key ARN %q", got, w.key.arn))
+	}
+	if got := aws.ToString(out.KeyMaterialId); got == "" || got != w.key.material {
+		problems = append(problems, fmt.Sprintf("KeyMaterialId = %q, want the imported material %q", got, w.key.material))
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("the response is wrong: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+func (w *world) needOutcome() (outcome, error) {
+	if !w.tested {
+		return outcome{}, fmt.Errorf("no request was made")
+	}
+	if w.unsupported != "" {
+		return w.last, fmt.Errorf("%s", w.unsupported)
+	}
+	return w.last, nil
+}
+
+func (w *world) thenFailsWith(code string) error {
+	o, err := w.needOutcome()
+	if err != nil {
+		return err
+	}
+	switch {
+	case o.err == nil:
+		return fmt.Errorf("%s succeeded (HTTP %d), want %s", o.op, o.status, code)
+	case o.status == 0:
+		return fmt.Errorf("want %s: %s", code, o.describe())
+	case o.code != code:
+		return fmt.Errorf("want %s (HTTP %d): %s", code, kmserrors.Status(code), o.describe())
+	case o.status != kmserrors.Status(code):
+		return fmt.Errorf("%s came with HTTP %d, want HTTP %d", code, o.status, kmserrors.Status(code))
+	}
+	return nil
+}
+
+// thenClientError checks a call the documentation forbids without naming the
+// error: it must fail as a client error. The code is recorded as Observed.
+func (w *world) thenClientError() error {
+	o, err := w.needOutcome()
+	if err != nil {
+		return err
+	}
+	switch {
+	case o.err == nil:
+		return fmt.Errorf("%s succeeded (HTTP %d), want a client error", o.op, o.status)
+	case o.status < 400 || o.status > 499:
+		return fmt.Errorf("want a client error (HTTP 4xx): %s", o.describe())
+	}
+	return nil
+}
+
+func (w *world) thenSucceeds() error {
+	o, err := w.needOutcome()
+	if err != nil {
+		return err
+	}
+	if o.err != nil {
+		return fmt.Errorf("want success: %s", o.describe())
+	}
+	return nil
+}
+
+func (w *world) thenEmptyResponse() error {
+	if err := w.thenSucceeds(); err != nil {
+		return err
+	}
+	var v map[string]any
+	if err := json.Unmarshal(bytes.TrimSpace(w.last.body), &v); err != nil || len(v) != 0 {
+		return fmt.Errorf("%s answered %s, want an empty JSON object {}", w.last.op, excerpt(string(w.last.body), 200))
+	}
+	return nil
+}
+
+func (w *world) givenFault(ctx context.Context, op, code string) error {
+	if w.env.Faults == nil {
+		return w.skip("injecting %s needs the kmsconform proxy's fault injection, which this run lacks", code)
+	}
+	remove, err := w.env.Faults.InjectError(ctx, HeaderValue(w.id), op, code)
+	if err != nil {
+		return fmt.Errorf("injecting %s into %s: %w", code, op, err)
+	}
+	w.cleanup = append(w.cleanup, func(context.Context) error { remove(); return nil })
+	return nil
+}
+
+func (w *world) givenUntestable(reason string) error {
+	return w.skip("untestable: %s", reason)
+}
+
+// violation turns a described input problem into the value to send; nil
+// means the member is left out.
+func violation(problem string) (*string, error) {
+	switch problem {
+	case "is missing":
+		return nil, nil
+	case "is empty":
+		return aws.String(""), nil
+	case "has 64 characters that are not lowercase hex":
+		return aws.String(strings.Repeat("G", 64)), nil
+	}
+	var n int
+	if _, err := fmt.Sscanf(problem, "is %d characters long", &n); err != nil || n < 1 || n > 1<<16 {
+		return nil, fmt.Errorf("cannot build a value that %s", problem)
+	}
+	return aws.String(strings.Repeat("a", n)), nil
+}
+
+// unvalidated lets a request with a missing required member leave the SDK,
+// whose client-side check would otherwise stop it: the point is what the
+// endpoint answers.
+func unvalidated(o *kms.Options) {
+	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+		_, err := s.Initialize.Remove("OperationInputValidation")
+		return err
+	})
+}
+
+func (w *world) storeIDViolation(ctx context.Context, verb, problem string) error {
+	id, err := violation(problem)
+	if err != nil {
+		return err
+	}
+	if verb == "delete" {
+		return act(ctx, w, "DeleteCustomKeyStore", func(ctx context.Context) (*kms.DeleteCustomKeyStoreOutput, error) {
+			return w.client.DeleteCustomKeyStore(ctx, &kms.DeleteCustomKeyStoreInput{CustomKeyStoreId: id}, unvalidated)
+		})
+	}
+	return act(ctx, w, "DisconnectCustomKeyStore", func(ctx context.Context) (*kms.DisconnectCustomKeyStoreOutput, error) {
+		return w.client.DisconnectCustomKeyStore(ctx, &kms.DisconnectCustomKeyStoreInput{CustomKeyStoreId: id}, unvalidated)
+	})
+}
+
+func (w *world) keyIDViolation(ctx context.Context, problem string) error {
+	id, err := violation(problem)
+	if err != nil {
+		return err
+	}
+	return act(ctx, w, "DeleteImportedKeyMaterial", func(ctx context.Context) (*kms.DeleteImportedKeyMaterialOutput, error) {
+		return w.client.DeleteImportedKeyMaterial(ctx, &kms.DeleteImportedKeyMaterialInput{KeyId: id}, unvalidated)
+	})
+}
+
+func (w *world) materialIDViolation(ctx context.Context, problem string) error {
+	k, err := w.needKey()
+	if err != nil {
+		return err
+	}
+	id, err := violation(problem)
+	if err != nil {
+		return err
+	}
+	return act(ctx, w, "DeleteImportedKeyMaterial", func(ctx context.Context) (*kms.DeleteImportedKeyMaterialOutput, error) {
+		return w.client.DeleteImportedKeyMaterial(ctx, &kms.DeleteImportedKeyMaterialInput{KeyId: aws.String(k.id), KeyMaterialId: id})
+	})
+}
