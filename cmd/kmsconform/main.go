@@ -29,8 +29,12 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "run the conformance suite against a KMS endpoint (default: the embedded reference)", runRun},
+		{"cleanup", "remove what a run left in the account (its tagged keys and named key stores)", runCleanup},
 		{"serve", "serve the reference KMS on a loopback address", runServe},
 		{"proxy", "run the recording, fault-injecting KMS proxy", runProxy},
+		{"report", "compare runs (diff) and chart them over time (trend)", runReport},
+		{"coverage", "show which documented conditions and errors the scenarios check", runCoverage},
+		{"bench", "measure proxy overhead, fault timing and suite wall time", runBench},
 		{"version", "print the version", runVersion},
 	}
 }

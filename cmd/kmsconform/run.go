@@ -2,8 +2,118 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
+	"fmt"
 	"io"
+
+	"github.com/kmsconform/kmsconform/runner"
 )
 
-// STUB: owned by a helper; replace whole.
-func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int { return exitUsage }
+const runUsage = `Usage: kmsconform run [flags]
+
+Runs the conformance scenarios against a KMS endpoint and reports, per
+documented condition, whether the endpoint behaves as the AWS KMS
+documentation says. Without an endpoint it checks kmsconform's own reference
+KMS, started in process on loopback. Exit status: 0 when no scenario failed,
+1 when one did (or the run could not finish), 2 for a wrong command line.
+
+Flags:
+`
+
+const runExamples = `
+The endpoint comes from --endpoint, else AWS_ENDPOINT_URL_KMS, else
+AWS_ENDPOINT_URL; credentials and region from the standard AWS chain.
+
+Examples:
+  # everything, against the embedded reference KMS
+  kmsconform run
+
+  # endpoint conformance only, without the (slower) client retry scenarios
+  kmsconform run --tags '~@retries'
+
+  # a moto server, skipping CloudHSM scenarios
+  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
+    kmsconform run --endpoint http://127.0.0.1:5000 --tags '~@cloudhsm'
+
+  # real KMS, with fixtures for custom key stores in a config file; a
+  # non-loopback endpoint needs --allow-real-account, and without it the run
+  # only says what it would create and cost
+  kmsconform run --endpoint https://kms.eu-west-1.amazonaws.com --allow-real-account \
+    --region eu-west-1 --config kmsconform.yaml --tags '@op:DeleteImportedKeyMaterial'
+
+  # remove what an interrupted run left behind (its ID is in the first line)
+  kmsconform cleanup --run 20260102t150405-ab12 --region eu-west-1
+`
+
+func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var opts runner.Options
+	fs.StringVar(&opts.Endpoint, "endpoint", "", "KMS endpoint URL (default: $AWS_ENDPOINT_URL_KMS, $AWS_ENDPOINT_URL, else the embedded reference)")
+	fs.StringVar(&opts.Name, "name", "", "label for the target in the reports, e.g. 'moto 5.2.1' (default: the config's name)")
+	fs.StringVar(&opts.Region, "region", "", "AWS Region (default: from the AWS config, else us-east-1)")
+	fs.StringVar(&opts.Tags, "tags", "", "scenarios to run, e.g. '@op:DeleteCustomKeyStore && ~@cloudhsm' or '@xks,@import'")
+	fs.IntVar(&opts.Concurrency, "concurrency", runner.DefaultConcurrency, "scenarios run at once (1-64)")
+	fs.StringVar(&opts.Out, "out", "out", "directory for results.json, report.html, summary.md, cucumber.json and junit.xml")
+	fs.StringVar(&opts.Config, "config", "", "YAML file with timeouts, CloudHSM/XKS fixtures and a second account (see README)")
+	fs.BoolVar(&opts.AllowRealAccount, "allow-real-account", false, "let the run reach a non-loopback endpoint, which may be a real AWS account that the run's keys cost money in (see README)")
+	fs.StringVar(&opts.Control, "control", "", "control API URL of a standalone reference (kmsconform serve), e.g. http://127.0.0.1:4599")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), runUsage)
+		fs.PrintDefaults()
+		fmt.Fprint(fs.Output(), runExamples)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "kmsconform run: unexpected argument %q (flags only; see kmsconform run --help)\n", fs.Arg(0))
+		return exitUsage
+	}
+	if opts.Concurrency < 1 {
+		// The runner reads 0 as "the default"; on the command line it is a mistake.
+		fmt.Fprintf(stderr, "kmsconform run: --concurrency %d: want a number from 1 to 64\n", opts.Concurrency)
+		return exitUsage
+	}
+	opts.Version = version
+	opts.Progress = stdout
+
+	res, err := runner.Run(ctx, opts)
+	var usage *runner.UsageError
+	switch {
+	case errors.As(err, &usage):
+		fmt.Fprintf(stderr, "kmsconform run: %v\n", err)
+		return exitUsage
+	case res == nil:
+		fmt.Fprintf(stderr, "kmsconform run: %v\n", err)
+		if ctx.Err() != nil {
+			return exitAborted
+		}
+		return exitFailed
+	}
+	runner.WriteSummary(stdout, res.Run, res.Warnings, opts.Out)
+	if len(res.Warnings) > 0 || err != nil {
+		fmt.Fprintf(stdout, "to remove what run %s left behind: kmsconform cleanup --run %s", res.RunID, res.RunID)
+		if !res.Run.Target.Embedded {
+			fmt.Fprintf(stdout, " --endpoint %s --region %s", res.Run.Target.Endpoint, res.Run.Target.Region)
+		}
+		fmt.Fprintln(stdout)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "kmsconform run: %v\n", err)
+		if ctx.Err() != nil {
+			return exitAborted
+		}
+		return exitFailed
+	}
+	if res.Run.Totals.Failed > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
