@@ -54,17 +54,8 @@ func runCleanup(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fs.PrintDefaults()
 		fmt.Fprint(fs.Output(), cleanupExamples)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "kmsconform cleanup: unexpected argument %q (flags only; see kmsconform cleanup --help)\n", fs.Arg(0))
-		return exitUsage
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
 	if opts.RunID == "" {
 		fmt.Fprintln(stderr, "kmsconform cleanup: --run is required: the ID a run prints at its start, e.g. 20260102t150405-ab12")

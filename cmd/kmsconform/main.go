@@ -4,6 +4,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -74,4 +76,24 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'kmsconform <command> --help' for a command's flags and examples.")
+}
+
+// parseFlags parses the command line of a command that takes flags only.
+// done is true when the command must stop with code: after --help (usage on
+// stdout, exit 0), or after a bad flag or a stray argument (exit 2, the
+// message on the flag set's output or stderr).
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int, done bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return exitOK, true
+		}
+		return exitUsage, true
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "kmsconform %s: unexpected argument %q (it takes flags only; see kmsconform %s --help)\n", fs.Name(), fs.Arg(0), fs.Name())
+		return exitUsage, true
+	}
+	return exitOK, false
 }

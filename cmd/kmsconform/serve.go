@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -50,17 +49,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fs.PrintDefaults()
 		fmt.Fprint(fs.Output(), serveExample)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "kmsconform serve: unexpected argument %q (serve takes only flags)\n", fs.Arg(0))
-		return exitUsage
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
 	if err := checkLoopback(*addr, *allowNonLoopback); err != nil {
 		fmt.Fprintf(stderr, "kmsconform serve: %v\n", err)
