@@ -19,6 +19,10 @@ type Request struct {
 	Region string `json:"region,omitempty"`
 	// Retry overrides the client's retry settings; nil keeps the client's defaults.
 	Retry *Retry `json:"retry,omitempty"`
+	// TimeoutMs bounds each attempt's wait for a response (the client's read
+	// or request timeout, and its connect timeout), in milliseconds; 0 keeps
+	// the client's default. The AWS CLI takes whole seconds: it rounds up.
+	TimeoutMs int `json:"timeoutMs,omitempty"`
 }
 
 // Retry is a client's retry configuration in the SDKs' shared vocabulary.

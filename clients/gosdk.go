@@ -65,7 +65,11 @@ func (g GoSDK) Call(ctx context.Context, req Request) (Outcome, error) {
 				}), "Retry", middleware.After)
 		})
 	})
-	client := kms.New(kms.Options{Region: req.Region, Credentials: g.Credentials, HTTPClient: g.HTTPClient}, optFns...)
+	httpClient, err := g.httpClient(req.TimeoutMs)
+	if err != nil {
+		return Outcome{}, err
+	}
+	client := kms.New(kms.Options{Region: req.Region, Credentials: g.Credentials, HTTPClient: httpClient}, optFns...)
 
 	start := time.Now()
 	results := reflect.ValueOf(client).MethodByName(req.Operation).Call([]reflect.Value{reflect.ValueOf(ctx), in})
@@ -81,6 +85,23 @@ func (g GoSDK) Call(ctx context.Context, req Request) (Outcome, error) {
 	}
 	out.OK, out.Output = true, output
 	return out, nil
+}
+
+// httpClient is g.HTTPClient with each attempt bounded by timeoutMs (0: as is).
+// Only the SDK's own BuildableClient can be given a timeout without changing
+// what else it does.
+func (g GoSDK) httpClient(timeoutMs int) (aws.HTTPClient, error) {
+	if timeoutMs <= 0 {
+		return g.HTTPClient, nil
+	}
+	timeout := time.Duration(timeoutMs) * time.Millisecond
+	switch c := g.HTTPClient.(type) {
+	case nil:
+		return awshttp.NewBuildableClient().WithTimeout(timeout), nil
+	case *awshttp.BuildableClient:
+		return c.WithTimeout(timeout), nil
+	}
+	return nil, fmt.Errorf("gosdk: timeoutMs needs HTTPClient to be nil or an *awshttp.BuildableClient, not %T", g.HTTPClient)
 }
 
 func (g GoSDK) options(req Request) ([]func(*kms.Options), error) {

@@ -20,8 +20,9 @@ type Run struct {
 	SchemaVersion int               `json:"schemaVersion"`
 	Tool          Tool              `json:"tool"`
 	Target        Target            `json:"target"`
-	CatalogHash   string            `json:"catalogHash,omitempty"`
-	SDKs          map[string]string `json:"sdks,omitempty"` // module or client -> version
+	CatalogHash   string            `json:"catalogHash,omitempty"`  // SHA-256 of the documented-conditions catalog (kmsconform coverage prints the same)
+	FeaturesHash  string            `json:"featuresHash,omitempty"` // SHA-256 over the feature files that ran
+	SDKs          map[string]string `json:"sdks,omitempty"`         // module or client -> version
 	Started       time.Time         `json:"started"`
 	Finished      time.Time         `json:"finished"`
 	Totals        Totals            `json:"totals"`

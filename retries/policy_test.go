@@ -32,6 +32,11 @@ func TestExpect(t *testing.T) {
 		{GoSDK, false, "HTTP503", 3, ClassTransient, []time.Duration{2 * s, 4 * s}, false, "", 503},
 		{GoSDK, false, "ConnectionReset", 3, ClassTransient, []time.Duration{2 * s, 4 * s}, false, "", 0},
 		{GoSDK, false, "Timeout", 3, ClassTransient, []time.Duration{2 * s, 4 * s}, false, "", 0},
+		// A client-side timeout is a connection error to botocore and a TimeoutError to JS: retried everywhere.
+		{Boto3, false, "Timeout", 5, ClassTransient, []time.Duration{s, 2 * s, 4 * s, 8 * s}, false, "", 0},
+		{CLIv1, true, "Timeout", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "", 0},
+		{CLIv2, false, "Timeout", 3, ClassTransient, []time.Duration{s, 2 * s}, false, "", 0},
+		{JSv3, false, "Timeout", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "", 0},
 		{GoSDK, false, "LostResponse", 2, ClassTransient, []time.Duration{2 * s}, true, "", 0},
 		{GoSDK, false, "KMSInternalExceptionOnce", 2, ClassTransient, []time.Duration{2 * s}, true, "", 0},
 		{GoSDK, false, "CustomKeyStoreInvalidStateException", 1, ClassNone, nil, false, "CustomKeyStoreInvalidStateException", 400},

@@ -200,11 +200,8 @@ func (st *scenario) startProxy() error {
 	return nil
 }
 
-func (st *scenario) goCaller(timeout time.Duration) clients.GoSDK {
+func (st *scenario) goCaller() clients.GoSDK {
 	hc := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.Proxy = nil })
-	if timeout > 0 {
-		hc = hc.WithTimeout(timeout)
-	}
 	return clients.GoSDK{Credentials: st.suite.env.Credentials, HTTPClient: hc}
 }
 
@@ -262,18 +259,16 @@ func (st *scenario) call(ctx context.Context, operation string) error {
 	}
 	caller := st.caller
 	if st.client == GoSDK {
-		var timeout time.Duration
-		if st.fault.Kind == KindTimeout {
-			timeout = ClientTimeout
-		}
-		caller = st.goCaller(timeout)
-	} else if st.fault.Kind == KindTimeout {
-		return errors.New("the driver contract has no request timeout: the timeout fault is for the Go client only")
+		caller = st.goCaller()
+	}
+	req := clients.Request{Operation: operation, Input: in, Endpoint: st.proxyURL, Region: st.suite.env.Region}
+	if st.fault.Kind == KindTimeout {
+		req.TimeoutMs = int(ClientTimeout / time.Millisecond)
 	}
 	cctx, cancel := context.WithTimeout(ctx, callBudget)
 	defer cancel()
 	stop := monitorStalls(cctx)
-	out, err := caller.Call(cctx, clients.Request{Operation: operation, Input: in, Endpoint: st.proxyURL, Region: st.suite.env.Region})
+	out, err := caller.Call(cctx, req)
 	st.stall = stop()
 	if err != nil {
 		return fmt.Errorf("kmsconform could not observe the call: %w", err)
@@ -333,7 +328,7 @@ func (st *scenario) waits() []time.Duration {
 	for i := 1; i < len(st.entries); i++ {
 		prev := st.entries[i-1]
 		end := prev.Received.Add(prev.Total)
-		if st.fault.Kind == KindTimeout && st.client == GoSDK {
+		if st.fault.Kind == KindTimeout {
 			// The client gave up at its timeout, whatever the proxy did after.
 			if gaveUp := prev.Received.Add(ClientTimeout); gaveUp.Before(end) {
 				end = gaveUp

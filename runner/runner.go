@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/kmsconform/kmsconform/catalog"
 	"io"
 	"io/fs"
 	"net/url"
@@ -194,7 +195,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		SchemaVersion: reports.SchemaVersion,
 		Tool:          reports.Tool{Name: "kmsconform", Version: opts.Version, Commit: vcsRevision()},
 		Target:        reports.Target{Name: tgt.name, Endpoint: tgt.url, Region: tgt.region, Embedded: tgt.embedded},
-		CatalogHash:   catalogHash(),
+		CatalogHash:   conditionsHash(),
+		FeaturesHash:  featuresHash(),
 		SDKs:          sdkVersions(),
 		Started:       time.Now().UTC(),
 	}
@@ -371,7 +373,17 @@ func newRunID() string {
 }
 
 // catalogHash identifies the set of scenarios: the SHA-256 of every feature file.
-func catalogHash() string {
+// conditionsHash identifies the documented-conditions catalog.
+func conditionsHash() string {
+	cat, err := catalog.Load()
+	if err != nil {
+		return ""
+	}
+	return cat.Hash()
+}
+
+// featuresHash identifies the scenarios: every feature file's path and contents.
+func featuresHash() string {
 	h := sha256.New()
 	_ = fs.WalkDir(features.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

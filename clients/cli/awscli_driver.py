@@ -13,6 +13,7 @@ request bodies, so it is parsed here and never printed.
 
 import argparse
 import json
+import math
 import os
 import re
 import subprocess
@@ -60,6 +61,10 @@ def build_command(aws, req, model, tmpdir):
         argv += ["--region", req["region"]]
     if req.get("endpoint"):
         argv += ["--endpoint-url", req["endpoint"]]
+    if req.get("timeoutMs"):
+        # The CLI takes whole seconds: round up, and at least 1 (0 would mean no timeout at all).
+        seconds = str(max(1, math.ceil(float(req["timeoutMs"]) / 1000)))
+        argv += ["--cli-read-timeout", seconds, "--cli-connect-timeout", seconds]
     return argv
 
 

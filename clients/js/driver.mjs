@@ -85,8 +85,14 @@ function clientConfig(req) {
   if (req.endpoint) config.endpoint = req.endpoint;
   if (req.retry?.mode) config.retryMode = req.retry.mode;
   if (req.retry?.maxAttempts !== undefined) config.maxAttempts = Number(req.retry.maxAttempts);
+  const handler = {};
   const proxy = proxyFor(req.endpoint);
-  if (proxy) config.requestHandler = { httpsAgent: new HttpsProxyAgent(proxy) };
+  if (proxy) handler.httpsAgent = new HttpsProxyAgent(proxy);
+  if (req.timeoutMs) {
+    // NodeHttpHandler's options: requestTimeout is the socket's idle timeout, connectionTimeout the connect's.
+    handler.requestTimeout = handler.connectionTimeout = Number(req.timeoutMs);
+  }
+  if (Object.keys(handler).length > 0) config.requestHandler = handler;
   return config;
 }
 

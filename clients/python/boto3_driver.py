@@ -30,7 +30,11 @@ def client_config(req):
     if "maxAttempts" in retry:
         # botocore's "max_attempts" counts retries; "total_max_attempts" counts every attempt, like the contract.
         retries["total_max_attempts"] = int(retry["maxAttempts"])
-    return botocore.config.Config(retries=retries) if retries else None
+    settings = {"retries": retries} if retries else {}
+    if req.get("timeoutMs"):
+        seconds = float(req["timeoutMs"]) / 1000
+        settings["read_timeout"] = settings["connect_timeout"] = seconds
+    return botocore.config.Config(**settings) if settings else None
 
 
 def attempts_of(response):
