@@ -68,7 +68,8 @@ func sortConditions(list []ConditionResult) {
 }
 
 // SplitCondition splits "DeleteCustomKeyStore.03" into its operation and
-// number. An ID of another shape is its own operation, number 0.
+// number. An ID with no number after the operation (an input constraint such
+// as "CreateKey.V.Policy.length") has number 0 and is shown beside the row.
 func SplitCondition(id string) (operation string, number int) {
 	id = strings.TrimPrefix(strings.TrimPrefix(id, "@"), "cond:")
 	op, num, ok := strings.Cut(id, ".")
@@ -77,7 +78,7 @@ func SplitCondition(id string) (operation string, number int) {
 	}
 	n, err := strconv.Atoi(num)
 	if err != nil || n <= 0 {
-		return id, 0
+		return op, 0 // e.g. an input constraint, Operation.V.Member.kind
 	}
 	return op, n
 }
@@ -152,7 +153,9 @@ func layoutMatrix(conds []ConditionResult, cellFor func(ConditionResult) matrixC
 		}
 		cell := cellFor(c)
 		if c.Number == 0 {
-			cell.Label = c.ID
+			// The row names the operation; an input constraint's member and
+			// kind ("KeyId.length") are label enough, the title has the rest.
+			cell.Label = strings.TrimPrefix(strings.TrimPrefix(c.ID, c.Operation+"."), "V.")
 			row.Extra = append(row.Extra, cell)
 			continue
 		}

@@ -89,8 +89,10 @@ function clientConfig(req) {
   const proxy = proxyFor(req.endpoint);
   if (proxy) handler.httpsAgent = new HttpsProxyAgent(proxy);
   if (req.timeoutMs) {
-    // NodeHttpHandler's options: requestTimeout is the socket's idle timeout, connectionTimeout the connect's.
+    // NodeHttpHandler's requestTimeout bounds request and response; @smithy/node-http-handler
+    // 4.x only warns when it passes unless throwOnRequestTimeout opts in to the TimeoutError.
     handler.requestTimeout = handler.connectionTimeout = Number(req.timeoutMs);
+    handler.throwOnRequestTimeout = true;
   }
   if (Object.keys(handler).length > 0) config.requestHandler = handler;
   return config;
