@@ -57,6 +57,8 @@ type realClient struct {
 	// Debian's AWS CLI v2 (2.9.19) sends neither, so the proxy counts its
 	// attempts per connection instead.
 	attemptHeaders bool
+	// timeoutCode is the client's name for an attempt that ran out of time.
+	timeoutCode string
 }
 
 // TestClientsThroughProxy runs every real KMS client on this machine through
@@ -73,9 +75,9 @@ func TestClientsThroughProxy(t *testing.T) {
 		t.Fatalf("MITM CA: %v", err)
 	}
 
-	subprocess := func(name string, attemptHeaders bool, find func(ctx context.Context) (Installed, error)) realClient {
+	subprocess := func(name string, attemptHeaders bool, timeoutCode string, find func(ctx context.Context) (Installed, error)) realClient {
 		found := sync.OnceValues(func() (Installed, error) { return find(t.Context()) })
-		return realClient{name: name, attemptHeaders: attemptHeaders, connect: func(t *testing.T, n network) caller {
+		return realClient{name: name, attemptHeaders: attemptHeaders, timeoutCode: timeoutCode, connect: func(t *testing.T, n network) caller {
 			c, err := found()
 			if err != nil {
 				notInstalled(t, err)
@@ -92,11 +94,12 @@ func TestClientsThroughProxy(t *testing.T) {
 		}}
 	}
 	clients := []realClient{
-		{name: "aws-sdk-go-v2", connect: connectGoSDK, attemptHeaders: true},
-		subprocess("boto3", true, func(ctx context.Context) (Installed, error) { return Boto3(ctx, root) }),
-		subprocess("aws-cli-v1", true, func(ctx context.Context) (Installed, error) { return AWSCLI(ctx, root, 1) }),
-		subprocess("aws-cli-v2", false, func(ctx context.Context) (Installed, error) { return AWSCLI(ctx, root, 2) }),
-		subprocess("aws-sdk-js-v3", true, func(ctx context.Context) (Installed, error) { return JavaScript(ctx, root) }),
+		// The Go SDK wraps the http.Client's deadline in its RequestSendError.
+		{name: "aws-sdk-go-v2", connect: connectGoSDK, attemptHeaders: true, timeoutCode: "RequestSendError"},
+		subprocess("boto3", true, "ReadTimeoutError", func(ctx context.Context) (Installed, error) { return Boto3(ctx, root) }),
+		subprocess("aws-cli-v1", true, "ReadTimeoutError", func(ctx context.Context) (Installed, error) { return AWSCLI(ctx, root, 1) }),
+		subprocess("aws-cli-v2", false, "ReadTimeoutError", func(ctx context.Context) (Installed, error) { return AWSCLI(ctx, root, 2) }),
+		subprocess("aws-sdk-js-v3", true, "TimeoutError", func(ctx context.Context) (Installed, error) { return JavaScript(ctx, root) }),
 	}
 
 	// The subtests mostly wait on client subprocesses, so they all run at once
@@ -108,7 +111,7 @@ func TestClientsThroughProxy(t *testing.T) {
 			wg.Go(func() {
 				t.Run(c.name+"/"+mode, func(t *testing.T) {
 					p, n := startProxy(t, mode, authority)
-					exercise(t, c.connect(t, n), p, n, c.attemptHeaders)
+					exercise(t, c.connect(t, n), p, n, c)
 				})
 			})
 		}
@@ -200,15 +203,16 @@ type session struct {
 	proxy          *proxy.Proxy
 	net            network
 	attemptHeaders bool
+	timeoutCode    string
 }
 
 // exercise makes the calls every client must get right through the proxy:
 // plain pass-through and one injected fault that the client retries past. In
 // reverse mode it also checks what does not depend on the network path —
-// blobs both ways, and a fault on every attempt that the client gives up on —
-// which keeps the subprocess count (and the test's time) down.
-func exercise(t *testing.T, c caller, p *proxy.Proxy, n network, attemptHeaders bool) {
-	s := &session{t: t, client: c, proxy: p, net: n, attemptHeaders: attemptHeaders}
+// blobs both ways, a fault on every attempt that the client gives up on, and a
+// request timeout — which keeps the subprocess count (and the test's time) down.
+func exercise(t *testing.T, c caller, p *proxy.Proxy, n network, rc realClient) {
+	s := &session{t: t, client: c, proxy: p, net: n, attemptHeaders: rc.attemptHeaders, timeoutCode: rc.timeoutCode}
 	key := s.createAndDescribe()
 	if n.mode == "reverse" {
 		s.roundTripBlobs(key)
@@ -216,6 +220,7 @@ func exercise(t *testing.T, c caller, p *proxy.Proxy, n network, attemptHeaders 
 	s.retryPastOneFault(key)
 	if n.mode == "reverse" {
 		s.giveUpAfterMaxAttempts(key)
+		s.timeOut(key)
 	}
 }
 
@@ -336,6 +341,36 @@ func (s *session) giveUpAfterMaxAttempts(key map[string]any) {
 		if e.Rule != ruleID || e.Status != http.StatusInternalServerError || e.Forwarded {
 			t.Errorf("every attempt should be the injected fault: %s", describe(e))
 		}
+	}
+}
+
+// timeOut holds DescribeKey well beyond the request's timeoutMs, with one
+// attempt allowed: the client must give up with its own timeout error. Had it
+// ignored timeoutMs, it would have waited out the delay and got the key.
+func (s *session) timeOut(key map[string]any) {
+	t := s.t
+	const hold = 5 * time.Second
+	ruleID := addRule(t, s.proxy, rules.Rule{Description: "hold beyond the timeout", Operation: "DescribeKey",
+		Faults: []faults.Spec{{Kind: faults.KindDelay, Delay: faults.Duration(hold)}}})
+	defer s.proxy.Rules().Delete(ruleID)
+	mark := lastSeq(s.proxy.Journal())
+	// 800 ms: the CLI, which takes whole seconds, must round it up, not down to 0 (no timeout).
+	out, err := s.client.Call(t.Context(), Request{Operation: "DescribeKey", Input: map[string]any{"KeyId": key["KeyId"]},
+		Endpoint: s.net.endpoint, Region: testRegion, Retry: &Retry{Mode: "standard", MaxAttempts: 1}, TimeoutMs: 800})
+	if err != nil {
+		t.Fatalf("DescribeKey: %v", err)
+	}
+	if out.OK || out.Error == nil {
+		t.Fatalf("DescribeKey held %v succeeded: the client ignored timeoutMs 800 (%+v)", hold, out)
+	}
+	if out.Error.Code != s.timeoutCode || out.Error.HTTPStatus != 0 {
+		t.Errorf("error = %v, want %s with no HTTP response", out.Error, s.timeoutCode)
+	}
+	if out.Attempts != 0 && out.Attempts != 1 {
+		t.Errorf("client says it made %d attempts, want 1 (maxAttempts 1)", out.Attempts)
+	}
+	if e := waitFor(t, s.proxy.Journal(), mark, 1)[0]; e.Rule != ruleID || e.Status == http.StatusOK {
+		t.Errorf("the one attempt should be held and abandoned: %s", describe(e))
 	}
 }
 

@@ -19,8 +19,9 @@ const (
 	KindLost    = "lost"    // the upstream acts, then the connection resets
 )
 
-// ClientTimeout is the request timeout given to clients that let the
-// scenario set one; the timeout fault holds each attempt well beyond it.
+// ClientTimeout is the request timeout (the driver contract's timeoutMs) the
+// call under the timeout fault gives its client; the fault holds each attempt
+// well beyond it. Whole seconds, as the AWS CLI takes them.
 const ClientTimeout = time.Second
 
 // timeoutHold is how long the timeout fault holds a request.

@@ -39,3 +39,33 @@ Feature: How KMS clients retry a DescribeKey that times out
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+  @retries @fault @fault:Timeout @op:DescribeKey @cond:DescribeKey.01 @retries2026
+  Scenario Outline: a delay beyond the client's timeout on every attempt with AWS_NEW_RETRIES_2026=true, seen by <client>
+    Given the client under test is <client> with AWS_NEW_RETRIES_2026=true
+    And a KMS key for the retry test
+    And the proxy injects Timeout into DescribeKey calls
+    When the client under test calls DescribeKey
+    Then the proxy saw the documented number of attempts
+    And every wait between attempts is within the documented backoff bounds
+    And the client under test reports the documented outcome
+
+    @client:boto3
+    Examples:
+      | client |
+      | boto3  |
+
+    @client:aws-cli-v1
+    Examples:
+      | client     |
+      | aws-cli-v1 |
+
+    @client:aws-cli-v2
+    Examples:
+      | client     |
+      | aws-cli-v2 |
+
+    @client:aws-sdk-js-v3
+    Examples:
+      | client        |
+      | aws-sdk-js-v3 |
