@@ -1,10 +1,7 @@
 package reference
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"net/http"
 	"testing"
 	"time"
 
@@ -227,18 +224,6 @@ func (e *storeEnv) keyInStore(storeID, xksKeyID string) *types.KeyMetadata {
 // missing required members) and returns the status and body.
 func rawKMS(t *testing.T, url, op, body string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, url+"/", bytes.NewBufferString(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("X-Amz-Target", "TrentService."+op)
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+testAccessKey+"/20260101/"+testRegion+"/kms/aws4_request, SignedHeaders=host, Signature=00")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	status, _, _, raw := rawCall(t, url, op, body)
+	return status, string(raw)
 }

@@ -229,24 +229,6 @@ func TestCleanupUsage(t *testing.T) {
 	}
 }
 
-// lockedProgress collects a run's progress lines.
-type lockedProgress struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (p *lockedProgress) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.b.Write(b)
-}
-
-func (p *lockedProgress) String() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.b.String()
-}
-
 // A run interrupted while its scenarios wait for slow key store connects
 // leaves no key of the run enabled or disabled, and only disconnected stores
 // that hold keys pending deletion; after the waiting period, kmsconform
@@ -290,7 +272,7 @@ func TestInterruptedRunLeavesNothing(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}()
-	progress := &lockedProgress{}
+	progress := &lockedBuffer{}
 	res, err := runner.Run(runCtx, runner.Options{
 		Endpoint: srv.URL, Control: srv.URL, Config: cfg, Out: t.TempDir(), Root: "../..",
 		Credentials: credentials.NewStaticCredentialsProvider(testAccessKey, "x", ""),
