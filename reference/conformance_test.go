@@ -139,7 +139,7 @@ func TestCreateKeyPolicyLimits(t *testing.T) {
 		{"malformed ARN in a principal list (CreateKey.09)", principal(`{"AWS":["111122223333","arn::iam::111122223333:root"]}`), "InvalidArnException", "arn::iam::111122223333:root"},
 		{"malformed NotPrincipal ARN (CreateKey.09)", `{"Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:"},"Action":"kms:*","Resource":"*"}]}`, "InvalidArnException", ""},
 		{"well-formed principal ARNs", principal(`{"AWS":["arn:aws:iam::111122223333:root","arn:aws:iam::444455556666:role/app","111122223333","*"]}`), "", ""},
-		{"service principal", principal(`{"Service":"logs.us-east-1.amazonaws.com"}`), "", ""},
+		{"service principal", `{"Statement":[{"Effect":"Allow","Principal":{"Service":"logs.us-east-1.amazonaws.com"},"Action":"kms:Encrypt","Resource":"*"},{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"kms:*","Resource":"*"}]}`, "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -147,6 +147,53 @@ func TestCreateKeyPolicyLimits(t *testing.T) {
 			wantError(t, err, tc.code, tc.msg)
 		})
 	}
+}
+
+// TestCreateKeyPolicyChecks checks CreateKey.04 (a policy that would keep
+// the caller from changing it later is refused unless the lockout check is
+// bypassed), CreateKey.05 (a statement without a principal is refused),
+// GetKeyPolicy returning the policy as given, and DescribeKey.06 (another
+// account may describe a key by its ARN once the key policy allows it).
+func TestCreateKeyPolicyChecks(t *testing.T) {
+	e := newKeysEnv(t)
+	const admin = `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}`
+	tests := []struct {
+		name, policy string
+		bypass       bool
+		code, msg    string
+	}{
+		{"only DescribeKey for the account (CreateKey.04)", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:DescribeKey","Resource":"*"}]}`, false, "MalformedPolicyDocumentException", "update the key policy"},
+		{"lockout bypassed (CreateKey.04)", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:DescribeKey","Resource":"*"}]}`, true, "", ""},
+		{"another account only (CreateKey.04)", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"kms:*","Resource":"*"}]}`, false, "MalformedPolicyDocumentException", "update the key policy"},
+		{"PutKeyPolicy through a wildcard", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":["kms:Describe*","kms:Put*"],"Resource":"*"}]}`, false, "", ""},
+		{"statement without a principal (CreateKey.05)", `{"Statement":[` + admin + `,{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}]}`, false, "MalformedPolicyDocumentException", "names no principal"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := e.kms.CreateKey(testCtx(t), &kms.CreateKeyInput{Policy: aws.String(tc.policy), BypassPolicyLockoutSafetyCheck: tc.bypass})
+			wantError(t, err, tc.code, tc.msg)
+			if err != nil {
+				return
+			}
+			got, err := e.kms.GetKeyPolicy(testCtx(t), &kms.GetKeyPolicyInput{KeyId: out.KeyMetadata.KeyId, PolicyName: aws.String("default")})
+			if err != nil || aws.ToString(got.Policy) != tc.policy {
+				t.Fatalf("GetKeyPolicy = %q, %v; want the policy given", aws.ToString(got.Policy), err)
+			}
+		})
+	}
+
+	shared, err := e.kms.CreateKey(testCtx(t), &kms.CreateKeyInput{Policy: aws.String(`{"Statement":[` + admin + `,{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:DescribeKey","Resource":"*"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := e.other.DescribeKey(testCtx(t), &kms.DescribeKeyInput{KeyId: shared.KeyMetadata.Arn})
+	if err != nil || aws.ToString(md.KeyMetadata.KeyId) != aws.ToString(shared.KeyMetadata.KeyId) {
+		t.Fatalf("DescribeKey by key ARN from the other account: %v", err)
+	}
+	_, err = e.other.DescribeKey(testCtx(t), &kms.DescribeKeyInput{KeyId: shared.KeyMetadata.KeyId})
+	wantError(t, err, "NotFoundException", "")
+	_, err = e.other.DisableKey(testCtx(t), &kms.DisableKeyInput{KeyId: shared.KeyMetadata.Arn})
+	wantError(t, err, "AccessDeniedException", "")
 }
 
 // TestUpdateCustomKeyStoreProxyChecks shows the external key store errors of

@@ -89,6 +89,27 @@ type advanceRequest struct {
 	Duration Duration `json:"duration"`
 }
 
+// AccountQuotas override an account's limits; zero members keep the
+// Service's (which come from the fixtures).
+type AccountQuotas struct {
+	CustomKeyStores int `json:"customKeyStores,omitempty"`
+	Keys            int `json:"keys,omitempty"`
+}
+
+// AccountState is what the control API tells about one account.
+type AccountState struct {
+	ID string `json:"id"`
+	// Quotas are the account's effective limits.
+	Quotas AccountQuotas `json:"quotas"`
+	// Now is the account's virtual time; Ahead is how far it runs ahead of
+	// the Service's clock.
+	Now   time.Time `json:"now"`
+	Ahead Duration  `json:"ahead"`
+	Keys  int       `json:"keys"`
+	// CustomKeyStores counts the account's custom key stores.
+	CustomKeyStores int `json:"customKeyStores"`
+}
+
 type controlError struct {
 	Error string `json:"error"`
 }
@@ -125,6 +146,9 @@ func newControlHandler(s *Service) http.Handler {
 		{"POST /custom-key-stores/{id}/release", h.releaseStore},
 		{"GET /clock", h.getClock},
 		{"POST /clock/advance", h.advanceClock},
+		{"GET /accounts/{account}", h.getAccount},
+		{"PUT /accounts/{account}/quotas", h.putAccountQuotas},
+		{"POST /accounts/{account}/clock/advance", h.advanceAccountClock},
 	}
 	for _, rt := range routes {
 		method, path, _ := strings.Cut(rt.pattern, " ")
@@ -164,7 +188,7 @@ func (h *controlHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeControl(w, http.StatusMethodNotAllowed, controlError{Error: fmt.Sprintf("%s is not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allowed, " or "))})
 		return
 	}
-	writeControl(w, http.StatusNotFound, controlError{Error: fmt.Sprintf("no control endpoint at %s; see GET %s/health, %s/clusters, %s/xks-proxies, %s/timing, %s/custom-key-stores/{id}/(fail|hold|release), %s/clock", r.URL.Path, controlBase, controlBase, controlBase, controlBase, controlBase, controlBase)})
+	writeControl(w, http.StatusNotFound, controlError{Error: fmt.Sprintf("no control endpoint at %s; see GET %s/health, %s/clusters, %s/xks-proxies, %s/timing, %s/custom-key-stores/{id}/(fail|hold|release), %s/clock, %s/accounts/{account}", r.URL.Path, controlBase, controlBase, controlBase, controlBase, controlBase, controlBase, controlBase)})
 }
 
 func writeControl(w http.ResponseWriter, status int, v any) {
@@ -475,12 +499,11 @@ func (h *controlHandler) store(r *http.Request) (*KeyStore, *account, error) {
 	if acctID != "" && !isAccountID(acctID) {
 		return nil, nil, badRequest("account %q is not a 12-digit account ID", acctID)
 	}
-	now := h.s.clock.Now()
 	for _, a := range h.s.accounts {
 		if acctID != "" && a.id != acctID {
 			continue
 		}
-		h.s.settleLocked(a, now)
+		h.s.settleLocked(a, h.s.nowIn(a))
 		if st, ok := a.stores[id]; ok {
 			return st, a, nil
 		}
@@ -564,7 +587,7 @@ func (h *controlHandler) releaseStore(r *http.Request) (int, any, error) {
 	}
 	delete(h.s.backing.held, st.ID)
 	if st.pending != nil && st.pending.at.Equal(untilReleased()) {
-		now := h.s.clock.Now()
+		now := h.s.nowIn(a)
 		st.pending.at = now
 		h.s.decideTransitionLocked(st)
 		h.s.settleLocked(a, now)
@@ -592,4 +615,77 @@ func (h *controlHandler) advanceClock(r *http.Request) (int, any, error) {
 	}
 	h.s.clock.Advance(time.Duration(in.Duration))
 	return http.StatusOK, h.clockState(), nil
+}
+
+// --- accounts ---
+
+// account finds (or, for a well-formed ID, starts) the account the path names.
+func (h *controlHandler) account(r *http.Request) (*account, error) {
+	id := r.PathValue("account")
+	if !isAccountID(id) {
+		return nil, badRequest("account %q is not a 12-digit account ID", id)
+	}
+	return h.s.accountLocked(id), nil
+}
+
+func (h *controlHandler) accountState(a *account) AccountState {
+	return AccountState{
+		ID:              a.id,
+		Quotas:          AccountQuotas{CustomKeyStores: h.s.storeQuotaOf(a), Keys: h.s.keyQuotaOf(a)},
+		Now:             h.s.nowIn(a),
+		Ahead:           Duration(a.ahead),
+		Keys:            len(a.keys),
+		CustomKeyStores: len(a.stores),
+	}
+}
+
+func (h *controlHandler) getAccount(r *http.Request) (int, any, error) {
+	h.s.mu.Lock()
+	defer h.s.mu.Unlock()
+	a, err := h.account(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	h.s.settleLocked(a, h.s.nowIn(a))
+	return http.StatusOK, h.accountState(a), nil
+}
+
+func (h *controlHandler) putAccountQuotas(r *http.Request) (int, any, error) {
+	var in AccountQuotas
+	if err := decodeBody(r, &in); err != nil {
+		return 0, nil, err
+	}
+	if in.CustomKeyStores < 0 || in.Keys < 0 {
+		return 0, nil, badRequest("quotas must not be negative, e.g. {\"customKeyStores\":1,\"keys\":2}")
+	}
+	h.s.mu.Lock()
+	defer h.s.mu.Unlock()
+	a, err := h.account(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	a.quotas = in
+	return http.StatusOK, h.accountState(a), nil
+}
+
+// advanceAccountClock lets time pass in one account only: its waiting
+// periods, token and material expiries and transitions move on, while other
+// accounts (and the tests using them) are left alone.
+func (h *controlHandler) advanceAccountClock(r *http.Request) (int, any, error) {
+	var in advanceRequest
+	if err := decodeBody(r, &in); err != nil {
+		return 0, nil, err
+	}
+	if in.Duration <= 0 {
+		return 0, nil, badRequest("duration must be positive, e.g. {\"duration\":\"25h\"}")
+	}
+	h.s.mu.Lock()
+	defer h.s.mu.Unlock()
+	a, err := h.account(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	a.ahead += time.Duration(in.Duration)
+	h.s.settleLocked(a, h.s.nowIn(a))
+	return http.StatusOK, h.accountState(a), nil
 }

@@ -296,3 +296,51 @@ func TestControlClientBaseURL(t *testing.T) {
 		}
 	}
 }
+
+// An account's own quotas and clock leave every other account alone.
+func TestControlAccountQuotasAndClock(t *testing.T) {
+	e := newStoreEnv(t)
+	const accessKey = "AKIAKMSCONFORMISOLATED"
+	acct := AccountForAccessKey(accessKey)
+	own := kmsClient(t, e.url, accessKey)
+
+	st, err := e.control.SetAccountQuotas(e.ctx, acct, AccountQuotas{Keys: 1})
+	if err != nil || st.Quotas.Keys != 1 || st.Quotas.CustomKeyStores != 1000 {
+		t.Fatalf("SetAccountQuotas = %+v, %v", st, err)
+	}
+	created, err := own.CreateKey(e.ctx, &kms.CreateKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = own.CreateKey(e.ctx, &kms.CreateKeyInput{})
+	wantCode(t, err, "LimitExceededException")
+	if _, err := e.kms.CreateKey(e.ctx, &kms.CreateKeyInput{}); err != nil {
+		t.Errorf("another account hit the isolated account's quota: %v", err)
+	}
+
+	keyID := created.KeyMetadata.KeyId
+	if _, err := own.ScheduleKeyDeletion(e.ctx, &kms.ScheduleKeyDeletionInput{KeyId: keyID, PendingWindowInDays: aws.Int32(7)}); err != nil {
+		t.Fatal(err)
+	}
+	other, err := e.kms.CreateKey(e.ctx, &kms.CreateKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.kms.ScheduleKeyDeletion(e.ctx, &kms.ScheduleKeyDeletionInput{KeyId: other.KeyMetadata.KeyId, PendingWindowInDays: aws.Int32(7)}); err != nil {
+		t.Fatal(err)
+	}
+	st, err = e.control.AdvanceAccountClock(e.ctx, acct, 8*24*time.Hour)
+	if err != nil || st.Ahead != Duration(8*24*time.Hour) || st.Keys != 0 {
+		t.Fatalf("AdvanceAccountClock = %+v, %v; want the key deleted", st, err)
+	}
+	_, err = own.DescribeKey(e.ctx, &kms.DescribeKeyInput{KeyId: keyID})
+	wantCode(t, err, "NotFoundException")
+	if _, err := e.kms.DescribeKey(e.ctx, &kms.DescribeKeyInput{KeyId: other.KeyMetadata.KeyId}); err != nil {
+		t.Errorf("advancing one account's clock deleted another account's key: %v", err)
+	}
+
+	_, err = e.control.SetAccountQuotas(e.ctx, "12", AccountQuotas{})
+	wantControlError(t, err, http.StatusBadRequest, "12-digit")
+	_, err = e.control.AdvanceAccountClock(e.ctx, acct, 0)
+	wantControlError(t, err, http.StatusBadRequest, "duration must be positive")
+}

@@ -187,6 +187,24 @@ func (c *ControlClient) AdvanceClock(ctx context.Context, d time.Duration) (Cloc
 	return out, c.do(ctx, http.MethodPost, "/clock/advance", advanceRequest{Duration: Duration(d)}, &out)
 }
 
+// Account gets an account's quotas and clock.
+func (c *ControlClient) Account(ctx context.Context, account string) (AccountState, error) {
+	var out AccountState
+	return out, c.do(ctx, http.MethodGet, "/accounts/"+url.PathEscape(account), nil, &out)
+}
+
+// SetAccountQuotas overrides an account's quotas.
+func (c *ControlClient) SetAccountQuotas(ctx context.Context, account string, q AccountQuotas) (AccountState, error) {
+	var out AccountState
+	return out, c.do(ctx, http.MethodPut, "/accounts/"+url.PathEscape(account)+"/quotas", q, &out)
+}
+
+// AdvanceAccountClock lets d pass in one account only.
+func (c *ControlClient) AdvanceAccountClock(ctx context.Context, account string, d time.Duration) (AccountState, error) {
+	var out AccountState
+	return out, c.do(ctx, http.MethodPost, "/accounts/"+url.PathEscape(account)+"/clock/advance", advanceRequest{Duration: Duration(d)}, &out)
+}
+
 func storePath(account, id, action string) string {
 	p := "/custom-key-stores/" + url.PathEscape(id) + action
 	if account != "" {

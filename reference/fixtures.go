@@ -677,12 +677,14 @@ func (c *Cluster) activeHSMZones() (zones, hsms int) {
 	return len(seen), hsms
 }
 
+// subnetZones counts the Availability Zones of the subnets in c's
+// configuration. A deleted subnet still counts: the cluster configuration
+// keeps naming it, and KMS only finds it missing when it tries to connect
+// (ConnectionErrorCode SUBNET_NOT_FOUND), not in its configuration check.
 func (c *Cluster) subnetZones() int {
 	seen := map[string]bool{}
 	for _, s := range c.Subnets {
-		if !s.Deleted {
-			seen[s.AvailabilityZone] = true
-		}
+		seen[s.AvailabilityZone] = true
 	}
 	return len(seen)
 }
@@ -770,3 +772,19 @@ func randomText(n int) string {
 func randomSecret() string { return base64.StdEncoding.EncodeToString(secureRandom(33)) }
 
 func newClusterID() string { return "cluster-" + randomLower(11) }
+
+// storeQuotaOf is how many custom key stores account a may have.
+func (s *Service) storeQuotaOf(a *account) int {
+	if a.quotas.CustomKeyStores > 0 {
+		return a.quotas.CustomKeyStores
+	}
+	return s.backing.storeQuota
+}
+
+// keyQuotaOf is how many KMS keys account a may have.
+func (s *Service) keyQuotaOf(a *account) int {
+	if a.quotas.Keys > 0 {
+		return a.quotas.Keys
+	}
+	return s.backing.keyQuota
+}

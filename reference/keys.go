@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -26,6 +27,7 @@ func keyOperations() map[string]operation {
 		"TagResource":         tagResource,
 		"UntagResource":       untagResource,
 		"ListResourceTags":    listResourceTags,
+		"GetKeyPolicy":        getKeyPolicy,
 	}
 }
 
@@ -42,10 +44,11 @@ var (
 
 // Model patterns.
 var (
-	policyPattern    = MustPattern(`[\u0009\u000A\u000D\u0020-\u00FF]+`)
-	xksKeyIDPattern  = MustPattern(`^[a-zA-Z0-9-_.]+$`)
-	markerPattern    = MustPattern(`[\u0020-\u00FF]*`)
-	aliasNamePattern = MustPattern(`^[a-zA-Z0-9:/_-]+$`)
+	policyPattern     = MustPattern(`[\u0009\u000A\u000D\u0020-\u00FF]+`)
+	xksKeyIDPattern   = MustPattern(`^[a-zA-Z0-9-_.]+$`)
+	markerPattern     = MustPattern(`[\u0020-\u00FF]*`)
+	aliasNamePattern  = MustPattern(`^[a-zA-Z0-9:/_-]+$`)
+	policyNamePattern = MustPattern(`[\w]+`)
 )
 
 const (
@@ -93,8 +96,7 @@ type createKeyInput struct {
 	KeySpec               *string `json:"KeySpec"`
 	Origin                *string `json:"Origin"`
 	CustomKeyStoreID      *string `json:"CustomKeyStoreId"`
-	// BypassPolicyLockoutSafetyCheck is accepted and has no effect: the
-	// reference does not evaluate policies, so no policy can lock anyone out.
+	// BypassPolicyLockoutSafetyCheck true skips the lockout check (CreateKey.04).
 	BypassPolicyLockoutSafetyCheck *bool      `json:"BypassPolicyLockoutSafetyCheck"`
 	Tags                           []tagInput `json:"Tags"`
 	MultiRegion                    *bool      `json:"MultiRegion"`
@@ -146,13 +148,17 @@ func createKey(c *call) (any, error) {
 		if err := checkPolicy(*in.Policy); err != nil {
 			return nil, err
 		}
+		bypass := in.BypassPolicyLockoutSafetyCheck != nil && *in.BypassPolicyLockoutSafetyCheck
+		if !bypass && !policyAllows(*in.Policy, partitionFor(c.svc.region), c.acct.id, "kms:PutKeyPolicy") { // CreateKey.04
+			return nil, errorf("MalformedPolicyDocumentException", "The new key policy will not allow you to update the key policy in the future.")
+		}
 		policy = *in.Policy
 	}
 	tags, err := checkTags(in.Tags, nil)
 	if err != nil {
 		return nil, err
 	}
-	if quota := c.svc.backing.keyQuota; len(c.acct.keys) >= quota { // CreateKey.08
+	if quota := c.svc.keyQuotaOf(c.acct); len(c.acct.keys) >= quota { // CreateKey.08
 		return nil, errorf("LimitExceededException", "The account has reached its quota of %d KMS keys in %s.", quota, c.svc.region)
 	}
 
@@ -268,9 +274,9 @@ func randomBytes(n int) []byte {
 }
 
 // checkPolicy is the reference's key policy check: the document must fit the
-// key policy size quota and be JSON with the shape of an IAM policy. Whether
-// principals exist, and whether the policy locks the caller out, are not
-// checked (CreateKey.04, .05): the reference has no IAM to check them against.
+// key policy size quota and be JSON with the shape of an IAM policy, and
+// every statement must name a principal (CreateKey.05). Whether a principal
+// exists is not checked: the reference has no IAM to check it against.
 func checkPolicy(doc string) error {
 	// CreateKey.07: the model allows 131072 characters, but a key policy
 	// document is limited to 32 KiB; a document between the two is a quota
@@ -303,6 +309,9 @@ func checkPolicy(doc string) error {
 		if effect, _ := st["Effect"].(string); effect != "Allow" && effect != "Deny" {
 			return errorf("MalformedPolicyDocumentException", "Statement %d of the key policy has no valid Effect (Allow or Deny).", i+1)
 		}
+		if st["Principal"] == nil && st["NotPrincipal"] == nil {
+			return errorf("MalformedPolicyDocumentException", "Statement %d of the key policy names no principal.", i+1)
+		}
 		for _, member := range []string{"Principal", "NotPrincipal"} {
 			for _, arn := range principalARNs(st[member]) {
 				if !wellFormedARN(arn) { // CreateKey.09
@@ -310,6 +319,67 @@ func checkPolicy(doc string) error {
 				}
 			}
 		}
+	}
+	return nil
+}
+
+// policyAllows is the reference's narrow reading of a key policy, for the
+// lockout check (CreateKey.04) and for cross-account use (DescribeKey.06):
+// some Allow statement names the account (its root ARN, its ID, or "*") as a
+// principal and has an Action that covers action. It ignores Deny
+// statements, NotAction and conditions, and never sees IAM policies.
+func policyAllows(doc, partition, accountID, action string) bool {
+	var policy struct {
+		Statement json.RawMessage `json:"Statement"`
+	}
+	if err := json.Unmarshal([]byte(doc), &policy); err != nil {
+		return false
+	}
+	var statements []map[string]any
+	if err := json.Unmarshal(policy.Statement, &statements); err != nil {
+		var one map[string]any
+		if json.Unmarshal(policy.Statement, &one) != nil {
+			return false
+		}
+		statements = []map[string]any{one}
+	}
+	root := "arn:" + partition + ":iam::" + accountID + ":root"
+	for _, st := range statements {
+		if st["Effect"] != "Allow" {
+			continue
+		}
+		principals := []string{}
+		if p, ok := st["Principal"].(string); ok {
+			principals = append(principals, p)
+		}
+		if m, ok := st["Principal"].(map[string]any); ok {
+			principals = append(principals, policyStrings(m["AWS"])...)
+		}
+		named := slices.ContainsFunc(principals, func(p string) bool { return p == "*" || p == accountID || p == root })
+		covered := slices.ContainsFunc(policyStrings(st["Action"]), func(a string) bool {
+			ok, err := path.Match(strings.ToLower(a), strings.ToLower(action))
+			return err == nil && ok
+		})
+		if named && covered {
+			return true
+		}
+	}
+	return false
+}
+
+// policyStrings reads a policy element that is a string or a list of strings.
+func policyStrings(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
 	}
 	return nil
 }
@@ -461,6 +531,8 @@ func (c *call) metadata(k *Key) keyMetadata {
 	}
 	if state == KeyPendingDeletion || state == KeyPendingReplicaDeletion {
 		m.DeletionDate = TimestampOf(k.DeletionDate)
+	}
+	if state == KeyPendingReplicaDeletion { // the member doc: present only in this state
 		m.PendingDeletionWindowInDays = k.PendingWindowInDays
 	}
 	if k.Import != nil && k.Material != nil {
@@ -600,6 +672,36 @@ func describeKey(c *call) (any, error) {
 	return struct {
 		KeyMetadata keyMetadata
 	}{c.metadata(k)}, nil
+}
+
+// getKeyPolicy implements GetKeyPolicy, which the scenarios use to see the
+// policy CreateKey gave a key. A key has one policy, named "default".
+func getKeyPolicy(c *call) (any, error) {
+	var in struct {
+		KeyID      *string `json:"KeyId"`
+		PolicyName *string `json:"PolicyName"`
+	}
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	var v validator
+	validateKeyID(&v, in.KeyID)
+	v.Length("policyName", in.PolicyName, 1, 128, false)
+	v.Pattern("policyName", in.PolicyName, policyNamePattern, false)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	k, err := c.resolveKey(*in.KeyID, keyOrARN)
+	if err != nil {
+		return nil, err
+	}
+	if name := deref(in.PolicyName); name != "" && name != "default" {
+		return nil, errorf("NotFoundException", "No such policy exists")
+	}
+	return struct {
+		Policy     string
+		PolicyName string
+	}{k.Policy, "default"}, nil
 }
 
 // predefinedAlias reports whether keyID names a predefined AWS alias

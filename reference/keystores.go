@@ -136,7 +136,7 @@ func createCustomKeyStore(c *call) (any, error) {
 	if c.storeNamed(name) != nil { // CreateCustomKeyStore.01
 		return nil, errorf("CustomKeyStoreNameInUseException", "A custom key store with name '%s' already exists in this account and Region.", name)
 	}
-	if len(c.acct.stores) >= c.svc.backing.storeQuota {
+	if len(c.acct.stores) >= c.svc.storeQuotaOf(c.acct) {
 		return nil, errorf("LimitExceededException", "Account %s already has %d custom key stores in %s, the most it may have.", c.acct.id, len(c.acct.stores), c.svc.region)
 	}
 	st := &KeyStore{
@@ -924,6 +924,9 @@ func (s *Service) storeIDTakenLocked(id string) bool {
 // replacement cluster of store replacing.
 func (c *call) checkClusterForStore(id string, replacing *KeyStore) (*Cluster, error) {
 	cl := c.svc.backing.clusterVisibleTo(id, c.acct.id)
+	if cl != nil && cl.Owner == "" && c.svc.clusterBacksOtherAccountLocked(cl.ID, c.acct.id) {
+		cl = nil // CreateCustomKeyStore.37: the cluster is the other account's
+	}
 	if cl == nil { // CreateCustomKeyStore.08, UpdateCustomKeyStore.21
 		return nil, errorf("CloudHsmClusterNotFoundException", "CloudHSM cluster %s does not exist in account %s.", id, c.acct.id)
 	}
@@ -949,6 +952,24 @@ func (c *call) checkClusterForStore(id string, replacing *KeyStore) (*Cluster, e
 		return nil, err
 	}
 	return cl, nil
+}
+
+// clusterBacksOtherAccountLocked reports whether a store of an account other
+// than account uses the cluster. A cluster without an Owner is a fixture any
+// account may take, but in AWS every cluster belongs to one account, so the
+// first account whose store uses it owns it, and it is not lent to others.
+func (s *Service) clusterBacksOtherAccountLocked(clusterID, account string) bool {
+	for id, a := range s.accounts {
+		if id == account {
+			continue
+		}
+		for _, st := range a.stores {
+			if st.Type == StoreTypeCloudHSM && st.ClusterID == clusterID {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // checkClusterUsable checks a cluster is active and configured as KMS needs:

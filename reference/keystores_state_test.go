@@ -221,6 +221,7 @@ func TestConnectFailures(t *testing.T) {
 			}
 		}, "", types.ConnectionErrorCodeTypeClusterNotFound},
 		{"subnet deleted", StoreTypeCloudHSM, false, patchCluster(ClusterPatch{Subnets: &[]Subnet{{AvailabilityZone: "us-east-1a"}, {AvailabilityZone: "us-east-1b"}, {AvailabilityZone: "us-east-1c", Deleted: true}}}), "", types.ConnectionErrorCodeTypeSubnetNotFound},
+		{"subnet deleted from a cluster with two subnets", StoreTypeCloudHSM, false, patchCluster(ClusterPatch{Subnets: &[]Subnet{{AvailabilityZone: "us-east-1a", Deleted: true}, {AvailabilityZone: "us-east-1b"}}}), "", types.ConnectionErrorCodeTypeSubnetNotFound},
 		{"subnet full", StoreTypeCloudHSM, false, patchCluster(ClusterPatch{Subnets: &[]Subnet{{AvailabilityZone: "us-east-1a", NoFreeAddresses: true}, {AvailabilityZone: "us-east-1b"}}}), "", types.ConnectionErrorCodeTypeInsufficientFreeAddressesInSubnet},
 		{"kmsuser missing", StoreTypeCloudHSM, false, patchCluster(ClusterPatch{KmsuserMissing: aws.Bool(true)}), "", types.ConnectionErrorCodeTypeUserNotFound},
 		{"kmsuser locked out", StoreTypeCloudHSM, false, patchCluster(ClusterPatch{KmsuserLockedOut: aws.Bool(true)}), "", types.ConnectionErrorCodeTypeUserLockedOut},

@@ -61,6 +61,13 @@ func TestCreateCustomKeyStore(t *testing.T) {
 			return in
 		}, "CloudHsmClusterNotFoundException"},
 		{"CreateCustomKeyStore.08 another account's cluster", hsm(ClusterPatch{Owner: aws.String(otherTestAccountID)}), "CloudHsmClusterNotFoundException"},
+		{"CreateCustomKeyStore.37 cluster backing another account's store", func(e *storeEnv) *kms.CreateCustomKeyStoreInput {
+			c := e.newCluster(ClusterPatch{})
+			if _, err := e.other.CreateCustomKeyStore(e.ctx, cloudHSMInput(c)); err != nil {
+				e.t.Fatalf("CreateCustomKeyStore (other account): %v", err)
+			}
+			return cloudHSMInput(c)
+		}, "CloudHsmClusterNotFoundException"},
 		{"CreateCustomKeyStore.09", func(e *storeEnv) *kms.CreateCustomKeyStoreInput {
 			c := e.newCluster(ClusterPatch{})
 			e.create(cloudHSMInput(c))

@@ -1,6 +1,7 @@
 package reference
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -17,8 +18,9 @@ const (
 // resolveKey finds the key a KeyId names in the caller's account and Region.
 //   - A malformed KMS ARN is InvalidArnException.
 //   - An ARN for another Region, or a key that does not exist, is NotFoundException.
-//   - An ARN for another account is AccessDeniedException: the reference applies
-//     the default key policy, which only trusts the key's own account.
+//   - An ARN for another account is AccessDeniedException, unless the
+//     operation may be used across accounts and the key's policy allows the
+//     caller's account the operation (DescribeKey.06).
 func (c *call) resolveKey(keyID string, forms keyIDForms) (*Key, error) {
 	if strings.HasPrefix(keyID, "arn:") {
 		arn, ok := parseKMSARN(keyID)
@@ -32,6 +34,9 @@ func (c *call) resolveKey(keyID string, forms keyIDForms) (*Key, error) {
 			return nil, c.notFound(keyID)
 		}
 		if arn.Account != c.acct.id {
+			if k := c.sharedKey(arn); k != nil {
+				return k, nil
+			}
 			return nil, errorf("AccessDeniedException", "User: arn:aws:iam::%s:root is not authorized to perform: kms:%s on resource: %s because no resource-based policy allows the kms:%s action", c.acct.id, c.op, keyID, c.op)
 		}
 		if alias, ok := strings.CutPrefix(arn.Resource, "alias/"); ok {
@@ -46,6 +51,29 @@ func (c *call) resolveKey(keyID string, forms keyIDForms) (*Key, error) {
 		return c.resolveAlias(keyID, keyID)
 	}
 	return c.lookupKey(keyID, keyID)
+}
+
+// crossAccountOps are the reference's operations that KMS lets a caller use
+// on a key in another account, when the key policy allows it.
+var crossAccountOps = []string{"DescribeKey", "Encrypt", "Decrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext"}
+
+// sharedKey returns the key of another account that a key ARN names, if the
+// operation may cross accounts and the key's policy allows the caller's
+// account to use it (see policyAllows).
+func (c *call) sharedKey(arn kmsARN) *Key {
+	owner, ok := c.svc.accounts[arn.Account]
+	if !ok || !slices.Contains(crossAccountOps, c.op) {
+		return nil
+	}
+	id, ok := strings.CutPrefix(arn.Resource, "key/")
+	if !ok {
+		return nil
+	}
+	k, ok := owner.keys[id]
+	if !ok || !policyAllows(k.Policy, arn.Partition, c.acct.id, "kms:"+c.op) {
+		return nil
+	}
+	return k
 }
 
 func (c *call) lookupKey(id, asGiven string) (*Key, error) {
@@ -105,6 +133,9 @@ func isHex(s string) bool {
 // is not CONNECTED is Unavailable, unless it is pending deletion, which stays
 // visible as PendingDeletion so it can still be cancelled.
 func (c *call) effectiveState(k *Key) KeyState {
+	if owner, ok := c.svc.accounts[k.Account]; ok { // a shared key's store is its owner's
+		return effectiveState(owner, k)
+	}
 	return effectiveState(c.acct, k)
 }
 

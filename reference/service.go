@@ -193,8 +193,8 @@ func (s *Service) serveKMS(r *http.Request) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.clock.Now()
 	acct := s.accountLocked(s.backing.accountFor(accessKey))
+	now := s.nowIn(acct)
 	s.settleLocked(acct, now)
 	return op(&call{ctx: r.Context(), svc: s, op: name, acct: acct, accessKey: accessKey, now: now, body: body})
 }
@@ -230,6 +230,9 @@ func (s *Service) authenticate(r *http.Request) (string, error) {
 	}
 	return "", errorf("IncompleteSignatureException", "Authorization header requires 'Credential' parameter.")
 }
+
+// nowIn is the virtual time in account a.
+func (s *Service) nowIn(a *account) time.Time { return s.clock.Now().Add(a.ahead) }
 
 func (s *Service) accountLocked(id string) *account {
 	a, ok := s.accounts[id]

@@ -146,6 +146,11 @@ type account struct {
 	keys    map[string]*Key      // by key ID
 	aliases map[string]string    // alias name ("alias/x") -> key ID
 	stores  map[string]*KeyStore // by custom key store ID
+	// quotas override the Service's for this account (zero members: no override).
+	quotas AccountQuotas
+	// ahead is how far this account's clock runs ahead of the Service's, so
+	// that a test can let time pass in one account without touching others.
+	ahead time.Duration
 }
 
 func newAccount(id string) *account {
