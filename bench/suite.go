@@ -13,7 +13,8 @@ import (
 )
 
 // measureSuite times `kmsconform run` — the whole suite against the embedded
-// reference KMS — at each configured concurrency.
+// reference KMS — at each configured concurrency of the endpoint scenarios
+// (the client retry scenarios run beside them at their own default).
 func (r *runner) measureSuite(ctx context.Context) {
 	if r.cfg.NoSuite {
 		return
@@ -29,7 +30,7 @@ func (r *runner) measureSuite(ctx context.Context) {
 		if err != nil {
 			reason = err.Error()
 		}
-		detail := fmt.Sprintf("%d scenarios", res.scenarios)
+		detail := fmt.Sprintf("%d scenarios; the @retries ones beside them at the default --retry-concurrency", res.scenarios)
 		if res.failed > 0 {
 			detail += fmt.Sprintf(", %d failed", res.failed)
 		}

@@ -13,10 +13,11 @@ import (
 
 // Names of the files a run's --out directory holds.
 const (
-	ResultsFile = "results.json"
-	HTMLFile    = "report.html"
-	SummaryFile = "summary.md"
-	JUnitFile   = "junit.xml" // written by the runner with godog's formatter
+	ResultsFile  = "results.json"
+	HTMLFile     = "report.html"
+	SummaryFile  = "summary.md"
+	JUnitFile    = "junit.xml"     // written by the runner with godog's formatter
+	CucumberFile = "cucumber.json" // likewise
 )
 
 // Seal returns the copy of run that results.json records: current schema

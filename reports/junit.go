@@ -66,6 +66,11 @@ func NormalizeJUnit(doc []byte) ([]byte, error) {
 	if err := xml.Unmarshal(doc, &suites); err != nil {
 		return nil, fmt.Errorf("parsing junit xml: %w", err)
 	}
+	return encodeJUnit(&suites)
+}
+
+// encodeJUnit normalizes every case, recounts the totals and encodes.
+func encodeJUnit(suites *junitSuites) ([]byte, error) {
 	suites.Tests, suites.Failures, suites.Errors = 0, 0, 0
 	for i := range suites.Suites {
 		suite := &suites.Suites[i]
@@ -93,11 +98,28 @@ func NormalizeJUnit(doc []byte) ([]byte, error) {
 	out.WriteString(xml.Header)
 	enc := xml.NewEncoder(&out)
 	enc.Indent("", "  ")
-	if err := enc.Encode(&suites); err != nil {
+	if err := enc.Encode(suites); err != nil {
 		return nil, fmt.Errorf("encoding junit xml: %w", err)
 	}
 	out.WriteByte('\n')
 	return out.Bytes(), nil
+}
+
+// MergeJUnit joins JUnit documents (godog's, or normalized ones) into one,
+// normalized, with every test suite of each.
+func MergeJUnit(docs ...[]byte) ([]byte, error) {
+	var all junitSuites
+	for _, d := range docs {
+		var suites junitSuites
+		if err := xml.Unmarshal(d, &suites); err != nil {
+			return nil, fmt.Errorf("parsing junit xml: %w", err)
+		}
+		if all.Name == "" {
+			all.Name = suites.Name
+		}
+		all.Suites = append(all.Suites, suites.Suites...)
+	}
+	return encodeJUnit(&all)
 }
 
 func normalizeCase(c *junitCase) {

@@ -247,3 +247,30 @@ func TestWriteAllNormalizesJUnitInPlace(t *testing.T) {
 		t.Errorf("junit.xml after WriteAll does not validate: %q", problems)
 	}
 }
+
+// The runner's two phases each write godog junit; merged, they are one valid
+// document with every suite and the totals of both.
+func TestMergeJUnit(t *testing.T) {
+	godog := godogJUnit(t)
+	normalized, err := NormalizeJUnit(godog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged, err := MergeJUnit(godog, normalized)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if problems := validateJUnit(t, merged); len(problems) > 0 {
+		t.Errorf("merged junit does not validate:\n%s\n%s", strings.Join(problems, "\n"), merged)
+	}
+	var suites junitSuites
+	if err := xml.Unmarshal(merged, &suites); err != nil {
+		t.Fatal(err)
+	}
+	if len(suites.Suites) != 2 || suites.Tests != 8 || suites.Failures != 2 || suites.Errors != 2 {
+		t.Errorf("merged: %d suites, tests=%d failures=%d errors=%d; want 2/8/2/2", len(suites.Suites), suites.Tests, suites.Failures, suites.Errors)
+	}
+	if _, err := MergeJUnit(godog, []byte("<testsuites")); err == nil {
+		t.Error("a truncated document merged without an error")
+	}
+}

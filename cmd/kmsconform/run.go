@@ -54,7 +54,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.Name, "name", "", "label for the target in the reports, e.g. 'moto 5.2.1' (default: the config's name)")
 	fs.StringVar(&opts.Region, "region", "", "AWS Region (default: from the AWS config, else us-east-1)")
 	fs.StringVar(&opts.Tags, "tags", "", "scenarios to run, e.g. '@op:DeleteCustomKeyStore && ~@cloudhsm' or '@xks,@import'")
-	fs.IntVar(&opts.Concurrency, "concurrency", runner.DefaultConcurrency, "scenarios run at once (1-64)")
+	fs.IntVar(&opts.Concurrency, "concurrency", runner.DefaultConcurrency, "endpoint scenarios run at once (1-64)")
+	fs.IntVar(&opts.RetryConcurrency, "retry-concurrency", runner.DefaultRetryConcurrency, "client retry scenarios (@retries) run at once, beside the endpoint scenarios; they mostly wait out client backoff (1-64)")
 	fs.StringVar(&opts.Out, "out", "out", "directory for results.json, report.html, summary.md, cucumber.json and junit.xml")
 	fs.StringVar(&opts.Config, "config", "", "YAML file with timeouts, CloudHSM/XKS fixtures and a second account (see README)")
 	fs.BoolVar(&opts.AllowRealAccount, "allow-real-account", false, "let the run reach a non-loopback endpoint, which may be a real AWS account that the run's keys cost money in (see README)")
@@ -67,10 +68,12 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if code, done := parseFlags(fs, args, stdout, stderr); done {
 		return code
 	}
-	if opts.Concurrency < 1 {
-		// The runner reads 0 as "the default"; on the command line it is a mistake.
-		fmt.Fprintf(stderr, "kmsconform run: --concurrency %d: want a number from 1 to 64\n", opts.Concurrency)
-		return exitUsage
+	// The runner reads 0 as "the default"; on the command line it is a mistake.
+	for flagName, n := range map[string]int{"concurrency": opts.Concurrency, "retry-concurrency": opts.RetryConcurrency} {
+		if n < 1 {
+			fmt.Fprintf(stderr, "kmsconform run: --%s %d: want a number from 1 to 64\n", flagName, n)
+			return exitUsage
+		}
 	}
 	opts.Version = version
 	opts.Progress = stdout

@@ -23,6 +23,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{"unknown flag", []string{"--colour"}, "flag provided but not defined: -colour"},
 		{"stray argument", []string{"features/"}, `unexpected argument "features/"`},
 		{"concurrency zero", []string{"--concurrency", "0"}, "--concurrency 0: want a number from 1 to 64"},
+		{"retry concurrency too high", []string{"--retry-concurrency", "65"}, "--retry-concurrency 65: want a number from 1 to 64"},
 		{"concurrency not a number", []string{"--concurrency", "many"}, `invalid value "many" for flag -concurrency`},
 		{"tag syntax", []string{"--tags", "@a and not @b"}, "unsupported syntax"},
 		{"tag without @", []string{"--tags", "cloudhsm"}, "is not a tag"},

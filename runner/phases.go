@@ -1,0 +1,138 @@
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/cucumber/godog"
+
+	"github.com/kmsconform/kmsconform/reports"
+)
+
+// retriesTag marks the client retry scenarios.
+const retriesTag = "@retries"
+
+// phase is a part of the suite that runs with its own concurrency. Endpoint
+// scenarios are bounded by what the target should take at once; the client
+// retry scenarios mostly sleep through backoff, so many of them can wait side
+// by side without loading the target.
+type phase struct {
+	name        string
+	tags        string
+	concurrency int
+}
+
+// planPhases splits the selected scenarios into the endpoint phase and the
+// client retry phase, leaving out a phase the tags select nothing for.
+func planPhases(opts Options) ([]phase, error) {
+	var out []phase
+	for _, p := range []phase{
+		{name: "endpoint", tags: andTags(opts.Tags, "~"+retriesTag), concurrency: opts.Concurrency},
+		{name: "retries", tags: andTags(opts.Tags, retriesTag), concurrency: opts.RetryConcurrency},
+	} {
+		n, err := countScenarios(p.tags)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// andTags joins two godog tag expressions. godog reads "&&" as the outer
+// operator and "," inside it, so appending "&& x" keeps the user's meaning.
+func andTags(user, extra string) string {
+	if strings.TrimSpace(user) == "" {
+		return extra
+	}
+	return user + " && " + extra
+}
+
+func countScenarios(tags string) (int, error) {
+	suite := godog.TestSuite{Options: suiteOptions(tags)}
+	feats, err := suite.RetrieveFeatures()
+	if err != nil {
+		return 0, fmt.Errorf("reading the embedded features: %w", err)
+	}
+	n := 0
+	for _, f := range feats {
+		n += len(f.Pickles)
+	}
+	return n, nil
+}
+
+// runPhases runs the phases side by side, each with godog's own cucumber and
+// junit formatters, and merges their files into out/cucumber.json and
+// out/junit.xml.
+func runPhases(ctx context.Context, phases []phase, initialize func(*godog.ScenarioContext), out string) error {
+	var wg sync.WaitGroup
+	for _, p := range phases {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			suite := godog.TestSuite{Name: "kmsconform", ScenarioInitializer: initialize, Options: suiteOptions(p.tags)}
+			suite.Options.Format = strings.Join([]string{
+				"cucumber:" + phaseFile(out, p.name, reports.CucumberFile),
+				"junit:" + phaseFile(out, p.name, reports.JUnitFile),
+			}, ",")
+			suite.Options.Concurrency = p.concurrency
+			suite.Options.DefaultContext = ctx
+			suite.Run()
+		}()
+	}
+	wg.Wait()
+	return errors.Join(
+		mergePhaseFiles(phases, out, reports.CucumberFile, mergeCucumber),
+		mergePhaseFiles(phases, out, reports.JUnitFile, reports.MergeJUnit),
+	)
+}
+
+func phaseFile(out, phase, name string) string {
+	return filepath.Join(out, "."+phase+"-"+name)
+}
+
+// mergePhaseFiles merges the phases' copies of one output file into it and
+// removes them.
+func mergePhaseFiles(phases []phase, out, name string, merge func(docs ...[]byte) ([]byte, error)) error {
+	var docs [][]byte
+	for _, p := range phases {
+		path := phaseFile(out, p.name, name)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("reading the %s phase's %s: %w", p.name, name, err)
+		}
+		docs = append(docs, b)
+		if err := os.Remove(path); err != nil {
+			return err
+		}
+	}
+	merged, err := merge(docs...)
+	if err != nil {
+		return fmt.Errorf("merging %s: %w", name, err)
+	}
+	return os.WriteFile(filepath.Join(out, name), merged, 0o644)
+}
+
+// mergeCucumber joins cucumber.json documents, each a list of features.
+func mergeCucumber(docs ...[]byte) ([]byte, error) {
+	var all []json.RawMessage
+	for _, d := range docs {
+		var features []json.RawMessage
+		if err := json.Unmarshal(d, &features); err != nil {
+			return nil, fmt.Errorf("parsing cucumber json: %w", err)
+		}
+		all = append(all, features...)
+	}
+	if all == nil {
+		all = []json.RawMessage{}
+	}
+	return json.MarshalIndent(all, "", "    ")
+}
