@@ -36,30 +36,28 @@ type footprint struct {
 
 // What steps create, by their text (outline values already filled in).
 var (
-	createsKey      = regexp.MustCompile(`^(?:a KMS key\b|a symmetric KMS key\b|I create a KMS key\b)`)
-	createsCloudHSM = regexp.MustCompile(`^(?:a CloudHSM key store that is|I create a new CloudHSM key store)`)
-	createsExternal = regexp.MustCompile(`^(?:an? external key store that is|I create a new external key store|a disconnected external key store)`)
+	createsKey      = regexp.MustCompile(`^(?:an? (?:symmetric )?KMS key\b|I create a KMS key\b|I request a new KMS key\b|I send a CreateKey request\b)`)
+	createsCloudHSM = regexp.MustCompile(`^(?:a CloudHSM key store\b|I create a (?:new )?CloudHSM key store\b|a backing for a new CloudHSM key store|a KMS key (?:whose origin is|with origin) AWS_CLOUDHSM\b)`)
+	createsExternal = regexp.MustCompile(`^(?:an? (?:disconnected )?external key store\b|I create an? (?:new )?external key store\b|a backing for a new external key store|a KMS key (?:whose origin is|with origin) EXTERNAL_KEY_STORE\b|a CloudHSM key store and an external key store)`)
 	usesSecond      = regexp.MustCompile(`^the second account\b`)
 )
 
 func (f *footprint) add(p *messages.Pickle) {
 	f.scenarios++
 	for _, st := range p.Steps {
-		switch {
-		case createsKey.MatchString(st.Text):
+		// A step may create more than one thing: "a KMS key whose origin is
+		// AWS_CLOUDHSM" makes a store and a key in it.
+		if createsKey.MatchString(st.Text) {
 			f.keys++
-		case createsCloudHSM.MatchString(st.Text):
-			f.cloudHSM++
-		case createsExternal.MatchString(st.Text):
-			f.external++
-		case usesSecond.MatchString(st.Text):
-			f.usesSecond = true
 		}
-		// "a KMS key whose origin is ..." creates a store and a key.
-		if strings.HasPrefix(st.Text, "a KMS key whose origin is AWS_CLOUDHSM") {
+		if createsCloudHSM.MatchString(st.Text) {
 			f.cloudHSM++
-		} else if strings.HasPrefix(st.Text, "a KMS key whose origin is EXTERNAL_KEY_STORE") {
+		}
+		if createsExternal.MatchString(st.Text) {
 			f.external++
+		}
+		if usesSecond.MatchString(st.Text) {
+			f.usesSecond = true
 		}
 	}
 }

@@ -40,7 +40,9 @@ func TestFootprint(t *testing.T) {
 	f.add(pickle("a KMS key whose origin is EXTERNAL_KEY_STORE", "I delete the key's imported key material"))
 	f.add(pickle("a symmetric KMS key for imported key material", "the second account deletes the key's imported key material by its key ARN"))
 	f.add(pickle("a external key store that is DISCONNECTED", "I create a new external key store on the same backing"))
-	want := footprint{scenarios: 4, keys: 3, cloudHSM: 1, external: 3, usesSecond: true}
+	f.add(pickle("a KMS key with origin AWS_CLOUDHSM in state Unavailable", "I call CancelKeyDeletion on the key"))
+	f.add(pickle("a CloudHSM key store and an external key store", "I request a new KMS key with Origin EXTERNAL"))
+	want := footprint{scenarios: 6, keys: 5, cloudHSM: 3, external: 4, usesSecond: true}
 	if f != want {
 		t.Errorf("footprint = %+v, want %+v", f, want)
 	}

@@ -16,7 +16,6 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -48,8 +47,12 @@ type Options struct {
 	Region string
 	// Tags selects scenarios, in godog's syntax: "@a && ~@b", "@a,@b".
 	Tags        string
-	Concurrency int    // default 4
-	Out         string // directory for the output files; default "out"
+	Concurrency int // endpoint scenarios at once; default 4
+	// RetryConcurrency is how many client retry scenarios (@retries) run at
+	// once, beside the endpoint scenarios; default 16. They spend most of
+	// their time waiting out the clients' backoff.
+	RetryConcurrency int
+	Out              string // directory for the output files; default "out"
 	// Config is an optional YAML file (see Config).
 	Config string
 	// Control is the base URL of a reference KMS's control API, for a target
@@ -82,8 +85,11 @@ func usagef(format string, args ...any) error {
 	return &UsageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// DefaultConcurrency is how many scenarios run at once unless told otherwise.
-const DefaultConcurrency = 4
+// Defaults for how many scenarios run at once.
+const (
+	DefaultConcurrency      = 4
+	DefaultRetryConcurrency = 16
+)
 
 // Result is a finished run.
 type Result struct {
@@ -164,32 +170,27 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		Timeouts:      tgt.timeouts,
 		Backing:       tgt.backing,
 		States:        tgt.states,
+		Control:       tgt.ctl,
 		Faults:        ev.faults(),
 		Report:        col.add,
 		Warn:          col.warn,
 	}
 	initSteps := steps.Initializer(env)
-	suite := godog.TestSuite{
-		Name: "kmsconform",
-		ScenarioInitializer: func(sc *godog.ScenarioContext) {
-			// The retry steps first: godog runs After hooks in the order they
-			// were added, and the retry suite's cleanup and evidence must be
-			// done before the steps package reports the scenario.
-			retrySuite.Register(sc)
-			initSteps(sc)
-		},
-		Options: suiteOptions(opts.Tags),
+	initialize := func(sc *godog.ScenarioContext) {
+		// The retry steps first: godog runs After hooks in the order they
+		// were added, and the retry suite's cleanup and evidence must be
+		// done before the steps package reports the scenario.
+		retrySuite.Register(sc)
+		initSteps(sc)
 	}
-	suite.Options.Format = strings.Join([]string{
-		"cucumber:" + filepath.Join(opts.Out, "cucumber.json"),
-		"junit:" + filepath.Join(opts.Out, "junit.xml"),
-	}, ",")
-	suite.Options.Concurrency = opts.Concurrency
-	suite.Options.DefaultContext = ctx
+	phases, err := planPhases(opts)
+	if err != nil {
+		return nil, err
+	}
 
 	if opts.Progress != nil {
-		fmt.Fprintf(opts.Progress, "kmsconform: %d scenarios against %s (%s), concurrency %d, run %s\n",
-			selected, tgt.url, tgt.label, opts.Concurrency, runID)
+		fmt.Fprintf(opts.Progress, "kmsconform: %d scenarios against %s (%s), concurrency %d (client retry scenarios %d), run %s\n",
+			selected, tgt.url, tgt.label, opts.Concurrency, opts.RetryConcurrency, runID)
 	}
 	run := &reports.Run{
 		SchemaVersion: reports.SchemaVersion,
@@ -200,7 +201,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		SDKs:          sdkVersions(),
 		Started:       time.Now().UTC(),
 	}
-	suite.Run()
+	if err := runPhases(ctx, phases, initialize, opts.Out); err != nil {
+		return nil, err
+	}
 	run.Finished = time.Now().UTC()
 	run.Scenarios = col.sorted()
 	for i := range run.Scenarios {
@@ -265,6 +268,12 @@ func (o *Options) check() error {
 	}
 	if o.Concurrency < 1 || o.Concurrency > 64 {
 		return usagef("--concurrency %d: want a number from 1 to 64", o.Concurrency)
+	}
+	if o.RetryConcurrency == 0 {
+		o.RetryConcurrency = DefaultRetryConcurrency
+	}
+	if o.RetryConcurrency < 1 || o.RetryConcurrency > 64 {
+		return usagef("--retry-concurrency %d: want a number from 1 to 64", o.RetryConcurrency)
 	}
 	if o.Out == "" {
 		o.Out = "out"

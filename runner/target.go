@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -50,6 +49,7 @@ type target struct {
 	caBundle []byte
 	backing  steps.Backing
 	states   steps.StateControl
+	ctl      steps.Control
 	control  *reference.ControlClient // nil without a control API
 
 	server *http.Server
@@ -245,6 +245,7 @@ func (t *target) useControl(base string) {
 	t.control = cc
 	t.backing = controlBacking{cc}
 	t.states = controlStates{cc}
+	t.ctl = referenceControl{cc: cc, region: t.region}
 }
 
 // controlBacking creates a fresh cluster or XKS proxy per scenario: a
@@ -256,10 +257,7 @@ func (b controlBacking) CloudHSM(ctx context.Context) (steps.Lease[steps.CloudHS
 	if err != nil {
 		return steps.Lease[steps.CloudHSMFixture]{}, fmt.Errorf("creating a CloudHSM cluster through the control API: %w", err)
 	}
-	return steps.Lease[steps.CloudHSMFixture]{
-		Fixture: steps.CloudHSMFixture{ClusterID: c.ID, TrustAnchorPEM: c.TrustAnchorCertificate, Password: c.KmsuserPassword},
-		Release: func(bool) {},
-	}, nil
+	return steps.Lease[steps.CloudHSMFixture]{Fixture: cloudHSMFixture(c), Release: func(bool) {}}, nil
 }
 
 func (b controlBacking) XKS(ctx context.Context) (steps.Lease[steps.XKSFixture], error) {
@@ -267,18 +265,11 @@ func (b controlBacking) XKS(ctx context.Context) (steps.Lease[steps.XKSFixture],
 	if err != nil {
 		return steps.Lease[steps.XKSFixture]{}, fmt.Errorf("creating an XKS proxy through the control API: %w", err)
 	}
-	if len(p.ExternalKeys) == 0 {
-		return steps.Lease[steps.XKSFixture]{}, errors.New("the control API created an XKS proxy without an external key")
+	f, err := xksFixture(p)
+	if err != nil {
+		return steps.Lease[steps.XKSFixture]{}, err
 	}
-	return steps.Lease[steps.XKSFixture]{
-		Fixture: steps.XKSFixture{
-			URIEndpoint: p.URIEndpoint, URIPath: p.URIPath, Connectivity: p.Connectivity,
-			VpcEndpointServiceName: p.VpcEndpointServiceName,
-			AccessKeyID:            p.Credential.AccessKeyID, SecretAccessKey: p.Credential.RawSecretAccessKey,
-			ExternalKeyID: p.ExternalKeys[0].ID,
-		},
-		Release: func(bool) {},
-	}, nil
+	return steps.Lease[steps.XKSFixture]{Fixture: f, Release: func(bool) {}}, nil
 }
 
 // controlStates forces store states through the control API. Store IDs are

@@ -51,6 +51,9 @@ type Env struct {
 	States StateControl
 	// Faults injects errors through the proxy; nil when fault injection is unavailable.
 	Faults FaultInjector
+	// Control breaks backings, makes accounts of a scenario's own and lets
+	// time pass; nil when the target has no control API.
+	Control Control
 
 	// Report receives each scenario's result once its cleanup is done.
 	Report func(*reports.Scenario)
@@ -104,6 +107,8 @@ type XKSFixture struct {
 	AccessKeyID            string // secret
 	SecretAccessKey        string // secret
 	ExternalKeyID          string
+	// ProxyID names the proxy to a control API; empty for a configured proxy.
+	ProxyID string
 }
 
 // Lease is a backing fixture held by one scenario. Release hands it back;

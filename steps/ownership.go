@@ -131,6 +131,15 @@ func (o *ownership) check(params any) error {
 	if !mutates {
 		return nil
 	}
+	return o.checkTarget(t)
+}
+
+// checkTarget refuses a change to t unless t names nothing that could exist
+// or names what the run created. The zero target changes nothing.
+func (o *ownership) checkTarget(t target) error {
+	if t.kind == "" {
+		return nil
+	}
 	ref, existing := t.ref, storeIDForm.MatchString(t.ref)
 	if t.kind == "key" {
 		ref, existing = keyRef(t.ref)

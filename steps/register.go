@@ -19,13 +19,12 @@ const (
 	kindExpr  = `(CloudHSM|external)`
 	stateExpr = `(CONNECTED|CONNECTING|FAILED|DISCONNECTED|DISCONNECTING)`
 	keyState  = `(Enabled|Disabled|PendingDeletion|PendingImport|Unavailable)`
-	badValue  = `(is missing|is empty|is \d+ characters long|has 64 characters that are not lowercase hex)`
 )
 
 // register binds every step of the feature files to w.
 func (w *world) register(sc *godog.ScenarioContext) {
 	// Custom key stores.
-	sc.Given(`^a `+kindExpr+` key store that is `+stateExpr+`$`, w.storeIn)
+	sc.Given(`^an? `+kindExpr+` key store that is `+stateExpr+`$`, w.storeIn)
 	sc.Given(`^a KMS key in the key store$`, w.givenKeyInStore)
 	sc.Given(`^the key store has been disconnected$`, w.givenDisconnected)
 	sc.Given(`^the key store has been deleted$`, w.givenDeleted)
@@ -61,11 +60,6 @@ func (w *world) register(sc *godog.ScenarioContext) {
 	sc.Then(`^the deleted key material is the key's current material$`, w.thenDeletedCurrent)
 	sc.Then(`^the response names the key by its ARN and the deleted key material by its ID$`, w.thenResponseNames)
 
-	// Input constraints (ValidationException).
-	sc.When(`^I (delete|disconnect) a custom key store giving a CustomKeyStoreId that `+badValue+`$`, w.storeIDViolation)
-	sc.When(`^I delete imported key material giving a KeyId that `+badValue+`$`, w.keyIDViolation)
-	sc.When(`^I delete the key's imported key material giving a KeyMaterialId that `+badValue+`$`, w.materialIDViolation)
-
 	// Outcomes, faults and conditions the API cannot produce.
 	sc.Then(`^the request fails with ([A-Za-z]+)$`, w.thenFailsWith)
 	sc.Then(`^the request fails with a client error$`, w.thenClientError)
@@ -73,6 +67,14 @@ func (w *world) register(sc *godog.ScenarioContext) {
 	sc.Then(`^the request succeeds with an empty response$`, w.thenEmptyResponse)
 	sc.Given(`^the endpoint answers every ([A-Za-z]+) request with ([A-Za-z]+)$`, w.givenFault)
 	sc.Given(`^`+untestablePrefix+`(.+)$`, w.givenUntestable)
+
+	w.registerConnect(sc)
+	w.registerCreateStore(sc)
+	w.registerUpdateStore(sc)
+	w.registerImport(sc)
+	w.registerLifecycle(sc)
+	w.registerCreateKey(sc)
+	w.registerValidation(sc)
 }
 
 func (w *world) needStore() (*store, error) {
@@ -341,7 +343,9 @@ func (w *world) givenKeyState(ctx context.Context, state string) error {
 			return err
 		}
 	default:
-		return fmt.Errorf("the scenario cannot put a key in state %s", state)
+		if err := w.reachKeyState(ctx, k, types.KeyState(state)); err != nil {
+			return err
+		}
 	}
 	return w.expectKeyState(ctx, k, types.KeyState(state))
 }
@@ -612,24 +616,6 @@ func (w *world) givenUntestable(reason string) error {
 	return w.skip("untestable: %s", reason)
 }
 
-// violation turns a described input problem into the value to send; nil
-// means the member is left out.
-func violation(problem string) (*string, error) {
-	switch problem {
-	case "is missing":
-		return nil, nil
-	case "is empty":
-		return aws.String(""), nil
-	case "has 64 characters that are not lowercase hex":
-		return aws.String(strings.Repeat("G", 64)), nil
-	}
-	var n int
-	if _, err := fmt.Sscanf(problem, "is %d characters long", &n); err != nil || n < 1 || n > 1<<16 {
-		return nil, fmt.Errorf("cannot build a value that %s", problem)
-	}
-	return aws.String(strings.Repeat("a", n)), nil
-}
-
 // unvalidated lets a request with a missing required member leave the SDK,
 // whose client-side check would otherwise stop it: the point is what the
 // endpoint answers.
@@ -637,44 +623,5 @@ func unvalidated(o *kms.Options) {
 	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
 		_, err := s.Initialize.Remove("OperationInputValidation")
 		return err
-	})
-}
-
-func (w *world) storeIDViolation(ctx context.Context, verb, problem string) error {
-	id, err := violation(problem)
-	if err != nil {
-		return err
-	}
-	if verb == "delete" {
-		return act(ctx, w, "DeleteCustomKeyStore", func(ctx context.Context) (*kms.DeleteCustomKeyStoreOutput, error) {
-			return w.client.DeleteCustomKeyStore(ctx, &kms.DeleteCustomKeyStoreInput{CustomKeyStoreId: id}, unvalidated)
-		})
-	}
-	return act(ctx, w, "DisconnectCustomKeyStore", func(ctx context.Context) (*kms.DisconnectCustomKeyStoreOutput, error) {
-		return w.client.DisconnectCustomKeyStore(ctx, &kms.DisconnectCustomKeyStoreInput{CustomKeyStoreId: id}, unvalidated)
-	})
-}
-
-func (w *world) keyIDViolation(ctx context.Context, problem string) error {
-	id, err := violation(problem)
-	if err != nil {
-		return err
-	}
-	return act(ctx, w, "DeleteImportedKeyMaterial", func(ctx context.Context) (*kms.DeleteImportedKeyMaterialOutput, error) {
-		return w.client.DeleteImportedKeyMaterial(ctx, &kms.DeleteImportedKeyMaterialInput{KeyId: id}, unvalidated)
-	})
-}
-
-func (w *world) materialIDViolation(ctx context.Context, problem string) error {
-	k, err := w.needKey()
-	if err != nil {
-		return err
-	}
-	id, err := violation(problem)
-	if err != nil {
-		return err
-	}
-	return act(ctx, w, "DeleteImportedKeyMaterial", func(ctx context.Context) (*kms.DeleteImportedKeyMaterialOutput, error) {
-		return w.client.DeleteImportedKeyMaterial(ctx, &kms.DeleteImportedKeyMaterialInput{KeyId: aws.String(k.id), KeyMaterialId: id})
 	})
 }

@@ -51,6 +51,16 @@ type world struct {
 	cleanup  []func(context.Context) error
 	hsm      *Lease[CloudHSMFixture]
 	xks      *Lease[XKSFixture]
+	account  *Account // the scenario's own account, once it has moved into one
+
+	// Each operation family keeps its own scenario state.
+	connecting connectState
+	creating   createStoreState
+	updating   updateStoreState
+	importing  importState
+	lifecycle  lifecycleState
+	keyCreate  createKeyState
+	validation validationState
 }
 
 // store is a custom key store the scenario created.

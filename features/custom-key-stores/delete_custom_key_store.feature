@@ -180,18 +180,3 @@ Feature: DeleteCustomKeyStore
     Examples: external
       | type     |
       | external |
-
-  Scenario Outline: A request whose CustomKeyStoreId <problem> is rejected
-    When I delete a custom key store giving a CustomKeyStoreId that <problem>
-    Then the request fails with ValidationException
-
-    @cond:DeleteCustomKeyStore.V.CustomKeyStoreId.required
-    Examples: missing
-      | problem    |
-      | is missing |
-
-    @cond:DeleteCustomKeyStore.V.CustomKeyStoreId.length
-    Examples: too short or too long
-      | problem               |
-      | is empty              |
-      | is 65 characters long |

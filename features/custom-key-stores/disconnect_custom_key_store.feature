@@ -162,18 +162,3 @@ Feature: DisconnectCustomKeyStore
     Examples: external
       | type     |
       | external |
-
-  Scenario Outline: A request whose CustomKeyStoreId <problem> is rejected
-    When I disconnect a custom key store giving a CustomKeyStoreId that <problem>
-    Then the request fails with ValidationException
-
-    @cond:DisconnectCustomKeyStore.V.CustomKeyStoreId.required
-    Examples: missing
-      | problem    |
-      | is missing |
-
-    @cond:DisconnectCustomKeyStore.V.CustomKeyStoreId.length
-    Examples: too short or too long
-      | problem               |
-      | is empty              |
-      | is 65 characters long |

@@ -139,35 +139,3 @@ Feature: DeleteImportedKeyMaterial
     When I delete the key's imported key material
     Then the request fails with KMSInternalException
     And the key is Enabled with the same key material
-
-  Scenario Outline: A request whose KeyId <problem> is rejected
-    When I delete imported key material giving a KeyId that <problem>
-    Then the request fails with ValidationException
-
-    @cond:DeleteImportedKeyMaterial.V.KeyId.required
-    Examples: missing
-      | problem    |
-      | is missing |
-
-    @cond:DeleteImportedKeyMaterial.V.KeyId.length
-    Examples: too short or too long
-      | problem                 |
-      | is empty                |
-      | is 2049 characters long |
-
-  Scenario Outline: A KeyMaterialId that <problem> is rejected
-    Given the key material has been imported
-    When I delete the key's imported key material giving a KeyMaterialId that <problem>
-    Then the request fails with ValidationException
-    And the key is Enabled with the same key material
-
-    @cond:DeleteImportedKeyMaterial.V.KeyMaterialId.length
-    Examples: wrong length
-      | problem               |
-      | is 63 characters long |
-      | is 65 characters long |
-
-    @cond:DeleteImportedKeyMaterial.V.KeyMaterialId.pattern
-    Examples: not lowercase hex
-      | problem                                      |
-      | has 64 characters that are not lowercase hex |

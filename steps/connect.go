@@ -1,0 +1,798 @@
+package steps
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/cucumber/godog"
+)
+
+// connectState is a scenario's state for the steps of ConnectCustomKeyStore
+// and DescribeCustomKeyStores, and the ConnectionState matrix.
+type connectState struct {
+	// pages are the responses of the listing under test, in order.
+	pages []*kms.DescribeCustomKeyStoresOutput
+	// newName is the name the matrix's rename sent.
+	newName string
+}
+
+// Operations of the ConnectionState matrix, as its Examples name them.
+const (
+	opConnect       = "ConnectCustomKeyStore"
+	opDisconnect    = "DisconnectCustomKeyStore"
+	opDelete        = "DeleteCustomKeyStore"
+	opRename        = "UpdateCustomKeyStore with a new name"
+	opUpdateOther   = "UpdateCustomKeyStore with another property"
+	opCreateKey     = "CreateKey"
+	opRandom        = "GenerateRandom"
+	opDescribe      = "DescribeCustomKeyStores"
+	matrixOpsExpr   = `(ConnectCustomKeyStore|DisconnectCustomKeyStore|DeleteCustomKeyStore|UpdateCustomKeyStore with a new name|UpdateCustomKeyStore with another property|CreateKey|GenerateRandom|DescribeCustomKeyStores)`
+	randomByteCount = 32
+	// maxListPages stops a listing whose endpoint never ends it.
+	maxListPages = 1000
+)
+
+// registerConnect binds the steps of ConnectCustomKeyStore and
+// DescribeCustomKeyStores, and the ConnectionState matrix.
+func (w *world) registerConnect(sc *godog.ScenarioContext) {
+	sc.Given(`^a CloudHSM key store and an external key store$`, w.givenStoresOfBothKinds)
+	sc.Given(`^an external key store that KMS reaches through a VPC endpoint service$`, w.givenVPCStore)
+	sc.Given(`^KMS takes its time to connect the key store$`, w.givenSlowConnect)
+	sc.Given(`^the key store's backing has a defect: (.+)$`, w.givenBackingDefect)
+	sc.Given(`^the key store has been asked to connect$`, w.givenConnectStarted)
+	sc.When(`^the key store's backing gets a defect meanwhile: (.+)$`, w.givenBackingDefect)
+
+	sc.When(`^I connect a custom key store that does not exist$`, w.connectMissingStore)
+	sc.When(`^I connect the key store$`, w.connectStore)
+	sc.When(`^the second account connects the key store by its ID$`, w.secondConnectsStore)
+	sc.When(`^I look up the key store by its name$`, w.lookUpStoreByName)
+	sc.When(`^I look up the key store by both its ID and its name$`, w.lookUpStoreByIDAndName)
+	sc.When(`^I look up the key store by its ID once it has settled$`, w.lookUpSettledStore)
+	sc.When(`^I look up a custom key store by an ID that names none$`, w.lookUpMissingID)
+	sc.When(`^I look up a custom key store by a name that names none$`, w.lookUpMissingName)
+	sc.When(`^I list the custom key stores without naming one$`, w.listAllStores)
+	sc.When(`^I list the custom key stores (\d+) at a time$`, w.listStoresPaged)
+	sc.When(`^I list the custom key stores from a marker no response gave$`, w.listFromForeignMarker)
+	sc.When(`^I call `+matrixOpsExpr+` on the key store$`, w.callOnStore)
+
+	sc.Then(`^the key store is still connecting$`, w.thenStillConnecting)
+	sc.Then(`^the key store ends up FAILED with ConnectionErrorCode ([A-Z0-9_]+)$`, w.thenEndsFailed)
+	sc.Then(`^the list includes the key store$`, w.thenListIncludesStore)
+	sc.Then(`^the entry shows the key store's name, type, backing and creation date$`, w.thenEntryShowsConfiguration)
+	sc.Then(`^the response does not reveal the key store's secret$`, w.thenNoSecret)
+	sc.Then(`^the response lists the key store and nothing else$`, w.thenOnlyTheStore)
+	sc.Then(`^the entry shows the key store as `+stateExpr+` (with|without) a ConnectionErrorCode$`, w.thenEntryState)
+	sc.Then(`^no page has more than (\d+) key stores?$`, w.thenPagesWithinLimit)
+	sc.Then(`^every page but the last is truncated and gives the marker of the next$`, w.thenPagesChained)
+	sc.Then(`^the pages list each of the two key stores exactly once$`, w.thenPagesListEachStoreOnce)
+	sc.Then(`^the ciphertext names the key$`, w.thenCiphertextNamesKey)
+	sc.Then(`^the effect of `+matrixOpsExpr+` shows on the key store that was `+stateExpr+`$`, w.thenMatrixEffect)
+}
+
+// --- Given ---
+
+func (w *world) givenStoresOfBothKinds(ctx context.Context) error {
+	for _, kind := range []string{kindCloudHSM, kindExternal} {
+		if err := w.storeIn(ctx, kind, string(types.ConnectionStateTypeDisconnected)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// givenVPCStore creates a DISCONNECTED external key store on a proxy that the
+// control API puts behind a VPC endpoint service.
+func (w *world) givenVPCStore(ctx context.Context) error {
+	c, err := w.control("an external key store behind a VPC endpoint service")
+	if err != nil {
+		return err
+	}
+	if w.xks != nil {
+		return fmt.Errorf("the scenario already holds an XKS proxy")
+	}
+	f, err := c.VPCXKS(ctx)
+	if err != nil {
+		return fmt.Errorf("making an XKS proxy behind a VPC endpoint service through the control API: %w", err)
+	}
+	// The proxy is the scenario's own; nobody else needs it back.
+	w.xks = &Lease[XKSFixture]{Fixture: f, Release: func(bool) {}}
+	s, err := w.createStore(ctx, kindExternal)
+	if err != nil {
+		return err
+	}
+	w.store = s
+	return nil
+}
+
+// givenSlowConnect makes the store's next connection stay CONNECTING until
+// a Then step waits for its end. Real KMS takes minutes to connect, so a
+// target without a control API needs no help.
+func (w *world) givenSlowConnect(ctx context.Context) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	if w.env.States == nil {
+		return nil
+	}
+	if err := w.env.States.Hold(ctx, s.id); err != nil {
+		return fmt.Errorf("holding the connection of key store %s through the control API: %w", s.id, err)
+	}
+	s.held = true
+	return nil
+}
+
+// givenBackingDefect breaks the backing (cluster or proxy) of the scenario's
+// store through the control API.
+func (w *world) givenBackingDefect(ctx context.Context, defect string) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	c, err := w.control("giving a key store's backing a defect")
+	if err != nil {
+		return err
+	}
+	d := Defect(defect)
+	if s.kind == kindCloudHSM {
+		err = c.BreakCloudHSM(ctx, w.hsm.Fixture.ClusterID, d)
+	} else {
+		err = c.BreakXKS(ctx, w.xks.Fixture, d)
+	}
+	if err != nil {
+		return fmt.Errorf("giving the backing of key store %s the defect %q through the control API: %w", s.id, defect, err)
+	}
+	return nil
+}
+
+func (w *world) givenConnectStarted(ctx context.Context) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	return w.connect(ctx, s)
+}
+
+// --- When ---
+
+func (w *world) connectStoreAs(ctx context.Context, c *kms.Client, id string) error {
+	return act(ctx, w, "ConnectCustomKeyStore", func(ctx context.Context) (*kms.ConnectCustomKeyStoreOutput, error) {
+		return c.ConnectCustomKeyStore(ctx, &kms.ConnectCustomKeyStoreInput{CustomKeyStoreId: aws.String(id)})
+	})
+}
+
+func (w *world) connectMissingStore(ctx context.Context) error {
+	return w.connectStoreAs(ctx, w.client, w.env.madeUp(missingStoreID()))
+}
+
+func (w *world) connectStore(ctx context.Context) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	return w.connectStoreAs(ctx, w.client, s.id)
+}
+
+func (w *world) secondConnectsStore(ctx context.Context) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	c, err := w.secondClient()
+	if err != nil {
+		return err
+	}
+	return w.connectStoreAs(ctx, c, s.id)
+}
+
+// describeStoresAs makes the DescribeCustomKeyStores call under test.
+func (w *world) describeStoresAs(ctx context.Context, in *kms.DescribeCustomKeyStoresInput) error {
+	return act(ctx, w, "DescribeCustomKeyStores", func(ctx context.Context) (*kms.DescribeCustomKeyStoresOutput, error) {
+		return w.client.DescribeCustomKeyStores(ctx, in)
+	})
+}
+
+// storeName reads the scenario's store's name from the endpoint.
+func (w *world) lookUpStoreName(ctx context.Context) (*store, string, error) {
+	s, err := w.needStore()
+	if err != nil {
+		return nil, "", err
+	}
+	e, err := w.describeStore(ctx, s.id)
+	if err != nil {
+		return nil, "", err
+	}
+	name := aws.ToString(e.CustomKeyStoreName)
+	if name == "" {
+		return nil, "", fmt.Errorf("DescribeCustomKeyStores shows no CustomKeyStoreName for key store %s", s.id)
+	}
+	return s, name, nil
+}
+
+func (w *world) lookUpStoreByName(ctx context.Context) error {
+	_, name, err := w.lookUpStoreName(ctx)
+	if err != nil {
+		return err
+	}
+	return w.describeStoresAs(ctx, &kms.DescribeCustomKeyStoresInput{CustomKeyStoreName: aws.String(name)})
+}
+
+func (w *world) lookUpStoreByIDAndName(ctx context.Context) error {
+	s, name, err := w.lookUpStoreName(ctx)
+	if err != nil {
+		return err
+	}
+	return w.describeStoresAs(ctx, &kms.DescribeCustomKeyStoresInput{CustomKeyStoreId: aws.String(s.id), CustomKeyStoreName: aws.String(name)})
+}
+
+func (w *world) lookUpSettledStore(ctx context.Context) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	if _, err := w.awaitConnectSettled(ctx, s); err != nil {
+		return err
+	}
+	return w.lookUpStore(ctx)
+}
+
+func (w *world) lookUpMissingID(ctx context.Context) error {
+	return w.describeStoresAs(ctx, &kms.DescribeCustomKeyStoresInput{CustomKeyStoreId: aws.String(missingStoreID())})
+}
+
+// lookUpMissingName looks for a name in the run's own name space that the
+// run never gives a store.
+func (w *world) lookUpMissingName(ctx context.Context) error {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	name := StoreNamePrefix(w.env.RunID) + "never-" + hex.EncodeToString(b[:])
+	return w.describeStoresAs(ctx, &kms.DescribeCustomKeyStoresInput{CustomKeyStoreName: aws.String(name)})
+}
+
+func (w *world) listAllStores(ctx context.Context) error {
+	return w.listPages(ctx, nil)
+}
+
+func (w *world) listStoresPaged(ctx context.Context, limit int) error {
+	if limit < 1 || limit > 1000 {
+		return fmt.Errorf("a page limit of %d is outside 1..1000", limit)
+	}
+	return w.listPages(ctx, aws.Int32(int32(limit)))
+}
+
+// listPages lists the account's stores page by page, following NextMarker
+// while the endpoint says the list is truncated. It stops at the first
+// failure, or at a marker that is missing or comes round again; the Then
+// steps judge what it collected.
+func (w *world) listPages(ctx context.Context, limit *int32) error {
+	w.connecting.pages = nil
+	seen := map[string]bool{}
+	var marker *string
+	for len(w.connecting.pages) < maxListPages {
+		in := &kms.DescribeCustomKeyStoresInput{Limit: limit, Marker: marker}
+		if err := w.describeStoresAs(ctx, in); err != nil {
+			return err
+		}
+		out, ok := w.output.(*kms.DescribeCustomKeyStoresOutput)
+		if w.last.err != nil || !ok {
+			return nil
+		}
+		w.connecting.pages = append(w.connecting.pages, out)
+		next := aws.ToString(out.NextMarker)
+		if !out.Truncated || next == "" || seen[next] {
+			return nil
+		}
+		seen[next] = true
+		marker = aws.String(next)
+	}
+	return nil
+}
+
+// listFromForeignMarker sends a marker of the right shape that no endpoint
+// handed out.
+func (w *world) listFromForeignMarker(ctx context.Context) error {
+	return w.describeStoresAs(ctx, &kms.DescribeCustomKeyStoresInput{Marker: aws.String("kmsconform-marker-no-response-gave")})
+}
+
+// callOnStore makes the matrix's call under test on the scenario's store.
+func (w *world) callOnStore(ctx context.Context, op string) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	switch op {
+	case opConnect:
+		return w.connectStore(ctx)
+	case opDisconnect:
+		return w.disconnectStore(ctx)
+	case opDelete:
+		return w.deleteStore(ctx)
+	case opRename:
+		w.connecting.newName = w.env.nextName()
+		return w.matrixUpdateStore(ctx, &kms.UpdateCustomKeyStoreInput{CustomKeyStoreId: aws.String(s.id), NewCustomKeyStoreName: aws.String(w.connecting.newName)})
+	case opUpdateOther:
+		return w.matrixUpdateStore(ctx, w.sameBackingUpdate(s))
+	case opCreateKey:
+		return w.createKeyInStore(ctx)
+	case opRandom:
+		return act(ctx, w, "GenerateRandom", func(ctx context.Context) (*kms.GenerateRandomOutput, error) {
+			return w.client.GenerateRandom(ctx, &kms.GenerateRandomInput{CustomKeyStoreId: aws.String(s.id), NumberOfBytes: aws.Int32(randomByteCount)})
+		})
+	case opDescribe:
+		return w.lookUpStore(ctx)
+	}
+	return fmt.Errorf("the ConnectionState matrix has no operation %q", op)
+}
+
+func (w *world) matrixUpdateStore(ctx context.Context, in *kms.UpdateCustomKeyStoreInput) error {
+	return act(ctx, w, "UpdateCustomKeyStore", func(ctx context.Context) (*kms.UpdateCustomKeyStoreOutput, error) {
+		return w.client.UpdateCustomKeyStore(ctx, in)
+	})
+}
+
+// sameBackingUpdate sets a property other than the name to the value the
+// store already has: it needs a DISCONNECTED store, yet leaves the store
+// usable. (The XKS credential and URI path are not used: the docs disagree on
+// whether they may change while CONNECTED, conditions part E.1.)
+func (w *world) sameBackingUpdate(s *store) *kms.UpdateCustomKeyStoreInput {
+	in := &kms.UpdateCustomKeyStoreInput{CustomKeyStoreId: aws.String(s.id)}
+	if s.kind == kindCloudHSM {
+		in.KeyStorePassword = aws.String(w.hsm.Fixture.Password)
+	} else {
+		in.XksProxyUriEndpoint = aws.String(w.xks.Fixture.URIEndpoint)
+	}
+	return in
+}
+
+// --- Then ---
+
+// awaitSettled polls the store until it is no longer CONNECTING and returns
+// its entry.
+func (w *world) awaitConnectSettled(ctx context.Context, s *store) (*types.CustomKeyStoresListEntry, error) {
+	deadline := time.Now().Add(w.env.Timeouts.Connect)
+	for {
+		e, err := w.describeStore(ctx, s.id)
+		if err != nil {
+			return nil, err
+		}
+		if e.ConnectionState != types.ConnectionStateTypeConnecting {
+			return e, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("key store %s is still CONNECTING after %v", s.id, w.env.Timeouts.Connect)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for key store %s to stop connecting: %w", s.id, ctx.Err())
+		case <-time.After(w.env.Timeouts.Poll):
+		}
+	}
+}
+
+// thenStillConnecting checks that the connection had not finished when the
+// call answered. A store that is already CONNECTED, on a target that could
+// not hold the connection, proves nothing either way: the scenario is skipped.
+func (w *world) thenStillConnecting(ctx context.Context) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	e, err := w.describeStore(ctx, s.id)
+	if err != nil {
+		return err
+	}
+	switch {
+	case e.ConnectionState == types.ConnectionStateTypeConnecting:
+		return nil
+	case !s.held && e.ConnectionState == types.ConnectionStateTypeConnected:
+		return w.skip("key store %s connected before CONNECTING could be observed, and this target has no control API to hold it there", s.id)
+	}
+	return fmt.Errorf("key store %s is %s right after ConnectCustomKeyStore answered, want CONNECTING", s.id, e.ConnectionState)
+}
+
+func (w *world) thenEndsFailed(ctx context.Context, code string) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	if err := w.releaseHolds(ctx); err != nil {
+		return err
+	}
+	e, err := w.awaitConnectSettled(ctx, s)
+	if err != nil {
+		return err
+	}
+	if e.ConnectionState != types.ConnectionStateTypeFailed || string(e.ConnectionErrorCode) != code {
+		return fmt.Errorf("key store %s is %s with ConnectionErrorCode %q, want FAILED with %s", s.id, e.ConnectionState, e.ConnectionErrorCode, code)
+	}
+	return nil
+}
+
+// describeOutput is the successful DescribeCustomKeyStores response under test.
+func (w *world) storesOutput() (*kms.DescribeCustomKeyStoresOutput, error) {
+	if err := w.thenSucceeds(); err != nil {
+		return nil, err
+	}
+	out, ok := w.output.(*kms.DescribeCustomKeyStoresOutput)
+	if !ok {
+		return nil, fmt.Errorf("the call under test was %s, not DescribeCustomKeyStores", w.last.op)
+	}
+	return out, nil
+}
+
+// entryOf finds the scenario's store in the response under test.
+func (w *world) describedEntry() (*store, *types.CustomKeyStoresListEntry, error) {
+	s, err := w.needStore()
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := w.storesOutput()
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range out.CustomKeyStores {
+		if aws.ToString(out.CustomKeyStores[i].CustomKeyStoreId) == s.id {
+			return s, &out.CustomKeyStores[i], nil
+		}
+	}
+	return nil, nil, fmt.Errorf("the response does not list key store %s (%d entries)", s.id, len(out.CustomKeyStores))
+}
+
+// listedIDs counts how often each store ID appears across the listed pages.
+func (w *world) listedStoreIDs() (map[string]int, error) {
+	if err := w.thenSucceeds(); err != nil {
+		return nil, err
+	}
+	if len(w.connecting.pages) == 0 {
+		return nil, fmt.Errorf("the listing returned no page")
+	}
+	n := map[string]int{}
+	for _, p := range w.connecting.pages {
+		for _, e := range p.CustomKeyStores {
+			n[aws.ToString(e.CustomKeyStoreId)]++
+		}
+	}
+	return n, nil
+}
+
+func (w *world) thenListIncludesStore() error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	n, err := w.listedStoreIDs()
+	if err != nil {
+		return err
+	}
+	if n[s.id] == 0 {
+		return fmt.Errorf("the %d page(s) of DescribeCustomKeyStores do not list key store %s", len(w.connecting.pages), s.id)
+	}
+	return nil
+}
+
+// thenEntryShowsConfiguration compares the entry with what the store was
+// created with. The XKS access key ID is compared but never printed.
+func (w *world) thenEntryShowsConfiguration() error {
+	s, e, err := w.describedEntry()
+	if err != nil {
+		return err
+	}
+	var problems []string
+	if name := aws.ToString(e.CustomKeyStoreName); !strings.HasPrefix(name, StoreNamePrefix(w.env.RunID)) {
+		problems = append(problems, fmt.Sprintf("CustomKeyStoreName %q is not the name the key store was created with", name))
+	}
+	if !w.storeCreatedRecently(e.CreationDate) {
+		problems = append(problems, fmt.Sprintf("CreationDate %v is not the time the key store was created", e.CreationDate))
+	}
+	if s.kind == kindCloudHSM {
+		problems = append(problems, w.cloudHSMEntryProblems(e)...)
+	} else {
+		problems = append(problems, w.xksEntryProblems(e)...)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("the entry of key store %s is wrong: %s", s.id, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// createdRecently accepts a creation date within the scenario, give or take
+// clock skew between the runner and the endpoint.
+func (w *world) storeCreatedRecently(t *time.Time) bool {
+	const skew = 5 * time.Minute
+	return t != nil && !t.Before(w.started.Add(-skew)) && !t.After(time.Now().Add(skew))
+}
+
+func (w *world) cloudHSMEntryProblems(e *types.CustomKeyStoresListEntry) []string {
+	f := w.hsm.Fixture
+	var problems []string
+	if e.CustomKeyStoreType != types.CustomKeyStoreTypeAwsCloudhsm {
+		problems = append(problems, fmt.Sprintf("CustomKeyStoreType is %q, want AWS_CLOUDHSM", e.CustomKeyStoreType))
+	}
+	if got := aws.ToString(e.CloudHsmClusterId); got != f.ClusterID {
+		problems = append(problems, fmt.Sprintf("CloudHsmClusterId is %q, want %q", got, f.ClusterID))
+	}
+	if strings.TrimSpace(aws.ToString(e.TrustAnchorCertificate)) != strings.TrimSpace(f.TrustAnchorPEM) {
+		problems = append(problems, "TrustAnchorCertificate is not the certificate the key store was created with")
+	}
+	if e.XksProxyConfiguration != nil {
+		problems = append(problems, "a CloudHSM key store shows an XksProxyConfiguration")
+	}
+	return problems
+}
+
+func (w *world) xksEntryProblems(e *types.CustomKeyStoresListEntry) []string {
+	f := w.xks.Fixture
+	var problems []string
+	if e.CustomKeyStoreType != types.CustomKeyStoreTypeExternalKeyStore {
+		problems = append(problems, fmt.Sprintf("CustomKeyStoreType is %q, want EXTERNAL_KEY_STORE", e.CustomKeyStoreType))
+	}
+	if e.CloudHsmClusterId != nil {
+		problems = append(problems, "an external key store shows a CloudHsmClusterId")
+	}
+	c := e.XksProxyConfiguration
+	if c == nil {
+		return append(problems, "no XksProxyConfiguration")
+	}
+	if got := aws.ToString(c.UriEndpoint); got != f.URIEndpoint {
+		problems = append(problems, fmt.Sprintf("XksProxyConfiguration.UriEndpoint is %q, want %q", got, f.URIEndpoint))
+	}
+	if got := aws.ToString(c.UriPath); got != f.URIPath {
+		problems = append(problems, fmt.Sprintf("XksProxyConfiguration.UriPath is %q, want %q", got, f.URIPath))
+	}
+	if string(c.Connectivity) != f.Connectivity {
+		problems = append(problems, fmt.Sprintf("XksProxyConfiguration.Connectivity is %q, want %q", c.Connectivity, f.Connectivity))
+	}
+	if aws.ToString(c.AccessKeyId) != f.AccessKeyID {
+		problems = append(problems, "XksProxyConfiguration.AccessKeyId is not the access key ID the key store was created with")
+	}
+	return problems
+}
+
+// thenNoSecret checks the raw response for the store's secret and for any
+// member that would carry one. The secret itself never appears in an error.
+func (w *world) thenNoSecret() error {
+	s, _, err := w.describedEntry()
+	if err != nil {
+		return err
+	}
+	var secret, what string
+	if s.kind == kindCloudHSM {
+		secret, what = w.hsm.Fixture.Password, "its kmsuser password"
+	} else {
+		secret, what = w.xks.Fixture.SecretAccessKey, "its XKS proxy secret access key"
+	}
+	body := w.last.body
+	if secret != "" && bytes.Contains(body, []byte(secret)) {
+		return fmt.Errorf("the response for key store %s reveals %s", s.id, what)
+	}
+	for _, member := range []string{"KeyStorePassword", "RawSecretAccessKey", "SecretAccessKey"} {
+		if bytes.Contains(body, []byte(`"`+member+`"`)) {
+			return fmt.Errorf("the response for key store %s has a %s member", s.id, member)
+		}
+	}
+	return nil
+}
+
+func (w *world) thenOnlyTheStore() error {
+	s, _, err := w.describedEntry()
+	if err != nil {
+		return err
+	}
+	out, _ := w.output.(*kms.DescribeCustomKeyStoresOutput)
+	if n := len(out.CustomKeyStores); n != 1 {
+		return fmt.Errorf("the response lists %d key stores, want key store %s alone", n, s.id)
+	}
+	return nil
+}
+
+func (w *world) thenEntryState(state, withCode string) error {
+	s, e, err := w.describedEntry()
+	if err != nil {
+		return err
+	}
+	return entryStateProblem(s, e, types.ConnectionStateType(state), withCode == "with")
+}
+
+// entryStateProblem checks an entry's ConnectionState, and that it shows a
+// documented ConnectionErrorCode exactly when wantCode says.
+func entryStateProblem(s *store, e *types.CustomKeyStoresListEntry, want types.ConnectionStateType, wantCode bool) error {
+	if e.ConnectionState != want {
+		return fmt.Errorf("key store %s is %s, want %s", s.id, e.ConnectionState, want)
+	}
+	code := e.ConnectionErrorCode
+	switch {
+	case wantCode && code == "":
+		return fmt.Errorf("key store %s is %s without a ConnectionErrorCode", s.id, want)
+	case wantCode && !slices.Contains(code.Values(), code):
+		return fmt.Errorf("key store %s shows ConnectionErrorCode %q, which is not a documented code", s.id, code)
+	case !wantCode && code != "":
+		return fmt.Errorf("key store %s is %s yet shows ConnectionErrorCode %s", s.id, want, code)
+	}
+	return nil
+}
+
+func (w *world) thenPagesWithinLimit(limit int) error {
+	if _, err := w.listedStoreIDs(); err != nil {
+		return err
+	}
+	for i, p := range w.connecting.pages {
+		if n := len(p.CustomKeyStores); n > limit {
+			return fmt.Errorf("page %d lists %d key stores, more than the limit of %d", i+1, n, limit)
+		}
+	}
+	return nil
+}
+
+func (w *world) thenPagesChained() error {
+	if _, err := w.listedStoreIDs(); err != nil {
+		return err
+	}
+	pages := w.connecting.pages
+	for i, p := range pages[:len(pages)-1] {
+		if !p.Truncated || aws.ToString(p.NextMarker) == "" {
+			return fmt.Errorf("page %d is followed by another but is not marked truncated with a NextMarker", i+1)
+		}
+	}
+	last := pages[len(pages)-1]
+	switch {
+	case len(pages) == maxListPages:
+		return fmt.Errorf("the listing did not end after %d pages", maxListPages)
+	case last.Truncated && aws.ToString(last.NextMarker) == "":
+		return fmt.Errorf("page %d is marked truncated but gives no NextMarker", len(pages))
+	case last.Truncated:
+		return fmt.Errorf("page %d gives a NextMarker an earlier page gave already", len(pages))
+	}
+	return nil
+}
+
+func (w *world) thenPagesListEachStoreOnce() error {
+	n, err := w.listedStoreIDs()
+	if err != nil {
+		return err
+	}
+	if len(w.stores) != 2 {
+		return fmt.Errorf("the scenario has %d key stores, want two", len(w.stores))
+	}
+	for _, s := range w.stores {
+		if n[s.id] != 1 {
+			return fmt.Errorf("the %d page(s) list key store %s %d times, want once", len(w.connecting.pages), s.id, n[s.id])
+		}
+	}
+	return nil
+}
+
+func (w *world) thenCiphertextNamesKey() error {
+	if err := w.thenSucceeds(); err != nil {
+		return err
+	}
+	k, err := w.needKey()
+	if err != nil {
+		return err
+	}
+	out, ok := w.output.(*kms.EncryptOutput)
+	if !ok {
+		return fmt.Errorf("the call under test was %s, not Encrypt", w.last.op)
+	}
+	if len(out.CiphertextBlob) == 0 {
+		return fmt.Errorf("Encrypt returned no CiphertextBlob")
+	}
+	if got := aws.ToString(out.KeyId); got != k.arn {
+		return fmt.Errorf("Encrypt names the key %q, want its ARN %q", got, k.arn)
+	}
+	return nil
+}
+
+// thenMatrixEffect checks, through the public API, that the matrix's
+// accepted call did what it is documented to do.
+func (w *world) thenMatrixEffect(ctx context.Context, op, state string) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	switch op {
+	case opConnect, opDisconnect:
+		want, limit := types.ConnectionStateTypeConnected, w.env.Timeouts.Connect
+		if op == opDisconnect {
+			want, limit = types.ConnectionStateTypeDisconnected, w.env.Timeouts.Disconnect
+		}
+		if err := w.releaseHolds(ctx); err != nil {
+			return err
+		}
+		return w.waitState(ctx, s, want, limit)
+	case opDelete:
+		return w.matrixExpectGone(ctx, s)
+	case opRename:
+		return w.matrixExpectNamed(ctx, s, w.connecting.newName)
+	case opUpdateOther:
+		return w.matrixExpectSameBacking(ctx, s)
+	case opCreateKey:
+		return w.matrixExpectKeyIn(s)
+	case opRandom:
+		return w.matrixExpectRandom()
+	case opDescribe:
+		_, e, err := w.describedEntry()
+		if err != nil {
+			return err
+		}
+		st := types.ConnectionStateType(state)
+		return entryStateProblem(s, e, st, st == types.ConnectionStateTypeFailed)
+	}
+	return fmt.Errorf("the ConnectionState matrix has no operation %q", op)
+}
+
+func (w *world) matrixExpectGone(ctx context.Context, s *store) error {
+	_, o := do(ctx, w, "DescribeCustomKeyStores", func(ctx context.Context) (*kms.DescribeCustomKeyStoresOutput, error) {
+		return w.client.DescribeCustomKeyStores(ctx, &kms.DescribeCustomKeyStoresInput{CustomKeyStoreId: aws.String(s.id)})
+	})
+	if o.code != "CustomKeyStoreNotFoundException" {
+		return fmt.Errorf("after DeleteCustomKeyStore, looking up key store %s: %s, want CustomKeyStoreNotFoundException", s.id, o.describe())
+	}
+	return nil
+}
+
+func (w *world) matrixExpectNamed(ctx context.Context, s *store, name string) error {
+	e, err := w.describeStore(ctx, s.id)
+	if err != nil {
+		return err
+	}
+	if got := aws.ToString(e.CustomKeyStoreName); got != name {
+		return fmt.Errorf("key store %s is named %q, want its new name %q", s.id, got, name)
+	}
+	return nil
+}
+
+func (w *world) matrixExpectSameBacking(ctx context.Context, s *store) error {
+	e, err := w.describeStore(ctx, s.id)
+	if err != nil {
+		return err
+	}
+	if err := entryStateProblem(s, e, types.ConnectionStateTypeDisconnected, false); err != nil {
+		return err
+	}
+	if s.kind == kindCloudHSM {
+		if got := aws.ToString(e.CloudHsmClusterId); got != w.hsm.Fixture.ClusterID {
+			return fmt.Errorf("key store %s uses cluster %q, want %q", s.id, got, w.hsm.Fixture.ClusterID)
+		}
+		return nil
+	}
+	if c := e.XksProxyConfiguration; c == nil || aws.ToString(c.UriEndpoint) != w.xks.Fixture.URIEndpoint {
+		return fmt.Errorf("key store %s does not show the XksProxyUriEndpoint it was given", s.id)
+	}
+	return nil
+}
+
+func (w *world) matrixExpectKeyIn(s *store) error {
+	out, ok := w.output.(*kms.CreateKeyOutput)
+	if !ok || out.KeyMetadata == nil {
+		return fmt.Errorf("the call under test was %s and returned no KeyMetadata", w.last.op)
+	}
+	md := out.KeyMetadata
+	want := types.OriginTypeExternalKeyStore
+	if s.kind == kindCloudHSM {
+		want = types.OriginTypeAwsCloudhsm
+	}
+	if got := aws.ToString(md.CustomKeyStoreId); got != s.id || md.Origin != want {
+		return fmt.Errorf("the new key is in key store %q with origin %s, want key store %s with origin %s", got, md.Origin, s.id, want)
+	}
+	return nil
+}
+
+func (w *world) matrixExpectRandom() error {
+	out, ok := w.output.(*kms.GenerateRandomOutput)
+	if !ok {
+		return fmt.Errorf("the call under test was %s, not GenerateRandom", w.last.op)
+	}
+	if n := len(out.Plaintext); n != randomByteCount {
+		return fmt.Errorf("GenerateRandom returned %d bytes, want %d", n, randomByteCount)
+	}
+	return nil
+}

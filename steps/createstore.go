@@ -1,0 +1,847 @@
+package steps
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/cucumber/godog"
+)
+
+// createStoreState is a scenario's state for the steps of CreateCustomKeyStore.
+type createStoreState struct {
+	// attempt is the CreateCustomKeyStore request under test, and by whom it
+	// was sent: the Then steps look for what it may have created.
+	attempt   *kms.CreateCustomKeyStoreInput
+	attemptBy *kms.Client
+	// created is the store the request under test created, if it did.
+	created *store
+}
+
+// registerCreateStore binds the steps of CreateCustomKeyStore.
+func (w *world) registerCreateStore(sc *godog.ScenarioContext) {
+	sc.Given(`^an account of my own(?: that may hold only (\d+) custom key stores?)?$`, w.givenStoreAccount)
+	sc.Given(`^a CloudHSM cluster, where (.+)$`, w.givenBrokenCluster)
+	sc.Given(`^a (public|VPC) XKS proxy, where (.+)$`, w.givenBrokenProxy)
+	sc.Given(`^a CloudHSM key store created with a kmsuser password that is not the cluster's$`, w.givenStoreWithWrongPassword)
+
+	sc.When(`^I create an? `+kindExpr+` key store$`, w.createValidStore)
+	sc.When(`^I create a CloudHSM key store without (CustomKeyStoreType|CloudHsmClusterId|TrustAnchorCertificate|KeyStorePassword)$`, w.createCloudHSMStoreWithout)
+	sc.When(`^I create an external key store without (XksProxyConnectivity|XksProxyAuthenticationCredential|XksProxyUriEndpoint|XksProxyUriPath)$`, w.createExternalStoreWithout)
+	sc.When(`^I create an external key store with VPC_ENDPOINT_SERVICE connectivity(?:, leaving out XksProxyVpcEndpointServiceOwner)?$`, w.createVPCStore)
+	sc.When(`^I create an external key store with VPC_ENDPOINT_SERVICE connectivity but without XksProxyVpcEndpointServiceName$`, w.createVPCStoreWithoutService)
+	sc.When(`^I create an? `+kindExpr+` key store with the existing key store's name$`, w.createStoreWithTakenName)
+	sc.When(`^I create a CloudHSM key store on a cluster that does not exist$`, w.createStoreOnMissingCluster)
+	sc.When(`^I create a CloudHSM key store on a cluster related to the key store's cluster$`, w.createStoreOnRelatedCluster)
+	sc.When(`^I create a CloudHSM key store with a trust anchor certificate that is not the cluster's$`, w.createStoreWithWrongTrustAnchor)
+	sc.When(`^I create an external key store with an authentication credential the proxy does not accept$`, w.createStoreWithWrongCredential)
+	sc.When(`^I create an external key store whose XksProxyUriEndpoint (has a port|has a path)$`, w.createStoreWithEndpointExtra)
+	sc.When(`^I create an external key store with PUBLIC_ENDPOINT connectivity at the key store's XksProxyUriEndpoint$`, w.createPublicStoreAtVPCEndpoint)
+	sc.When(`^I create an external key store on another VPC endpoint service at the key store's XksProxyUriEndpoint$`, w.createVPCStoreAtTakenEndpoint)
+	sc.When(`^I create an external key store on a VPC endpoint service that does not exist$`, w.createStoreOnMissingService)
+	sc.When(`^the second account creates an external key store on the key store's VPC endpoint service$`, w.secondCreatesOnSameService)
+	sc.When(`^the second account creates a CloudHSM key store on the key store's cluster$`, w.secondCreatesOnSameCluster)
+	sc.When(`^I try to give the key store the settings of an? `+kindExpr+` key store$`, w.changeStoreType)
+
+	sc.Then(`^no key store was created$`, w.thenNoStoreCreated)
+	sc.Then(`^the new key store is DISCONNECTED and shows the name, type and backing it was created with$`, w.thenCreatedAsAsked)
+	sc.Then(`^the new key store's type is (AWS_CLOUDHSM|EXTERNAL_KEY_STORE)$`, w.thenCreatedType)
+	sc.Then(`^DescribeCustomKeyStores never shows the new key store's secret$`, w.thenSecretHidden)
+	sc.Then(`^the new key store's VPC endpoint service owner is my account$`, w.thenVPCOwnerIsCaller)
+	sc.Then(`^the new key store fails to connect with (XKS_[A-Z_]+)$`, w.thenCreatedFailsToConnect)
+	sc.Then(`^the existing key store still has its name$`, w.thenNameStillTaken)
+	sc.Then(`^the key store's type is still (AWS_CLOUDHSM|EXTERNAL_KEY_STORE)$`, w.thenStoreTypeUnchanged)
+}
+
+// --- Given ---
+
+// givenStoreAccount moves the scenario into an account of its own: one whose
+// ID it knows, and, when limit is given, whose custom key store quota it can reach.
+func (w *world) givenStoreAccount(ctx context.Context, limit string) error {
+	if limit == "" {
+		return w.isolate(ctx, "an account whose ID the scenario knows", Quotas{})
+	}
+	n, err := strconv.Atoi(limit)
+	if err != nil {
+		return fmt.Errorf("custom key store quota %q: %w", limit, err)
+	}
+	return w.isolate(ctx, "reaching the custom key store quota", Quotas{CustomKeyStores: n})
+}
+
+func (w *world) givenBrokenCluster(ctx context.Context, defect string) error {
+	d, err := clusterDefectNamed(defect)
+	if err != nil {
+		return err
+	}
+	c, err := w.control(fmt.Sprintf("a CloudHSM cluster where %s", defect))
+	if err != nil {
+		return err
+	}
+	if err := w.lease(ctx, kindCloudHSM); err != nil {
+		return err
+	}
+	if err := c.BreakCloudHSM(ctx, w.hsm.Fixture.ClusterID, d); err != nil {
+		return fmt.Errorf("making %s through the control API: %w", defect, err)
+	}
+	return nil
+}
+
+func (w *world) givenBrokenProxy(ctx context.Context, connectivity, defect string) error {
+	d, err := proxyDefectNamed(defect)
+	if err != nil {
+		return err
+	}
+	c, err := w.control(fmt.Sprintf("an XKS proxy where %s", defect))
+	if err != nil {
+		return err
+	}
+	if connectivity == viaVPC {
+		err = w.useVPCProxy(ctx)
+	} else {
+		err = w.lease(ctx, kindExternal)
+	}
+	if err != nil {
+		return err
+	}
+	if err := c.BreakXKS(ctx, w.xks.Fixture, d); err != nil {
+		return fmt.Errorf("making %s through the control API: %w", defect, err)
+	}
+	return nil
+}
+
+// useVPCProxy makes the scenario's XKS proxy one that KMS reaches through a
+// VPC endpoint service, made through the control API.
+func (w *world) useVPCProxy(ctx context.Context) error {
+	if w.xks != nil {
+		if w.xks.Fixture.Connectivity != string(types.XksProxyConnectivityTypeVpcEndpointService) {
+			return fmt.Errorf("the scenario's XKS proxy is reached through a public endpoint, not a VPC endpoint service")
+		}
+		return nil
+	}
+	f, err := w.newVPCProxyForCreate(ctx)
+	if err != nil {
+		return err
+	}
+	// A proxy the control API made backs no other store: nothing to hand back.
+	w.xks = &Lease[XKSFixture]{Fixture: f, Release: func(bool) {}}
+	return nil
+}
+
+// newVPCProxyForCreate makes an XKS proxy that KMS reaches through a VPC
+// endpoint service, through the control API.
+func (w *world) newVPCProxyForCreate(ctx context.Context) (XKSFixture, error) {
+	c, err := w.control("an XKS proxy behind a VPC endpoint service")
+	if err != nil {
+		return XKSFixture{}, err
+	}
+	f, err := c.VPCXKS(ctx)
+	if err != nil {
+		return XKSFixture{}, fmt.Errorf("making an XKS proxy behind a VPC endpoint service through the control API: %w", err)
+	}
+	return f, nil
+}
+
+// needVPCStore returns the scenario's external key store, which must be
+// reached through a VPC endpoint service.
+func (w *world) needVPCStore() (XKSFixture, error) {
+	s, err := w.needStore()
+	if err != nil {
+		return XKSFixture{}, err
+	}
+	if s.kind != kindExternal || w.xks == nil || w.xks.Fixture.Connectivity != string(types.XksProxyConnectivityTypeVpcEndpointService) {
+		return XKSFixture{}, fmt.Errorf("the scenario's key store is not an external key store with VPC_ENDPOINT_SERVICE connectivity")
+	}
+	return w.xks.Fixture, nil
+}
+
+func (w *world) givenStoreWithWrongPassword(ctx context.Context) error {
+	if err := w.lease(ctx, kindCloudHSM); err != nil {
+		return err
+	}
+	in := w.createStoreInput(kindCloudHSM)
+	in.KeyStorePassword = aws.String(otherPassword(w.hsm.Fixture.Password))
+	s, err := w.createStoreFrom(ctx, kindCloudHSM, in)
+	if err != nil {
+		return err
+	}
+	w.store = s
+	return nil
+}
+
+// createStoreFrom creates a store from in as a precondition and tracks it.
+func (w *world) createStoreFrom(ctx context.Context, kind string, in *kms.CreateCustomKeyStoreInput) (*store, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("CreateCustomKeyStore: %w", err)
+	}
+	out, err := setup(uninterrupted(ctx), w, "CreateCustomKeyStore", func(ctx context.Context) (*kms.CreateCustomKeyStoreOutput, error) {
+		return w.client.CreateCustomKeyStore(ctx, in)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return w.track(kind, aws.ToString(out.CustomKeyStoreId))
+}
+
+// --- When ---
+
+// attemptCreate sends the CreateCustomKeyStore request under test as client
+// c. A store it creates, rightly or wrongly, is removed at cleanup.
+func (w *world) attemptCreate(ctx context.Context, c *kms.Client, kind string, in *kms.CreateCustomKeyStoreInput) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("CreateCustomKeyStore: %w", err)
+	}
+	w.creating.attempt, w.creating.attemptBy = in, c
+	if err := act(uninterrupted(ctx), w, "CreateCustomKeyStore", func(ctx context.Context) (*kms.CreateCustomKeyStoreOutput, error) {
+		return c.CreateCustomKeyStore(ctx, in)
+	}); err != nil {
+		return err
+	}
+	out, ok := w.output.(*kms.CreateCustomKeyStoreOutput)
+	if !ok || w.last.err != nil || aws.ToString(out.CustomKeyStoreId) == "" {
+		return nil
+	}
+	id := aws.ToString(out.CustomKeyStoreId)
+	if c != w.client {
+		// A store of another account: only that account can remove it.
+		w.cleanup = append(w.cleanup, func(ctx context.Context) error { return w.deleteOthersStore(ctx, c, id) })
+		return nil
+	}
+	s, err := w.track(kind, id)
+	if err != nil {
+		return err
+	}
+	w.creating.created = s
+	return nil
+}
+
+func (w *world) deleteOthersStore(ctx context.Context, c *kms.Client, id string) error {
+	if _, o := do(ctx, w, "DeleteCustomKeyStore", func(ctx context.Context) (*kms.DeleteCustomKeyStoreOutput, error) {
+		return c.DeleteCustomKeyStore(ctx, &kms.DeleteCustomKeyStoreInput{CustomKeyStoreId: aws.String(id)})
+	}); o.err != nil && o.code != "CustomKeyStoreNotFoundException" {
+		return fmt.Errorf("cleanup: the second account's key store %s not deleted: %s", id, o.describe())
+	}
+	return nil
+}
+
+// leasedInput leases a backing of the kind and returns a valid request for it.
+func (w *world) leasedInput(ctx context.Context, kind string) (*kms.CreateCustomKeyStoreInput, error) {
+	if err := w.lease(ctx, kind); err != nil {
+		return nil, err
+	}
+	return w.createStoreInput(kind), nil
+}
+
+func (w *world) createValidStore(ctx context.Context, kind string) error {
+	in, err := w.leasedInput(ctx, kind)
+	if err != nil {
+		return err
+	}
+	return w.attemptCreate(ctx, w.client, kind, in)
+}
+
+func (w *world) createCloudHSMStoreWithout(ctx context.Context, member string) error {
+	in, err := w.leasedInput(ctx, kindCloudHSM)
+	if err != nil {
+		return err
+	}
+	switch member {
+	case "CustomKeyStoreType":
+		in.CustomKeyStoreType = ""
+	case "CloudHsmClusterId":
+		in.CloudHsmClusterId = nil
+	case "TrustAnchorCertificate":
+		in.TrustAnchorCertificate = nil
+	case "KeyStorePassword":
+		in.KeyStorePassword = nil
+	}
+	return w.attemptCreate(ctx, w.client, kindCloudHSM, in)
+}
+
+func (w *world) createExternalStoreWithout(ctx context.Context, member string) error {
+	in, err := w.leasedInput(ctx, kindExternal)
+	if err != nil {
+		return err
+	}
+	switch member {
+	case "XksProxyConnectivity":
+		in.XksProxyConnectivity = ""
+	case "XksProxyAuthenticationCredential":
+		in.XksProxyAuthenticationCredential = nil
+	case "XksProxyUriEndpoint":
+		in.XksProxyUriEndpoint = nil
+	case "XksProxyUriPath":
+		in.XksProxyUriPath = nil
+	}
+	return w.attemptCreate(ctx, w.client, kindExternal, in)
+}
+
+func (w *world) vpcStoreInput(ctx context.Context) (*kms.CreateCustomKeyStoreInput, error) {
+	if err := w.useVPCProxy(ctx); err != nil {
+		return nil, err
+	}
+	return w.createStoreInput(kindExternal), nil
+}
+
+func (w *world) createVPCStore(ctx context.Context) error {
+	in, err := w.vpcStoreInput(ctx)
+	if err != nil {
+		return err
+	}
+	return w.attemptCreate(ctx, w.client, kindExternal, in)
+}
+
+func (w *world) createVPCStoreWithoutService(ctx context.Context) error {
+	in, err := w.vpcStoreInput(ctx)
+	if err != nil {
+		return err
+	}
+	in.XksProxyVpcEndpointServiceName = nil
+	return w.attemptCreate(ctx, w.client, kindExternal, in)
+}
+
+func (w *world) createStoreWithTakenName(ctx context.Context, kind string) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	e, err := w.describeStore(ctx, s.id)
+	if err != nil {
+		return err
+	}
+	in, err := w.leasedInput(ctx, kind)
+	if err != nil {
+		return err
+	}
+	in.CustomKeyStoreName = e.CustomKeyStoreName
+	return w.attemptCreate(ctx, w.client, kind, in)
+}
+
+func (w *world) createStoreOnMissingCluster(ctx context.Context) error {
+	in, err := w.leasedInput(ctx, kindCloudHSM)
+	if err != nil {
+		return err
+	}
+	in.CloudHsmClusterId = aws.String(nonexistentClusterID())
+	return w.attemptCreate(ctx, w.client, kindCloudHSM, in)
+}
+
+func (w *world) createStoreOnRelatedCluster(ctx context.Context) error {
+	if err := w.needCloudHSMStore(); err != nil {
+		return err
+	}
+	c, err := w.control("a cluster related to the key store's cluster")
+	if err != nil {
+		return err
+	}
+	related, err := c.RelatedCloudHSM(ctx, w.hsm.Fixture.ClusterID)
+	if err != nil {
+		return fmt.Errorf("making a cluster related to %s through the control API: %w", w.hsm.Fixture.ClusterID, err)
+	}
+	in := w.createStoreInput(kindCloudHSM)
+	in.CloudHsmClusterId = aws.String(related.ClusterID)
+	in.TrustAnchorCertificate = aws.String(related.TrustAnchorPEM)
+	in.KeyStorePassword = aws.String(related.Password)
+	return w.attemptCreate(ctx, w.client, kindCloudHSM, in)
+}
+
+func (w *world) createStoreWithWrongTrustAnchor(ctx context.Context) error {
+	in, err := w.leasedInput(ctx, kindCloudHSM)
+	if err != nil {
+		return err
+	}
+	anchor, err := selfSignedCA()
+	if err != nil {
+		return err
+	}
+	in.TrustAnchorCertificate = aws.String(anchor)
+	return w.attemptCreate(ctx, w.client, kindCloudHSM, in)
+}
+
+func (w *world) createStoreWithWrongCredential(ctx context.Context) error {
+	in, err := w.leasedInput(ctx, kindExternal)
+	if err != nil {
+		return err
+	}
+	in.XksProxyAuthenticationCredential = madeUpCredential()
+	return w.attemptCreate(ctx, w.client, kindExternal, in)
+}
+
+func (w *world) createStoreWithEndpointExtra(ctx context.Context, extra string) error {
+	in, err := w.leasedInput(ctx, kindExternal)
+	if err != nil {
+		return err
+	}
+	suffix := ":443"
+	if extra == "has a path" {
+		suffix = "/kms"
+	}
+	in.XksProxyUriEndpoint = aws.String(aws.ToString(in.XksProxyUriEndpoint) + suffix)
+	return w.attemptCreate(ctx, w.client, kindExternal, in)
+}
+
+// createPublicStoreAtVPCEndpoint asks for a PUBLIC_ENDPOINT store, on a
+// public proxy of its own, at the VPC store's endpoint. Its path differs, so
+// that the endpoint is all the two share.
+func (w *world) createPublicStoreAtVPCEndpoint(ctx context.Context) error {
+	vpc, err := w.needVPCStore()
+	if err != nil {
+		return err
+	}
+	public, err := w.secondLease(ctx, kindExternal)
+	if err != nil {
+		return err
+	}
+	in := xksStoreInput(w.env.nextName(), public.xks)
+	in.XksProxyUriEndpoint = aws.String(vpc.URIEndpoint)
+	in.XksProxyUriPath = aws.String(otherURIPath(vpc.URIPath))
+	return w.attemptCreate(ctx, w.client, kindExternal, in)
+}
+
+// createVPCStoreAtTakenEndpoint asks for a store on a second VPC endpoint
+// service whose private DNS name is the VPC store's endpoint. Its path
+// differs, so that the endpoint is all the two share.
+func (w *world) createVPCStoreAtTakenEndpoint(ctx context.Context) error {
+	first, err := w.needVPCStore()
+	if err != nil {
+		return err
+	}
+	second, err := w.newVPCProxyForCreate(ctx)
+	if err != nil {
+		return err
+	}
+	in := xksStoreInput(w.env.nextName(), second)
+	in.XksProxyUriEndpoint = aws.String(first.URIEndpoint)
+	in.XksProxyUriPath = aws.String(otherURIPath(first.URIPath))
+	return w.attemptCreate(ctx, w.client, kindExternal, in)
+}
+
+func (w *world) createStoreOnMissingService(ctx context.Context) error {
+	in, err := w.vpcStoreInput(ctx)
+	if err != nil {
+		return err
+	}
+	in.XksProxyVpcEndpointServiceName = aws.String(w.nonexistentServiceName())
+	return w.attemptCreate(ctx, w.client, kindExternal, in)
+}
+
+func (w *world) secondCreatesOnSameService(ctx context.Context) error {
+	f, err := w.needVPCStore()
+	if err != nil {
+		return err
+	}
+	c, err := w.secondClient()
+	if err != nil {
+		return err
+	}
+	return w.attemptCreate(ctx, c, kindExternal, xksStoreInput(w.env.nextName(), f))
+}
+
+func (w *world) secondCreatesOnSameCluster(ctx context.Context) error {
+	if err := w.needCloudHSMStore(); err != nil {
+		return err
+	}
+	c, err := w.secondClient()
+	if err != nil {
+		return err
+	}
+	return w.attemptCreate(ctx, c, kindCloudHSM, w.createStoreInput(kindCloudHSM))
+}
+
+// changeStoreType sends UpdateCustomKeyStore with the settings of the other
+// store type, which is the only way the API offers to ask for a new type.
+func (w *world) changeStoreType(ctx context.Context, kind string) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	if kind == s.kind {
+		return fmt.Errorf("the key store is %s already", kind)
+	}
+	if err := w.lease(ctx, kind); err != nil {
+		return err
+	}
+	in := &kms.UpdateCustomKeyStoreInput{CustomKeyStoreId: aws.String(s.id)}
+	if kind == kindCloudHSM {
+		in.CloudHsmClusterId = aws.String(w.hsm.Fixture.ClusterID)
+		in.KeyStorePassword = aws.String(w.hsm.Fixture.Password)
+	} else {
+		x := xksStoreInput("", w.xks.Fixture)
+		in.XksProxyUriEndpoint, in.XksProxyUriPath = x.XksProxyUriEndpoint, x.XksProxyUriPath
+		in.XksProxyConnectivity = x.XksProxyConnectivity
+		in.XksProxyVpcEndpointServiceName = x.XksProxyVpcEndpointServiceName
+		in.XksProxyAuthenticationCredential = x.XksProxyAuthenticationCredential
+	}
+	return act(ctx, w, "UpdateCustomKeyStore", func(ctx context.Context) (*kms.UpdateCustomKeyStoreOutput, error) {
+		return w.client.UpdateCustomKeyStore(ctx, in)
+	})
+}
+
+// needCloudHSMStore checks that the scenario's store is a CloudHSM key store,
+// whose cluster is the leased one.
+func (w *world) needCloudHSMStore() error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	if s.kind != kindCloudHSM || w.hsm == nil {
+		return fmt.Errorf("the scenario's key store is not a CloudHSM key store")
+	}
+	return nil
+}
+
+// --- Then ---
+
+func (w *world) needAttempt() (*kms.CreateCustomKeyStoreInput, error) {
+	if w.creating.attempt == nil {
+		return nil, fmt.Errorf("the scenario sent no CreateCustomKeyStore request")
+	}
+	return w.creating.attempt, nil
+}
+
+func (w *world) needCreated() (*store, error) {
+	if err := w.thenSucceeds(); err != nil {
+		return nil, err
+	}
+	if w.creating.created == nil {
+		return nil, fmt.Errorf("CreateCustomKeyStore returned no CustomKeyStoreId")
+	}
+	return w.creating.created, nil
+}
+
+// thenNoStoreCreated looks the requested name up as the account that sent
+// the request. KMS answers CustomKeyStoreNotFoundException; any client error
+// will do here, since what this step checks is the create, but an answer
+// that is no error must list the store or show that it names none.
+func (w *world) thenNoStoreCreated(ctx context.Context) error {
+	in, err := w.needAttempt()
+	if err != nil {
+		return err
+	}
+	name := aws.ToString(in.CustomKeyStoreName)
+	out, o := do(ctx, w, "DescribeCustomKeyStores", func(ctx context.Context) (*kms.DescribeCustomKeyStoresOutput, error) {
+		return w.creating.attemptBy.DescribeCustomKeyStores(ctx, &kms.DescribeCustomKeyStoresInput{CustomKeyStoreName: aws.String(name)})
+	})
+	switch {
+	case o.err != nil && o.status >= 400 && o.status < 500:
+		return nil
+	case o.err != nil:
+		return fmt.Errorf("looking the requested name up, want CustomKeyStoreNotFoundException: %s", o.describe())
+	}
+	for _, e := range out.CustomKeyStores {
+		if aws.ToString(e.CustomKeyStoreName) == name {
+			return fmt.Errorf("the failed request created key store %s named %s", aws.ToString(e.CustomKeyStoreId), name)
+		}
+	}
+	return fmt.Errorf("looking the requested name %s up succeeded (HTTP %d), want CustomKeyStoreNotFoundException", name, o.status)
+}
+
+// createdEntry returns how DescribeCustomKeyStores lists the new store, with
+// the raw answer for the checks that no secret is shown.
+func (w *world) createdEntry(ctx context.Context) (*types.CustomKeyStoresListEntry, []byte, error) {
+	s, err := w.needCreated()
+	if err != nil {
+		return nil, nil, err
+	}
+	out, o := do(ctx, w, "DescribeCustomKeyStores", func(ctx context.Context) (*kms.DescribeCustomKeyStoresOutput, error) {
+		return w.client.DescribeCustomKeyStores(ctx, &kms.DescribeCustomKeyStoresInput{CustomKeyStoreId: aws.String(s.id)})
+	})
+	if o.err != nil {
+		return nil, nil, fmt.Errorf("describing the new key store: %s", o.describe())
+	}
+	for i := range out.CustomKeyStores {
+		if aws.ToString(out.CustomKeyStores[i].CustomKeyStoreId) == s.id {
+			return &out.CustomKeyStores[i], o.body, nil
+		}
+	}
+	return nil, nil, fmt.Errorf("DescribeCustomKeyStores does not list the new key store %s", s.id)
+}
+
+func (w *world) thenCreatedAsAsked(ctx context.Context) error {
+	e, _, err := w.createdEntry(ctx)
+	if err != nil {
+		return err
+	}
+	in := w.creating.attempt
+	var problems []string
+	differs := func(member, got, want string) {
+		if got != want {
+			problems = append(problems, fmt.Sprintf("%s is %q, want %q", member, got, want))
+		}
+	}
+	differs("CustomKeyStoreName", aws.ToString(e.CustomKeyStoreName), aws.ToString(in.CustomKeyStoreName))
+	differs("ConnectionState", string(e.ConnectionState), string(types.ConnectionStateTypeDisconnected))
+	if w.creating.created.kind == kindCloudHSM {
+		differs("CustomKeyStoreType", string(e.CustomKeyStoreType), string(types.CustomKeyStoreTypeAwsCloudhsm))
+		differs("CloudHsmClusterId", aws.ToString(e.CloudHsmClusterId), aws.ToString(in.CloudHsmClusterId))
+		if !samePEM(aws.ToString(e.TrustAnchorCertificate), aws.ToString(in.TrustAnchorCertificate)) {
+			problems = append(problems, "TrustAnchorCertificate is not the certificate given")
+		}
+	} else {
+		differs("CustomKeyStoreType", string(e.CustomKeyStoreType), string(types.CustomKeyStoreTypeExternalKeyStore))
+		problems = append(problems, xksShownAsAsked(e.XksProxyConfiguration, in)...)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("DescribeCustomKeyStores shows the new key store wrongly: %s", redactSecrets(strings.Join(problems, "; "), in))
+	}
+	return nil
+}
+
+// redactSecrets blanks out the request's secrets wherever an endpoint may
+// have echoed them into text that goes into a report.
+func redactSecrets(text string, in *kms.CreateCustomKeyStoreInput) string {
+	secrets := []string{aws.ToString(in.KeyStorePassword)}
+	if c := in.XksProxyAuthenticationCredential; c != nil {
+		secrets = append(secrets, aws.ToString(c.AccessKeyId), aws.ToString(c.RawSecretAccessKey))
+	}
+	for _, s := range secrets {
+		if s != "" {
+			text = strings.ReplaceAll(text, s, "[secret]")
+		}
+	}
+	return text
+}
+
+// samePEM compares two PEM texts, ignoring line breaks and other spacing.
+func samePEM(a, b string) bool {
+	return strings.Join(strings.Fields(a), "") == strings.Join(strings.Fields(b), "")
+}
+
+func xksShownAsAsked(c *types.XksProxyConfigurationType, in *kms.CreateCustomKeyStoreInput) []string {
+	if c == nil {
+		return []string{"XksProxyConfiguration is missing"}
+	}
+	var problems []string
+	differs := func(member, got, want string) {
+		if got != want {
+			problems = append(problems, fmt.Sprintf("XksProxyConfiguration.%s is %q, want %q", member, got, want))
+		}
+	}
+	differs("UriEndpoint", aws.ToString(c.UriEndpoint), aws.ToString(in.XksProxyUriEndpoint))
+	differs("UriPath", aws.ToString(c.UriPath), aws.ToString(in.XksProxyUriPath))
+	differs("Connectivity", string(c.Connectivity), string(in.XksProxyConnectivity))
+	if aws.ToString(c.AccessKeyId) != aws.ToString(in.XksProxyAuthenticationCredential.AccessKeyId) {
+		// Credential values stay out of reports, whatever the endpoint put where.
+		problems = append(problems, "XksProxyConfiguration.AccessKeyId is not the access key ID given")
+	}
+	if in.XksProxyVpcEndpointServiceName != nil {
+		differs("VpcEndpointServiceName", aws.ToString(c.VpcEndpointServiceName), aws.ToString(in.XksProxyVpcEndpointServiceName))
+	}
+	return problems
+}
+
+func (w *world) thenCreatedType(ctx context.Context, want string) error {
+	e, _, err := w.createdEntry(ctx)
+	if err != nil {
+		return err
+	}
+	if string(e.CustomKeyStoreType) != want {
+		return fmt.Errorf("the new key store's CustomKeyStoreType is %q, want %s", e.CustomKeyStoreType, want)
+	}
+	return nil
+}
+
+// thenSecretHidden checks the raw answer, so that no member the SDK does not
+// know can carry the secret either. The secret itself never goes into the error.
+func (w *world) thenSecretHidden(ctx context.Context) error {
+	_, raw, err := w.createdEntry(ctx)
+	if err != nil {
+		return err
+	}
+	in := w.creating.attempt
+	secret, what := aws.ToString(in.KeyStorePassword), "the kmsuser password"
+	if c := in.XksProxyAuthenticationCredential; c != nil {
+		secret, what = aws.ToString(c.RawSecretAccessKey), "the proxy's secret access key"
+	}
+	if secret == "" {
+		return fmt.Errorf("the request under test carried no secret to look for")
+	}
+	if strings.Contains(string(raw), secret) {
+		return fmt.Errorf("DescribeCustomKeyStores shows %s of key store %s", what, w.creating.created.id)
+	}
+	return nil
+}
+
+func (w *world) thenVPCOwnerIsCaller(ctx context.Context) error {
+	if w.account == nil {
+		return fmt.Errorf("the scenario needs an account of its own, whose ID it knows")
+	}
+	e, _, err := w.createdEntry(ctx)
+	if err != nil {
+		return err
+	}
+	if e.XksProxyConfiguration == nil {
+		return fmt.Errorf("DescribeCustomKeyStores shows no XksProxyConfiguration for the new key store")
+	}
+	if got := aws.ToString(e.XksProxyConfiguration.VpcEndpointServiceOwner); got != w.account.ID {
+		return fmt.Errorf("XksProxyConfiguration.VpcEndpointServiceOwner is %q, want the caller's account %s", got, w.account.ID)
+	}
+	return nil
+}
+
+// thenCreatedFailsToConnect connects the new store and waits for the
+// connection to settle: it must end in FAILED with the given code.
+func (w *world) thenCreatedFailsToConnect(ctx context.Context, code string) error {
+	s, err := w.needCreated()
+	if err != nil {
+		return err
+	}
+	if err := w.connect(ctx, s); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(w.env.Timeouts.Connect)
+	for {
+		e, err := w.describeStore(ctx, s.id)
+		if err != nil {
+			return err
+		}
+		switch e.ConnectionState {
+		case types.ConnectionStateTypeFailed:
+			if e.ConnectionErrorCode != types.ConnectionErrorCodeType(code) {
+				return fmt.Errorf("key store %s failed to connect with ConnectionErrorCode %q, want %s", s.id, e.ConnectionErrorCode, code)
+			}
+			return nil
+		case types.ConnectionStateTypeConnected:
+			return fmt.Errorf("key store %s connected, want FAILED with %s", s.id, code)
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("key store %s is still %s after %v, want FAILED with %s", s.id, e.ConnectionState, w.env.Timeouts.Connect, code)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for key store %s to fail to connect: %w", s.id, ctx.Err())
+		case <-time.After(w.env.Timeouts.Poll):
+		}
+	}
+}
+
+func (w *world) thenNameStillTaken(ctx context.Context) error {
+	in, err := w.needAttempt()
+	if err != nil {
+		return err
+	}
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	e, err := w.describeStore(ctx, s.id)
+	if err != nil {
+		return err
+	}
+	if got, want := aws.ToString(e.CustomKeyStoreName), aws.ToString(in.CustomKeyStoreName); got != want {
+		return fmt.Errorf("key store %s is now named %q, want %q", s.id, got, want)
+	}
+	return w.thenOnlyStoreNamed(ctx, s.id, aws.ToString(in.CustomKeyStoreName))
+}
+
+// thenOnlyStoreNamed checks that looking the name up finds store id alone.
+func (w *world) thenOnlyStoreNamed(ctx context.Context, id, name string) error {
+	out, o := do(ctx, w, "DescribeCustomKeyStores", func(ctx context.Context) (*kms.DescribeCustomKeyStoresOutput, error) {
+		return w.client.DescribeCustomKeyStores(ctx, &kms.DescribeCustomKeyStoresInput{CustomKeyStoreName: aws.String(name)})
+	})
+	if o.err != nil {
+		return fmt.Errorf("looking the name up: %s", o.describe())
+	}
+	if len(out.CustomKeyStores) != 1 || aws.ToString(out.CustomKeyStores[0].CustomKeyStoreId) != id {
+		var ids []string
+		for _, e := range out.CustomKeyStores {
+			ids = append(ids, aws.ToString(e.CustomKeyStoreId))
+		}
+		return fmt.Errorf("the name %s belongs to key stores %v, want only %s", name, ids, id)
+	}
+	return nil
+}
+
+func (w *world) thenStoreTypeUnchanged(ctx context.Context, want string) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	e, err := w.describeStore(ctx, s.id)
+	if err != nil {
+		return err
+	}
+	if string(e.CustomKeyStoreType) != want {
+		return fmt.Errorf("key store %s is now of type %q, want %s", s.id, e.CustomKeyStoreType, want)
+	}
+	if want == string(types.CustomKeyStoreTypeAwsCloudhsm) && e.XksProxyConfiguration != nil {
+		return fmt.Errorf("CloudHSM key store %s now shows an XksProxyConfiguration", s.id)
+	}
+	if want == string(types.CustomKeyStoreTypeExternalKeyStore) && aws.ToString(e.CloudHsmClusterId) != "" {
+		return fmt.Errorf("external key store %s now shows CloudHsmClusterId %s", s.id, aws.ToString(e.CloudHsmClusterId))
+	}
+	return nil
+}
+
+// --- request parts ---
+
+// xksStoreInput is a valid request for an external key store on proxy f.
+func xksStoreInput(name string, f XKSFixture) *kms.CreateCustomKeyStoreInput {
+	in := &kms.CreateCustomKeyStoreInput{
+		CustomKeyStoreName:   aws.String(name),
+		CustomKeyStoreType:   types.CustomKeyStoreTypeExternalKeyStore,
+		XksProxyUriEndpoint:  aws.String(f.URIEndpoint),
+		XksProxyUriPath:      aws.String(f.URIPath),
+		XksProxyConnectivity: types.XksProxyConnectivityType(f.Connectivity),
+		XksProxyAuthenticationCredential: &types.XksProxyAuthenticationCredentialType{
+			AccessKeyId:        aws.String(f.AccessKeyID),
+			RawSecretAccessKey: aws.String(f.SecretAccessKey),
+		},
+	}
+	if f.VpcEndpointServiceName != "" {
+		in.XksProxyVpcEndpointServiceName = aws.String(f.VpcEndpointServiceName)
+	}
+	return in
+}
+
+// otherURIPath is a valid proxy path that differs from path.
+func otherURIPath(path string) string {
+	return "/kmsconform" + strings.TrimSuffix(path, "/")
+}
+
+// otherPassword is a valid kmsuser password (7 to 32 characters) that is not current.
+func otherPassword(current string) string {
+	p := "kmsconform-" + strings.ToLower(randomAccessKeyChars(12))
+	if p == current {
+		return p + "x"
+	}
+	return p
+}
+
+// selfSignedCA is a real CA certificate, in PEM, that is no cluster's trust anchor.
+func selfSignedCA() (string, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return "", fmt.Errorf("making a trust anchor key: %w", err)
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 64))
+	if err != nil {
+		return "", fmt.Errorf("making a trust anchor serial number: %w", err)
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: "kmsconform unrelated CA", Organization: []string{"kmsconform"}},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(24 * time.Hour),
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return "", fmt.Errorf("signing a trust anchor certificate: %w", err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})), nil
+}

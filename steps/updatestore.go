@@ -1,0 +1,763 @@
+package steps
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/cucumber/godog"
+)
+
+// viaVPC is how the UpdateCustomKeyStore steps name an XKS proxy that KMS
+// reaches through a VPC endpoint service (the other way is "public").
+const viaVPC = "VPC"
+
+// updateStoreState is a scenario's state for the steps of UpdateCustomKeyStore
+type updateStoreState struct {
+	// before is the store as DescribeCustomKeyStores showed it just before
+	// the update, to show that a refused update changed nothing.
+	before *types.CustomKeyStoresListEntry
+	// newName is the name the scenario gave the store.
+	newName string
+	// cluster is the ID of the other CloudHSM cluster the scenario made.
+	cluster string
+	// proxy is the other XKS proxy the scenario made.
+	proxy *XKSFixture
+	// other is the other key store the scenario created.
+	other *store
+}
+
+// registerUpdateStore binds the steps of UpdateCustomKeyStore.
+func (w *world) registerUpdateStore(sc *godog.ScenarioContext) {
+	sc.Given(`^an external key store with (public|VPC) connectivity that is (CONNECTED|DISCONNECTED)$`, w.givenStoreWithConnectivity)
+	sc.Given(`^another (CloudHSM|external) key store$`, w.givenOtherStore)
+	sc.Given(`^another external key store with (public|VPC) connectivity$`, w.givenOtherStoreWithConnectivity)
+	sc.Given(`^another (public|VPC) XKS proxy$`, w.givenOtherProxy)
+	sc.Given(`^another (public|VPC) XKS proxy, where (.+)$`, w.givenBrokenOtherProxy)
+	sc.Given(`^a CloudHSM cluster related to the key store's cluster$`, w.givenRelatedCluster)
+	sc.Given(`^a CloudHSM cluster related to the key store's cluster, where (.+)$`, w.givenBrokenRelatedCluster)
+	sc.Given(`^an unrelated CloudHSM cluster$`, w.givenUnrelatedCluster)
+
+	sc.When(`^I update a custom key store that does not exist$`, w.updateMissingStore)
+	sc.When(`^I rename the key store$`, w.renameStore)
+	sc.When(`^the second account renames the key store by its ID$`, w.secondRenamesStore)
+	sc.When(`^I rename the key store to the other key store's name$`, w.renameToOtherName)
+	sc.When(`^I give the key store its kmsuser password$`, w.updatePassword)
+	sc.When(`^I move the key store to the other CloudHSM cluster$`, w.moveToOtherCluster)
+	sc.When(`^I move the key store to a CloudHSM cluster that does not exist$`, w.moveToMissingCluster)
+	sc.When(`^I point the key store at the other XKS proxy$`, w.pointAtOtherProxy)
+	sc.When(`^I give the key store the other key store's endpoint with a different URI path$`, w.takeOtherEndpoint)
+	sc.When(`^I give the key store the other proxy's VPC endpoint service$`, w.takeOtherService)
+	sc.When(`^I give the key store a VPC endpoint service that does not exist$`, w.giveMissingService)
+	sc.When(`^I give the key store another VPC endpoint service owner$`, w.giveOtherServiceOwner)
+	sc.When(`^I give the key store the credential its proxy accepts$`, w.giveProxyCredential)
+	sc.When(`^I give the key store the URI path its proxy answers at$`, w.giveProxyPath)
+	sc.When(`^I give the key store a credential its proxy does not accept$`, w.giveWrongCredential)
+	sc.When(`^I change the key store's credential giving only its AccessKeyId$`, w.giveHalfCredential)
+	sc.When(`^I update the key store giving only (?:a|an) (KeyStorePassword|CloudHsmClusterId|XksProxyUriPath|XksProxyVpcEndpointServiceName)$`, w.giveOnly)
+	sc.When(`^I switch the key store to VPC_ENDPOINT_SERVICE connectivity (without a new endpoint or endpoint service|with an endpoint service but no new endpoint)$`, w.switchToVPC)
+	sc.When(`^I switch the key store to PUBLIC_ENDPOINT connectivity without a new endpoint$`, w.switchToPublicInPlace)
+	sc.When(`^I switch the key store to the other public XKS proxy, keeping its VPC endpoint service$`, w.switchToPublicKeepingService)
+
+	sc.Then(`^the key store is unchanged$`, w.thenStoreUnchanged)
+	sc.Then(`^the key store has its new name$`, w.thenNewName)
+	sc.Then(`^the key store uses the other CloudHSM cluster$`, w.thenOtherCluster)
+	sc.Then(`^the key store uses the other XKS proxy, whose credential secret it never shows$`, w.thenOtherProxy)
+	sc.Then(`^the key store shows its credential's access key ID but never its secret$`, w.thenCredentialHidden)
+	sc.Then(`^the key store connects with the password it was given$`, w.thenConnectsWithPassword)
+}
+
+// --- Given ---
+
+// givenStoreWithConnectivity creates the scenario's external key store on a
+// proxy reached the given way: a VPC one the control API makes, where there
+// is one, or else the proxy the run lends.
+func (w *world) givenStoreWithConnectivity(ctx context.Context, connectivity, state string) error {
+	if connectivity == viaVPC && w.env.Control != nil {
+		f, err := w.makeVPCProxy(ctx)
+		if err != nil {
+			return err
+		}
+		// A proxy the control API made backs no other store: nothing to hand back.
+		w.xks = &Lease[XKSFixture]{Fixture: f, Release: func(bool) {}}
+	} else if err := w.lease(ctx, kindExternal); err != nil {
+		return err
+	}
+	if err := w.needConnectivity(w.xks.Fixture, connectivity); err != nil {
+		return err
+	}
+	return w.storeIn(ctx, kindExternal, state)
+}
+
+// needConnectivity skips the scenario when the proxy the run lent is not
+// reached the way the scenario needs.
+func (w *world) needConnectivity(f XKSFixture, connectivity string) error {
+	want := types.XksProxyConnectivityTypePublicEndpoint
+	if connectivity == viaVPC {
+		want = types.XksProxyConnectivityTypeVpcEndpointService
+	}
+	if f.Connectivity != string(want) {
+		return w.skip("needs an XKS proxy with %s connectivity, and the one this run lent has %s: list one under xks in --config, or use a target with a control API (--control)", want, f.Connectivity)
+	}
+	return nil
+}
+
+func (w *world) makeVPCProxy(ctx context.Context) (XKSFixture, error) {
+	f, err := w.env.Control.VPCXKS(ctx)
+	if err != nil {
+		return XKSFixture{}, fmt.Errorf("making an XKS proxy behind a VPC endpoint service through the control API: %w", err)
+	}
+	return f, nil
+}
+
+// otherProxy makes or leases a second XKS proxy, reached the given way.
+func (w *world) otherProxy(ctx context.Context, connectivity string) (XKSFixture, error) {
+	if connectivity == viaVPC && w.env.Control != nil {
+		return w.makeVPCProxy(ctx)
+	}
+	l, err := w.secondLease(ctx, kindExternal)
+	if err != nil {
+		return XKSFixture{}, err
+	}
+	return l.xks, w.needConnectivity(l.xks, connectivity)
+}
+
+// secondBacking is a backing fixture beyond the scenario's main one.
+type secondBacking struct {
+	hsm CloudHSMFixture
+	xks XKSFixture
+}
+
+// secondLease takes a second backing fixture of the kind. It is handed back
+// once the scenario's key stores are gone, so that no other scenario gets a
+// cluster or proxy a store of this one still uses.
+func (w *world) secondLease(ctx context.Context, kind string) (secondBacking, error) {
+	if w.env.Backing == nil {
+		return secondBacking{}, w.skip("needs a second %s key store backing, and this run has none", kind)
+	}
+	t := w.env.Timeouts
+	wait := 2*(t.Connect+t.Disconnect) + 10*t.Call
+	lctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	var (
+		b       secondBacking
+		release func(bool)
+		err     error
+	)
+	switch kind {
+	case kindCloudHSM:
+		var l Lease[CloudHSMFixture]
+		l, err = w.env.Backing.CloudHSM(lctx)
+		b.hsm, release = l.Fixture, l.Release
+	default:
+		var l Lease[XKSFixture]
+		l, err = w.env.Backing.XKS(lctx)
+		b.xks, release = l.Fixture, l.Release
+	}
+	switch {
+	case err == nil:
+	case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
+		// With one backing listed, or all of them held by scenarios that
+		// each wait for a second one, none comes free: skip, do not hang.
+		return b, w.skip("needs two %s key store backings at once, and no second one came free within %v", kind, wait)
+	default:
+		return b, w.fixtureErr(kind, err)
+	}
+	w.cleanup = append(w.cleanup, func(ctx context.Context) error { return w.releaseAfterStores(ctx, release) })
+	return b, nil
+}
+
+// releaseAfterStores removes the scenario's key stores, then hands a lease
+// back, reusable only if every store is gone. (Cleanup runs these before it
+// removes the stores itself; the stores it finds deleted it leaves alone.)
+func (w *world) releaseAfterStores(ctx context.Context, release func(bool)) error {
+	var errs []error
+	for _, s := range w.stores {
+		if s.deleted {
+			continue
+		}
+		if err := w.removeStore(ctx, s); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	reusable := true
+	for _, s := range w.stores {
+		reusable = reusable && s.deleted
+	}
+	release(reusable)
+	return errors.Join(errs...)
+}
+
+func (w *world) givenOtherStore(ctx context.Context, kind string) error {
+	b, err := w.secondLease(ctx, kind)
+	if err != nil {
+		return err
+	}
+	return w.createOtherStore(ctx, kind, b)
+}
+
+func (w *world) givenOtherStoreWithConnectivity(ctx context.Context, connectivity string) error {
+	f, err := w.otherProxy(ctx, connectivity)
+	if err != nil {
+		return err
+	}
+	w.updating.proxy = &f
+	return w.createOtherStore(ctx, kindExternal, secondBacking{xks: f})
+}
+
+// createOtherStore creates a second, DISCONNECTED key store on backing b.
+func (w *world) createOtherStore(ctx context.Context, kind string, b secondBacking) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("CreateCustomKeyStore: %w", err)
+	}
+	// createStoreInput reads the backing from a world; this one holds only b.
+	on := &world{env: w.env, hsm: &Lease[CloudHSMFixture]{Fixture: b.hsm}, xks: &Lease[XKSFixture]{Fixture: b.xks}}
+	out, err := setup(uninterrupted(ctx), w, "CreateCustomKeyStore", func(ctx context.Context) (*kms.CreateCustomKeyStoreOutput, error) {
+		return w.client.CreateCustomKeyStore(ctx, on.createStoreInput(kind))
+	})
+	if err != nil {
+		return err
+	}
+	s, err := w.track(kind, aws.ToString(out.CustomKeyStoreId))
+	if err != nil {
+		return err
+	}
+	w.updating.other = s
+	return nil
+}
+
+func (w *world) givenOtherProxy(ctx context.Context, connectivity string) error {
+	f, err := w.otherProxy(ctx, connectivity)
+	if err != nil {
+		return err
+	}
+	w.updating.proxy = &f
+	return nil
+}
+
+func (w *world) givenBrokenOtherProxy(ctx context.Context, connectivity, defect string) error {
+	d, err := proxyDefectNamed(defect)
+	if err != nil {
+		return err
+	}
+	c, err := w.control(fmt.Sprintf("an XKS proxy where %s", defect))
+	if err != nil {
+		return err
+	}
+	if err := w.givenOtherProxy(ctx, connectivity); err != nil {
+		return err
+	}
+	if err := c.BreakXKS(ctx, *w.updating.proxy, d); err != nil {
+		return fmt.Errorf("making %s through the control API: %w", defect, err)
+	}
+	return nil
+}
+
+// proxyDefectNamed returns the XKS proxy or external key defect a step names.
+func proxyDefectNamed(text string) (Defect, error) {
+	return defectNamed(text, "XKS proxy", ProxyUnreachable, ProxyBadTLS, ProxyTimesOut, ProxyMisconfigured,
+		ProxyDeniesKMS, ProxyInvalidResponses, ProxyNoKeyManager, ProxyCredentialRotated, ProxyDeleted,
+		VPCServiceInvalid, ExternalKeyDisabled, ExternalKeyNotAES256, ExternalKeyNoEncryption, ExternalKeyDeleted)
+}
+
+// clusterDefectNamed returns the CloudHSM cluster defect a step names.
+func clusterDefectNamed(text string) (Defect, error) {
+	return defectNamed(text, "CloudHSM cluster", ClusterInactive, ClusterNoActiveHSM, ClusterOneActiveHSM,
+		ClusterOneZone, ClusterSecurityGroup, ClusterSubnetDeleted, ClusterSubnetFull, ClusterDeleted,
+		KmsuserMissing, KmsuserLockedOut, KmsuserLoggedIn, KmsuserPasswordChanged)
+}
+
+// defectNamed returns the defect a step names, if it is one of those listed.
+func defectNamed(text, backing string, among ...Defect) (Defect, error) {
+	for _, d := range among {
+		if string(d) == text {
+			return d, nil
+		}
+	}
+	return "", fmt.Errorf("%q is not a %s defect the control API knows", text, backing)
+}
+
+func (w *world) givenRelatedCluster(ctx context.Context) error {
+	if w.hsm == nil {
+		return fmt.Errorf("the scenario has no CloudHSM key store yet")
+	}
+	c, err := w.control("a CloudHSM cluster related to another")
+	if err != nil {
+		return err
+	}
+	f, err := c.RelatedCloudHSM(ctx, w.hsm.Fixture.ClusterID)
+	if err != nil {
+		return fmt.Errorf("making a cluster related to %s through the control API: %w", w.hsm.Fixture.ClusterID, err)
+	}
+	w.updating.cluster = f.ClusterID
+	return nil
+}
+
+func (w *world) givenBrokenRelatedCluster(ctx context.Context, defect string) error {
+	d, err := clusterDefectNamed(defect)
+	if err != nil {
+		return err
+	}
+	if err := w.givenRelatedCluster(ctx); err != nil {
+		return err
+	}
+	if err := w.env.Control.BreakCloudHSM(ctx, w.updating.cluster, d); err != nil {
+		return fmt.Errorf("making %s through the control API: %w", defect, err)
+	}
+	return nil
+}
+
+func (w *world) givenUnrelatedCluster(ctx context.Context) error {
+	b, err := w.secondLease(ctx, kindCloudHSM)
+	if err != nil {
+		return err
+	}
+	w.updating.cluster = b.hsm.ClusterID
+	return nil
+}
+
+// --- When ---
+
+// updateStore makes the UpdateCustomKeyStore call under test on the
+// scenario's store, after noting how the store looked.
+func (w *world) updateStore(ctx context.Context, c *kms.Client, in *kms.UpdateCustomKeyStoreInput, opts ...func(*kms.Options)) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	before, err := w.describeStore(ctx, s.id)
+	if err != nil {
+		return fmt.Errorf("looking at the key store before the update: %w", err)
+	}
+	w.updating.before = before
+	in.CustomKeyStoreId = aws.String(s.id)
+	return act(ctx, w, "UpdateCustomKeyStore", func(ctx context.Context) (*kms.UpdateCustomKeyStoreOutput, error) {
+		return c.UpdateCustomKeyStore(ctx, in, opts...)
+	})
+}
+
+func (w *world) updateMissingStore(ctx context.Context) error {
+	return act(ctx, w, "UpdateCustomKeyStore", func(ctx context.Context) (*kms.UpdateCustomKeyStoreOutput, error) {
+		return w.client.UpdateCustomKeyStore(ctx, &kms.UpdateCustomKeyStoreInput{
+			CustomKeyStoreId:      aws.String(w.env.madeUp(missingStoreID())),
+			NewCustomKeyStoreName: aws.String(w.env.nextName()),
+		})
+	})
+}
+
+func (w *world) renameStore(ctx context.Context) error {
+	w.updating.newName = w.env.nextName()
+	return w.updateStore(ctx, w.client, &kms.UpdateCustomKeyStoreInput{NewCustomKeyStoreName: aws.String(w.updating.newName)})
+}
+
+func (w *world) secondRenamesStore(ctx context.Context) error {
+	c, err := w.secondClient()
+	if err != nil {
+		return err
+	}
+	return w.updateStore(ctx, c, &kms.UpdateCustomKeyStoreInput{NewCustomKeyStoreName: aws.String(w.env.nextName())})
+}
+
+func (w *world) renameToOtherName(ctx context.Context) error {
+	if w.updating.other == nil {
+		return fmt.Errorf("the scenario has no other key store")
+	}
+	other, err := w.describeStore(ctx, w.updating.other.id)
+	if err != nil {
+		return err
+	}
+	name := aws.ToString(other.CustomKeyStoreName)
+	if name == "" {
+		return fmt.Errorf("DescribeCustomKeyStores shows no name for key store %s", w.updating.other.id)
+	}
+	return w.updateStore(ctx, w.client, &kms.UpdateCustomKeyStoreInput{NewCustomKeyStoreName: aws.String(name)})
+}
+
+func (w *world) needCluster() (CloudHSMFixture, error) {
+	if w.hsm == nil {
+		return CloudHSMFixture{}, fmt.Errorf("the scenario has no CloudHSM key store")
+	}
+	return w.hsm.Fixture, nil
+}
+
+func (w *world) needProxy() (XKSFixture, error) {
+	if w.xks == nil {
+		return XKSFixture{}, fmt.Errorf("the scenario has no external key store")
+	}
+	return w.xks.Fixture, nil
+}
+
+func (w *world) needOtherProxy() (XKSFixture, error) {
+	if w.updating.proxy == nil {
+		return XKSFixture{}, fmt.Errorf("the scenario has no other XKS proxy")
+	}
+	return *w.updating.proxy, nil
+}
+
+// updatePassword sends the password kmsuser really has, so that only the
+// store's state can stand in the way.
+func (w *world) updatePassword(ctx context.Context) error {
+	f, err := w.needCluster()
+	if err != nil {
+		return err
+	}
+	return w.updateStore(ctx, w.client, &kms.UpdateCustomKeyStoreInput{KeyStorePassword: aws.String(f.Password)})
+}
+
+func (w *world) moveToOtherCluster(ctx context.Context) error {
+	if w.updating.cluster == "" {
+		return fmt.Errorf("the scenario has no other CloudHSM cluster")
+	}
+	return w.updateStore(ctx, w.client, &kms.UpdateCustomKeyStoreInput{CloudHsmClusterId: aws.String(w.updating.cluster)})
+}
+
+func (w *world) moveToMissingCluster(ctx context.Context) error {
+	return w.updateStore(ctx, w.client, &kms.UpdateCustomKeyStoreInput{CloudHsmClusterId: aws.String(nonexistentClusterID())})
+}
+
+// pointAtOtherProxy sends everything that leads the store to the other
+// proxy: endpoint, path and credential, and its connectivity and endpoint
+// service where they differ from the store's.
+func (w *world) pointAtOtherProxy(ctx context.Context) error {
+	cur, err := w.needProxy()
+	if err != nil {
+		return err
+	}
+	p, err := w.needOtherProxy()
+	if err != nil {
+		return err
+	}
+	in := &kms.UpdateCustomKeyStoreInput{
+		XksProxyUriEndpoint:              aws.String(p.URIEndpoint),
+		XksProxyUriPath:                  aws.String(p.URIPath),
+		XksProxyAuthenticationCredential: credentialOf(p),
+	}
+	if p.Connectivity != cur.Connectivity {
+		in.XksProxyConnectivity = types.XksProxyConnectivityType(p.Connectivity)
+	}
+	if p.VpcEndpointServiceName != "" {
+		in.XksProxyVpcEndpointServiceName = aws.String(p.VpcEndpointServiceName)
+	}
+	return w.updateStore(ctx, w.client, in)
+}
+
+func credentialOf(f XKSFixture) *types.XksProxyAuthenticationCredentialType {
+	return &types.XksProxyAuthenticationCredentialType{
+		AccessKeyId:        aws.String(f.AccessKeyID),
+		RawSecretAccessKey: aws.String(f.SecretAccessKey),
+	}
+}
+
+// takeOtherEndpoint sends the other store's endpoint with a path it does
+// not use, so that the pair is free and only the endpoint clashes.
+func (w *world) takeOtherEndpoint(ctx context.Context) error {
+	p, err := w.needOtherProxy()
+	if err != nil {
+		return err
+	}
+	return w.updateStore(ctx, w.client, &kms.UpdateCustomKeyStoreInput{
+		XksProxyUriEndpoint: aws.String(p.URIEndpoint),
+		XksProxyUriPath:     aws.String("/kmsconform" + p.URIPath),
+	})
+}
+
+func (w *world) takeOtherService(ctx context.Context) error {
+	p, err := w.needOtherProxy()
+	if err != nil {
+		return err
+	}
+	if p.VpcEndpointServiceName == "" {
+		return fmt.Errorf("the other XKS proxy has no VPC endpoint service")
+	}
+	return w.updateStore(ctx, w.client, &kms.UpdateCustomKeyStoreInput{XksProxyVpcEndpointServiceName: aws.String(p.VpcEndpointServiceName)})
+}
+
+func (w *world) giveMissingService(ctx context.Context) error {
+	return w.updateStore(ctx, w.client, &kms.UpdateCustomKeyStoreInput{XksProxyVpcEndpointServiceName: aws.String(w.nonexistentServiceName())})
+}
+
+// giveOtherServiceOwner names an account that owns no endpoint service of the store.
+func (w *world) giveOtherServiceOwner(ctx context.Context) error {
+	return w.updateStore(ctx, w.client, &kms.UpdateCustomKeyStoreInput{XksProxyVpcEndpointServiceOwner: aws.String("111122223333")})
+}
+
+func (w *world) giveProxyCredential(ctx context.Context) error {
+	f, err := w.needProxy()
+	if err != nil {
+		return err
+	}
+	return w.updateStore(ctx, w.client, &kms.UpdateCustomKeyStoreInput{XksProxyAuthenticationCredential: credentialOf(f)})
+}
+
+func (w *world) giveProxyPath(ctx context.Context) error {
+	f, err := w.needProxy()
+	if err != nil {
+		return err
+	}
+	return w.updateStore(ctx, w.client, &kms.UpdateCustomKeyStoreInput{XksProxyUriPath: aws.String(f.URIPath)})
+}
+
+func (w *world) giveWrongCredential(ctx context.Context) error {
+	return w.updateStore(ctx, w.client, &kms.UpdateCustomKeyStoreInput{XksProxyAuthenticationCredential: madeUpCredential()})
+}
+
+// giveHalfCredential leaves RawSecretAccessKey out, past the SDK's own
+// check, to see what the endpoint answers.
+func (w *world) giveHalfCredential(ctx context.Context) error {
+	f, err := w.needProxy()
+	if err != nil {
+		return err
+	}
+	in := &kms.UpdateCustomKeyStoreInput{XksProxyAuthenticationCredential: &types.XksProxyAuthenticationCredentialType{AccessKeyId: aws.String(f.AccessKeyID)}}
+	return w.updateStore(ctx, w.client, in, unvalidated)
+}
+
+// giveOnly sends one member on its own, with a well-formed value.
+func (w *world) giveOnly(ctx context.Context, member string) error {
+	in := &kms.UpdateCustomKeyStoreInput{}
+	switch member {
+	case "KeyStorePassword":
+		in.KeyStorePassword = aws.String(randomAccessKeyChars(16))
+	case "CloudHsmClusterId":
+		in.CloudHsmClusterId = aws.String(nonexistentClusterID())
+	case "XksProxyUriPath":
+		in.XksProxyUriPath = aws.String("/kms/xks/v1")
+	case "XksProxyVpcEndpointServiceName":
+		in.XksProxyVpcEndpointServiceName = aws.String(w.nonexistentServiceName())
+	}
+	return w.updateStore(ctx, w.client, in)
+}
+
+func (w *world) switchToVPC(ctx context.Context, how string) error {
+	in := &kms.UpdateCustomKeyStoreInput{XksProxyConnectivity: types.XksProxyConnectivityTypeVpcEndpointService}
+	if how == "with an endpoint service but no new endpoint" {
+		in.XksProxyVpcEndpointServiceName = aws.String(w.nonexistentServiceName())
+	}
+	return w.updateStore(ctx, w.client, in)
+}
+
+func (w *world) switchToPublicInPlace(ctx context.Context) error {
+	return w.updateStore(ctx, w.client, &kms.UpdateCustomKeyStoreInput{XksProxyConnectivity: types.XksProxyConnectivityTypePublicEndpoint})
+}
+
+func (w *world) switchToPublicKeepingService(ctx context.Context) error {
+	cur, err := w.needProxy()
+	if err != nil {
+		return err
+	}
+	p, err := w.needOtherProxy()
+	if err != nil {
+		return err
+	}
+	return w.updateStore(ctx, w.client, &kms.UpdateCustomKeyStoreInput{
+		XksProxyConnectivity:             types.XksProxyConnectivityTypePublicEndpoint,
+		XksProxyUriEndpoint:              aws.String(p.URIEndpoint),
+		XksProxyUriPath:                  aws.String(p.URIPath),
+		XksProxyAuthenticationCredential: credentialOf(p),
+		XksProxyVpcEndpointServiceName:   aws.String(cur.VpcEndpointServiceName),
+	})
+}
+
+// nonexistentClusterID is a well-formed CloudHSM cluster ID that names no cluster.
+func nonexistentClusterID() string {
+	return "cluster-" + strings.ToLower(randomAccessKeyChars(13))
+}
+
+// nonexistentServiceName is a well-formed VPC endpoint service name that names
+// no endpoint service.
+func (w *world) nonexistentServiceName() string {
+	return fmt.Sprintf("com.amazonaws.vpce.%s.vpce-svc-%s", w.env.Region, strings.ToLower(randomAccessKeyChars(17)))
+}
+
+// madeUpCredential is a well-formed XKS proxy credential no proxy has.
+func madeUpCredential() *types.XksProxyAuthenticationCredentialType {
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	return &types.XksProxyAuthenticationCredentialType{
+		AccessKeyId:        aws.String(randomAccessKeyChars(20)),
+		RawSecretAccessKey: aws.String(base64.StdEncoding.EncodeToString(secret)),
+	}
+}
+
+// randomAccessKeyChars is n random characters of [A-Z2-7].
+func randomAccessKeyChars(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)[:n]
+}
+
+// --- Then ---
+
+// proxyConfiguration is the entry's XksProxyConfiguration, empty when it has none.
+func proxyConfiguration(e *types.CustomKeyStoresListEntry) *types.XksProxyConfigurationType {
+	if e.XksProxyConfiguration == nil {
+		return &types.XksProxyConfigurationType{}
+	}
+	return e.XksProxyConfiguration
+}
+
+// shownField is one member of a DescribeCustomKeyStores entry that an
+// update could change.
+type shownField struct{ name, value string }
+
+// shownFields lists, in a fixed order, what DescribeCustomKeyStores shows
+// of a store that an update could change.
+func shownFields(e *types.CustomKeyStoresListEntry) []shownField {
+	x := proxyConfiguration(e)
+	return []shownField{
+		{"CustomKeyStoreName", aws.ToString(e.CustomKeyStoreName)},
+		{"ConnectionState", string(e.ConnectionState)},
+		{"CloudHsmClusterId", aws.ToString(e.CloudHsmClusterId)},
+		{"TrustAnchorCertificate", aws.ToString(e.TrustAnchorCertificate)},
+		{"XksProxyConfiguration.UriEndpoint", aws.ToString(x.UriEndpoint)},
+		{"XksProxyConfiguration.UriPath", aws.ToString(x.UriPath)},
+		{"XksProxyConfiguration.Connectivity", string(x.Connectivity)},
+		{"XksProxyConfiguration.AccessKeyId", aws.ToString(x.AccessKeyId)},
+		{"XksProxyConfiguration.VpcEndpointServiceName", aws.ToString(x.VpcEndpointServiceName)},
+		{"XksProxyConfiguration.VpcEndpointServiceOwner", aws.ToString(x.VpcEndpointServiceOwner)},
+	}
+}
+
+// currentStore describes the scenario's store as it is now.
+func (w *world) currentStore(ctx context.Context) (*types.CustomKeyStoresListEntry, error) {
+	s, err := w.needStore()
+	if err != nil {
+		return nil, err
+	}
+	return w.describeStore(ctx, s.id)
+}
+
+func (w *world) thenStoreUnchanged(ctx context.Context) error {
+	if w.updating.before == nil {
+		return fmt.Errorf("the key store was not looked at before the update")
+	}
+	now, err := w.currentStore(ctx)
+	if err != nil {
+		return err
+	}
+	was, is := shownFields(w.updating.before), shownFields(now)
+	var changed []string
+	for i := range was {
+		if was[i].value != is[i].value {
+			changed = append(changed, fmt.Sprintf("%s %q became %q", was[i].name, excerpt(was[i].value, 80), excerpt(is[i].value, 80)))
+		}
+	}
+	if len(changed) > 0 {
+		return fmt.Errorf("key store %s changed: %s", aws.ToString(now.CustomKeyStoreId), strings.Join(changed, "; "))
+	}
+	return nil
+}
+
+func (w *world) thenNewName(ctx context.Context) error {
+	e, err := w.currentStore(ctx)
+	if err != nil {
+		return err
+	}
+	if got := aws.ToString(e.CustomKeyStoreName); got != w.updating.newName {
+		return fmt.Errorf("key store %s is named %q, want the new name %q", aws.ToString(e.CustomKeyStoreId), got, w.updating.newName)
+	}
+	return nil
+}
+
+func (w *world) thenOtherCluster(ctx context.Context) error {
+	e, err := w.currentStore(ctx)
+	if err != nil {
+		return err
+	}
+	if got := aws.ToString(e.CloudHsmClusterId); got != w.updating.cluster {
+		return fmt.Errorf("key store %s uses cluster %q, want %q", aws.ToString(e.CustomKeyStoreId), got, w.updating.cluster)
+	}
+	return nil
+}
+
+// thenConnectsWithPassword shows the password was taken: a store whose
+// password is not kmsuser's fails to connect (INVALID_CREDENTIALS).
+func (w *world) thenConnectsWithPassword(ctx context.Context) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	if err := w.connect(ctx, s); err != nil {
+		return err
+	}
+	return w.waitState(ctx, s, types.ConnectionStateTypeConnected, w.env.Timeouts.Connect)
+}
+
+func (w *world) thenOtherProxy(ctx context.Context) error {
+	p, err := w.needOtherProxy()
+	if err != nil {
+		return err
+	}
+	e, err := w.currentStore(ctx)
+	if err != nil {
+		return err
+	}
+	got := proxyConfiguration(e)
+	var wrong []string
+	for _, c := range []struct{ what, got, want string }{
+		{"UriEndpoint", aws.ToString(got.UriEndpoint), p.URIEndpoint},
+		{"UriPath", aws.ToString(got.UriPath), p.URIPath},
+		{"Connectivity", string(got.Connectivity), p.Connectivity},
+		{"AccessKeyId", aws.ToString(got.AccessKeyId), p.AccessKeyID},
+		{"VpcEndpointServiceName", aws.ToString(got.VpcEndpointServiceName), p.VpcEndpointServiceName},
+	} {
+		if c.got != c.want {
+			wrong = append(wrong, fmt.Sprintf("%s is %q, want %q", c.what, c.got, c.want))
+		}
+	}
+	if len(wrong) > 0 {
+		return fmt.Errorf("key store %s's XksProxyConfiguration: %s", aws.ToString(e.CustomKeyStoreId), strings.Join(wrong, "; "))
+	}
+	return w.secretNeverShown(ctx, p.SecretAccessKey)
+}
+
+func (w *world) thenCredentialHidden(ctx context.Context) error {
+	f, err := w.needProxy()
+	if err != nil {
+		return err
+	}
+	e, err := w.currentStore(ctx)
+	if err != nil {
+		return err
+	}
+	if got := aws.ToString(proxyConfiguration(e).AccessKeyId); got != f.AccessKeyID {
+		return fmt.Errorf("key store %s shows AccessKeyId %q, want the credential's %q", aws.ToString(e.CustomKeyStoreId), got, f.AccessKeyID)
+	}
+	return w.secretNeverShown(ctx, f.SecretAccessKey)
+}
+
+// secretNeverShown checks that neither the update's answer nor what
+// DescribeCustomKeyStores says of the store contains the secret. The secret
+// itself never goes into an error.
+func (w *world) secretNeverShown(ctx context.Context, secret string) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	_, o := do(ctx, w, "DescribeCustomKeyStores", func(ctx context.Context) (*kms.DescribeCustomKeyStoresOutput, error) {
+		return w.client.DescribeCustomKeyStores(ctx, &kms.DescribeCustomKeyStoresInput{CustomKeyStoreId: aws.String(s.id)})
+	})
+	if o.err != nil {
+		return fmt.Errorf("%s", o.describe())
+	}
+	if secret == "" {
+		return fmt.Errorf("the XKS proxy fixture has no secret access key to look for")
+	}
+	for _, shown := range []struct {
+		where string
+		body  []byte
+	}{{"DescribeCustomKeyStores", o.body}, {"UpdateCustomKeyStore", w.last.body}} {
+		if bytes.Contains(shown.body, []byte(secret)) {
+			return fmt.Errorf("the %s response shows the XKS proxy credential's secret access key", shown.where)
+		}
+	}
+	return nil
+}
