@@ -52,6 +52,20 @@ func setup[T any](ctx context.Context, w *world, op string, fn func(context.Cont
 	return out, nil
 }
 
+// outputUnderTest is the response of the call under test, which must be op
+// and must have succeeded.
+func outputUnderTest[T any](w *world, op string) (T, error) {
+	var zero T
+	if err := w.thenSucceeds(); err != nil {
+		return zero, err
+	}
+	out, ok := w.output.(T)
+	if !ok {
+		return zero, fmt.Errorf("the call under test was %s, not %s", w.last.op, op)
+	}
+	return out, nil
+}
+
 func (w *world) setupFailed(o outcome) error {
 	if o.unsupported() {
 		return w.markUnsupported(o)
@@ -115,6 +129,27 @@ func (w *world) labelKey(in *kms.CreateKeyInput) *kms.CreateKeyInput {
 // still bounds it. (A run interrupted before a create starts creates nothing:
 // the create steps check first.)
 func uninterrupted(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
+
+// actCreateKey makes the CreateKey call under test with in as it is. A key it
+// creates, rightly or wrongly, is tracked for cleanup and returned with its
+// metadata; k is nil when it created none.
+func (w *world) actCreateKey(ctx context.Context, in *kms.CreateKeyInput) (k *key, md *types.KeyMetadata, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, fmt.Errorf("CreateKey: %w", err)
+	}
+	if err := act(uninterrupted(ctx), w, "CreateKey", func(ctx context.Context) (*kms.CreateKeyOutput, error) {
+		return w.client.CreateKey(ctx, in)
+	}); err != nil {
+		return nil, nil, err
+	}
+	out, ok := w.output.(*kms.CreateKeyOutput)
+	if !ok || w.last.err != nil || out.KeyMetadata == nil || aws.ToString(out.KeyMetadata.KeyId) == "" {
+		return nil, nil, nil
+	}
+	k = &key{id: aws.ToString(out.KeyMetadata.KeyId), arn: aws.ToString(out.KeyMetadata.Arn)}
+	w.keys = append(w.keys, k)
+	return k, out.KeyMetadata, nil
+}
 
 // createKey creates a labelled KMS key and records it for cleanup.
 func (w *world) createKey(ctx context.Context, in *kms.CreateKeyInput) (*key, error) {

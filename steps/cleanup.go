@@ -33,18 +33,9 @@ func (w *world) removeAll(ctx context.Context) []string {
 			problems = append(problems, err.Error())
 		}
 	}
-	reusable := true
-	for _, s := range w.stores {
-		if s.deleted {
-			continue
-		}
-		if err := w.removeStore(ctx, s); err != nil {
-			problems = append(problems, err.Error())
-			reusable = false
-		}
-		if !s.deleted {
-			reusable = false
-		}
+	reusable, errs := w.removeStores(ctx)
+	for _, err := range errs {
+		problems = append(problems, err.Error())
 	}
 	if w.hsm != nil {
 		w.hsm.Release(reusable)
@@ -53,6 +44,23 @@ func (w *world) removeAll(ctx context.Context) []string {
 		w.xks.Release(reusable)
 	}
 	return problems
+}
+
+// removeStores removes the scenario's key stores that are left, and says
+// whether all of them are gone: only then may their backing serve another
+// scenario.
+func (w *world) removeStores(ctx context.Context) (allGone bool, errs []error) {
+	allGone = true
+	for _, s := range w.stores {
+		if s.deleted {
+			continue
+		}
+		if err := w.removeStore(ctx, s); err != nil {
+			errs = append(errs, err)
+		}
+		allGone = allGone && s.deleted
+	}
+	return allGone, errs
 }
 
 func (w *world) retireKey(ctx context.Context, k *key) error {

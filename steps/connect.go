@@ -3,8 +3,6 @@ package steps
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -92,19 +90,14 @@ func (w *world) givenStoresOfBothKinds(ctx context.Context) error {
 // givenVPCStore creates a DISCONNECTED external key store on a proxy that the
 // control API puts behind a VPC endpoint service.
 func (w *world) givenVPCStore(ctx context.Context) error {
-	c, err := w.control("an external key store behind a VPC endpoint service")
-	if err != nil {
-		return err
-	}
 	if w.xks != nil {
 		return fmt.Errorf("the scenario already holds an XKS proxy")
 	}
-	f, err := c.VPCXKS(ctx)
+	f, err := w.newVPCProxy(ctx, "an external key store behind a VPC endpoint service")
 	if err != nil {
-		return fmt.Errorf("making an XKS proxy behind a VPC endpoint service through the control API: %w", err)
+		return err
 	}
-	// The proxy is the scenario's own; nobody else needs it back.
-	w.xks = &Lease[XKSFixture]{Fixture: f, Release: func(bool) {}}
+	w.adoptProxy(f)
 	s, err := w.createStore(ctx, kindExternal)
 	if err != nil {
 		return err
@@ -174,24 +167,10 @@ func (w *world) connectMissingStore(ctx context.Context) error {
 	return w.connectStoreAs(ctx, w.client, w.env.madeUp(missingStoreID()))
 }
 
-func (w *world) connectStore(ctx context.Context) error {
-	s, err := w.needStore()
-	if err != nil {
-		return err
-	}
-	return w.connectStoreAs(ctx, w.client, s.id)
-}
+func (w *world) connectStore(ctx context.Context) error { return w.onStore(ctx, w.connectStoreAs) }
 
 func (w *world) secondConnectsStore(ctx context.Context) error {
-	s, err := w.needStore()
-	if err != nil {
-		return err
-	}
-	c, err := w.secondClient()
-	if err != nil {
-		return err
-	}
-	return w.connectStoreAs(ctx, c, s.id)
+	return w.secondOnStore(ctx, w.connectStoreAs)
 }
 
 // describeStoresAs makes the DescribeCustomKeyStores call under test.
@@ -201,13 +180,9 @@ func (w *world) describeStoresAs(ctx context.Context, in *kms.DescribeCustomKeyS
 	})
 }
 
-// storeName reads the scenario's store's name from the endpoint.
+// lookUpStoreName reads the scenario's store's name from the endpoint.
 func (w *world) lookUpStoreName(ctx context.Context) (*store, string, error) {
-	s, err := w.needStore()
-	if err != nil {
-		return nil, "", err
-	}
-	e, err := w.describeStore(ctx, s.id)
+	s, e, err := w.describeScenarioStore(ctx)
 	if err != nil {
 		return nil, "", err
 	}
@@ -252,9 +227,7 @@ func (w *world) lookUpMissingID(ctx context.Context) error {
 // lookUpMissingName looks for a name in the run's own name space that the
 // run never gives a store.
 func (w *world) lookUpMissingName(ctx context.Context) error {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	name := StoreNamePrefix(w.env.RunID) + "never-" + hex.EncodeToString(b[:])
+	name := StoreNamePrefix(w.env.RunID) + "never-" + randomHex(8)
 	return w.describeStoresAs(ctx, &kms.DescribeCustomKeyStoresInput{CustomKeyStoreName: aws.String(name)})
 }
 
@@ -318,25 +291,17 @@ func (w *world) callOnStore(ctx context.Context, op string) error {
 		return w.deleteStore(ctx)
 	case opRename:
 		w.connecting.newName = w.env.nextName()
-		return w.matrixUpdateStore(ctx, &kms.UpdateCustomKeyStoreInput{CustomKeyStoreId: aws.String(s.id), NewCustomKeyStoreName: aws.String(w.connecting.newName)})
+		return w.updateStoreAs(ctx, w.client, &kms.UpdateCustomKeyStoreInput{CustomKeyStoreId: aws.String(s.id), NewCustomKeyStoreName: aws.String(w.connecting.newName)})
 	case opUpdateOther:
-		return w.matrixUpdateStore(ctx, w.sameBackingUpdate(s))
+		return w.updateStoreAs(ctx, w.client, w.sameBackingUpdate(s))
 	case opCreateKey:
 		return w.createKeyInStore(ctx)
 	case opRandom:
-		return act(ctx, w, "GenerateRandom", func(ctx context.Context) (*kms.GenerateRandomOutput, error) {
-			return w.client.GenerateRandom(ctx, &kms.GenerateRandomInput{CustomKeyStoreId: aws.String(s.id), NumberOfBytes: aws.Int32(randomByteCount)})
-		})
+		return w.generateRandom(ctx, &kms.GenerateRandomInput{CustomKeyStoreId: aws.String(s.id), NumberOfBytes: aws.Int32(randomByteCount)})
 	case opDescribe:
 		return w.lookUpStore(ctx)
 	}
 	return fmt.Errorf("the ConnectionState matrix has no operation %q", op)
-}
-
-func (w *world) matrixUpdateStore(ctx context.Context, in *kms.UpdateCustomKeyStoreInput) error {
-	return act(ctx, w, "UpdateCustomKeyStore", func(ctx context.Context) (*kms.UpdateCustomKeyStoreOutput, error) {
-		return w.client.UpdateCustomKeyStore(ctx, in)
-	})
 }
 
 // sameBackingUpdate sets a property other than the name to the value the
@@ -355,38 +320,19 @@ func (w *world) sameBackingUpdate(s *store) *kms.UpdateCustomKeyStoreInput {
 
 // --- Then ---
 
-// awaitSettled polls the store until it is no longer CONNECTING and returns
-// its entry.
+// awaitConnectSettled polls the store until it is no longer CONNECTING and
+// returns its entry.
 func (w *world) awaitConnectSettled(ctx context.Context, s *store) (*types.CustomKeyStoresListEntry, error) {
-	deadline := time.Now().Add(w.env.Timeouts.Connect)
-	for {
-		e, err := w.describeStore(ctx, s.id)
-		if err != nil {
-			return nil, err
-		}
-		if e.ConnectionState != types.ConnectionStateTypeConnecting {
-			return e, nil
-		}
-		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("key store %s is still CONNECTING after %v", s.id, w.env.Timeouts.Connect)
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("waiting for key store %s to stop connecting: %w", s.id, ctx.Err())
-		case <-time.After(w.env.Timeouts.Poll):
-		}
-	}
+	return w.pollStore(ctx, s, w.env.Timeouts.Connect, "done connecting", func(e *types.CustomKeyStoresListEntry) (bool, error) {
+		return e.ConnectionState != types.ConnectionStateTypeConnecting, nil
+	})
 }
 
 // thenStillConnecting checks that the connection had not finished when the
 // call answered. A store that is already CONNECTED, on a target that could
 // not hold the connection, proves nothing either way: the scenario is skipped.
 func (w *world) thenStillConnecting(ctx context.Context) error {
-	s, err := w.needStore()
-	if err != nil {
-		return err
-	}
-	e, err := w.describeStore(ctx, s.id)
+	s, e, err := w.describeScenarioStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -417,19 +363,12 @@ func (w *world) thenEndsFailed(ctx context.Context, code string) error {
 	return nil
 }
 
-// describeOutput is the successful DescribeCustomKeyStores response under test.
+// storesOutput is the successful DescribeCustomKeyStores response under test.
 func (w *world) storesOutput() (*kms.DescribeCustomKeyStoresOutput, error) {
-	if err := w.thenSucceeds(); err != nil {
-		return nil, err
-	}
-	out, ok := w.output.(*kms.DescribeCustomKeyStoresOutput)
-	if !ok {
-		return nil, fmt.Errorf("the call under test was %s, not DescribeCustomKeyStores", w.last.op)
-	}
-	return out, nil
+	return outputUnderTest[*kms.DescribeCustomKeyStoresOutput](w, "DescribeCustomKeyStores")
 }
 
-// entryOf finds the scenario's store in the response under test.
+// describedEntry finds the scenario's store in the response under test.
 func (w *world) describedEntry() (*store, *types.CustomKeyStoresListEntry, error) {
 	s, err := w.needStore()
 	if err != nil {
@@ -447,7 +386,7 @@ func (w *world) describedEntry() (*store, *types.CustomKeyStoresListEntry, error
 	return nil, nil, fmt.Errorf("the response does not list key store %s (%d entries)", s.id, len(out.CustomKeyStores))
 }
 
-// listedIDs counts how often each store ID appears across the listed pages.
+// listedStoreIDs counts how often each store ID appears across the listed pages.
 func (w *world) listedStoreIDs() (map[string]int, error) {
 	if err := w.thenSucceeds(); err != nil {
 		return nil, err
@@ -498,13 +437,10 @@ func (w *world) thenEntryShowsConfiguration() error {
 	} else {
 		problems = append(problems, w.xksEntryProblems(e)...)
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("the entry of key store %s is wrong: %s", s.id, strings.Join(problems, "; "))
-	}
-	return nil
+	return problemsError(problems, "the entry of key store "+s.id+" is wrong")
 }
 
-// createdRecently accepts a creation date within the scenario, give or take
+// storeCreatedRecently accepts a creation date within the scenario, give or take
 // clock skew between the runner and the endpoint.
 func (w *world) storeCreatedRecently(t *time.Time) bool {
 	const skew = 5 * time.Minute
@@ -530,7 +466,6 @@ func (w *world) cloudHSMEntryProblems(e *types.CustomKeyStoresListEntry) []strin
 }
 
 func (w *world) xksEntryProblems(e *types.CustomKeyStoresListEntry) []string {
-	f := w.xks.Fixture
 	var problems []string
 	if e.CustomKeyStoreType != types.CustomKeyStoreTypeExternalKeyStore {
 		problems = append(problems, fmt.Sprintf("CustomKeyStoreType is %q, want EXTERNAL_KEY_STORE", e.CustomKeyStoreType))
@@ -538,23 +473,9 @@ func (w *world) xksEntryProblems(e *types.CustomKeyStoresListEntry) []string {
 	if e.CloudHsmClusterId != nil {
 		problems = append(problems, "an external key store shows a CloudHsmClusterId")
 	}
-	c := e.XksProxyConfiguration
-	if c == nil {
-		return append(problems, "no XksProxyConfiguration")
-	}
-	if got := aws.ToString(c.UriEndpoint); got != f.URIEndpoint {
-		problems = append(problems, fmt.Sprintf("XksProxyConfiguration.UriEndpoint is %q, want %q", got, f.URIEndpoint))
-	}
-	if got := aws.ToString(c.UriPath); got != f.URIPath {
-		problems = append(problems, fmt.Sprintf("XksProxyConfiguration.UriPath is %q, want %q", got, f.URIPath))
-	}
-	if string(c.Connectivity) != f.Connectivity {
-		problems = append(problems, fmt.Sprintf("XksProxyConfiguration.Connectivity is %q, want %q", c.Connectivity, f.Connectivity))
-	}
-	if aws.ToString(c.AccessKeyId) != f.AccessKeyID {
-		problems = append(problems, "XksProxyConfiguration.AccessKeyId is not the access key ID the key store was created with")
-	}
-	return problems
+	// The store was created from the leased proxy, so the entry must show
+	// what that request gave.
+	return append(problems, xksShownAsAsked(e.XksProxyConfiguration, xksStoreInput("", w.xks.Fixture))...)
 }
 
 // thenNoSecret checks the raw response for the store's secret and for any
@@ -671,16 +592,13 @@ func (w *world) thenPagesListEachStoreOnce() error {
 }
 
 func (w *world) thenCiphertextNamesKey() error {
-	if err := w.thenSucceeds(); err != nil {
+	out, err := outputUnderTest[*kms.EncryptOutput](w, "Encrypt")
+	if err != nil {
 		return err
 	}
 	k, err := w.needKey()
 	if err != nil {
 		return err
-	}
-	out, ok := w.output.(*kms.EncryptOutput)
-	if !ok {
-		return fmt.Errorf("the call under test was %s, not Encrypt", w.last.op)
 	}
 	if len(out.CiphertextBlob) == 0 {
 		return fmt.Errorf("Encrypt returned no CiphertextBlob")
@@ -699,15 +617,10 @@ func (w *world) thenMatrixEffect(ctx context.Context, op, state string) error {
 		return err
 	}
 	switch op {
-	case opConnect, opDisconnect:
-		want, limit := types.ConnectionStateTypeConnected, w.env.Timeouts.Connect
-		if op == opDisconnect {
-			want, limit = types.ConnectionStateTypeDisconnected, w.env.Timeouts.Disconnect
-		}
-		if err := w.releaseHolds(ctx); err != nil {
-			return err
-		}
-		return w.waitState(ctx, s, want, limit)
+	case opConnect:
+		return w.settleInto(ctx, s, types.ConnectionStateTypeConnected)
+	case opDisconnect:
+		return w.settleInto(ctx, s, types.ConnectionStateTypeDisconnected)
 	case opDelete:
 		return w.matrixExpectGone(ctx, s)
 	case opRename:
@@ -717,7 +630,8 @@ func (w *world) thenMatrixEffect(ctx context.Context, op, state string) error {
 	case opCreateKey:
 		return w.matrixExpectKeyIn(s)
 	case opRandom:
-		return w.matrixExpectRandom()
+		_, err := w.randomOutput(randomByteCount)
+		return err
 	case opDescribe:
 		_, e, err := w.describedEntry()
 		if err != nil {
@@ -782,17 +696,6 @@ func (w *world) matrixExpectKeyIn(s *store) error {
 	}
 	if got := aws.ToString(md.CustomKeyStoreId); got != s.id || md.Origin != want {
 		return fmt.Errorf("the new key is in key store %q with origin %s, want key store %s with origin %s", got, md.Origin, s.id, want)
-	}
-	return nil
-}
-
-func (w *world) matrixExpectRandom() error {
-	out, ok := w.output.(*kms.GenerateRandomOutput)
-	if !ok {
-		return fmt.Errorf("the call under test was %s, not GenerateRandom", w.last.op)
-	}
-	if n := len(out.Plaintext); n != randomByteCount {
-		return fmt.Errorf("GenerateRandom returned %d bytes, want %d", n, randomByteCount)
 	}
 	return nil
 }

@@ -3,8 +3,6 @@ package steps
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -372,22 +370,12 @@ func (w *world) requestKeyFrom(ctx context.Context, in *kms.CreateKeyInput, clau
 	}
 	w.keyCreate.before, w.keyCreate.description, w.keyCreate.inStore = before, aws.ToString(in.Description), s
 	w.keyCreate.policy = aws.ToString(in.Policy)
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("CreateKey: %w", err)
-	}
-	if err := act(uninterrupted(ctx), w, "CreateKey", func(ctx context.Context) (*kms.CreateKeyOutput, error) {
-		return w.client.CreateKey(ctx, in)
-	}); err != nil {
+	k, md, err := w.actCreateKey(ctx, in)
+	if err != nil || k == nil {
 		return err
 	}
-	out, ok := w.output.(*kms.CreateKeyOutput)
-	if !ok || w.last.err != nil || out.KeyMetadata == nil || aws.ToString(out.KeyMetadata.KeyId) == "" {
-		return nil
-	}
-	k := &key{id: aws.ToString(out.KeyMetadata.KeyId), arn: aws.ToString(out.KeyMetadata.Arn)}
-	w.keys = append(w.keys, k)
 	w.key = k
-	w.keyCreate.created = out.KeyMetadata
+	w.keyCreate.created = md
 	if s != nil {
 		s.keys++
 	}
@@ -397,12 +385,9 @@ func (w *world) requestKeyFrom(ctx context.Context, in *kms.CreateKeyInput, clau
 // newKeyMetadata checks that the CreateKey under test succeeded and returns
 // the metadata it answered and the metadata DescribeKey gives afterwards.
 func (w *world) newKeyMetadata(ctx context.Context) (created, described *types.KeyMetadata, err error) {
-	if err := w.thenSucceeds(); err != nil {
+	out, err := outputUnderTest[*kms.CreateKeyOutput](w, "CreateKey")
+	if err != nil {
 		return nil, nil, err
-	}
-	out, ok := w.output.(*kms.CreateKeyOutput)
-	if !ok {
-		return nil, nil, fmt.Errorf("the call under test was %s, not CreateKey", w.last.op)
 	}
 	if out.KeyMetadata == nil || w.key == nil {
 		return nil, nil, fmt.Errorf("CreateKey answered no KeyMetadata with a KeyId")
@@ -414,9 +399,14 @@ func (w *world) newKeyMetadata(ctx context.Context) (created, described *types.K
 	return out.KeyMetadata, described, nil
 }
 
-// checkBoth applies check to what CreateKey answered and to what DescribeKey
-// says afterwards: the key must be created as it was reported.
-func checkBoth(created, described *types.KeyMetadata, check func(*types.KeyMetadata) []string) error {
+// checkNewKey applies check to what the CreateKey under test answered and
+// to what DescribeKey says afterwards: the key must be created as it was
+// reported.
+func (w *world) checkNewKey(ctx context.Context, check func(*types.KeyMetadata) []string) error {
+	created, described, err := w.newKeyMetadata(ctx)
+	if err != nil {
+		return err
+	}
 	var problems []string
 	for _, p := range check(created) {
 		problems = append(problems, "CreateKey: "+p)
@@ -424,10 +414,16 @@ func checkBoth(created, described *types.KeyMetadata, check func(*types.KeyMetad
 	for _, p := range check(described) {
 		problems = append(problems, "DescribeKey: "+p)
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("the new key is not as documented: %s", strings.Join(problems, "; "))
+	return problemsError(problems, "the new key is not as documented")
+}
+
+// externalKeyID is the ID of the external key behind a key in an external
+// key store, or "" for any other key.
+func externalKeyID(md *types.KeyMetadata) string {
+	if md.XksKeyConfiguration == nil {
+		return ""
 	}
-	return nil
+	return aws.ToString(md.XksKeyConfiguration.Id)
 }
 
 // field compares one metadata member with its documented value.
@@ -438,11 +434,7 @@ func field[T comparable](problems *[]string, name string, got, want T) {
 }
 
 func (w *world) thenDefaultKey(ctx context.Context) error {
-	created, described, err := w.newKeyMetadata(ctx)
-	if err != nil {
-		return err
-	}
-	return checkBoth(created, described, func(md *types.KeyMetadata) []string {
+	return w.checkNewKey(ctx, func(md *types.KeyMetadata) []string {
 		var p []string
 		field(&p, "KeySpec", md.KeySpec, types.KeySpecSymmetricDefault)
 		field(&p, "KeyUsage", md.KeyUsage, types.KeyUsageTypeEncryptDecrypt)
@@ -477,11 +469,7 @@ func (w *world) keyPolicy(ctx context.Context, keyID string) (map[string]any, er
 // policy: the account (its root principal) may do everything with the key,
 // which lets IAM policies of the account grant access to it.
 func (w *world) thenDefaultPolicy(ctx context.Context) error {
-	k, err := w.needKey()
-	if err != nil {
-		return err
-	}
-	md, err := w.describeKey(ctx, k.id)
+	k, md, err := w.describeScenarioKey(ctx)
 	if err != nil {
 		return err
 	}
@@ -541,11 +529,7 @@ func asList(v any) []any {
 }
 
 func (w *world) thenAwaitsImport(ctx context.Context) error {
-	created, described, err := w.newKeyMetadata(ctx)
-	if err != nil {
-		return err
-	}
-	return checkBoth(created, described, func(md *types.KeyMetadata) []string {
+	return w.checkNewKey(ctx, func(md *types.KeyMetadata) []string {
 		var p []string
 		field(&p, "Origin", md.Origin, types.OriginTypeExternal)
 		field(&p, "KeyState", md.KeyState, types.KeyStatePendingImport)
@@ -556,11 +540,7 @@ func (w *world) thenAwaitsImport(ctx context.Context) error {
 }
 
 func (w *world) thenSpecAndUsage(ctx context.Context, spec, usage string) error {
-	created, described, err := w.newKeyMetadata(ctx)
-	if err != nil {
-		return err
-	}
-	return checkBoth(created, described, func(md *types.KeyMetadata) []string {
+	return w.checkNewKey(ctx, func(md *types.KeyMetadata) []string {
 		var p []string
 		field(&p, "KeySpec", md.KeySpec, types.KeySpec(spec))
 		field(&p, "KeyUsage", md.KeyUsage, types.KeyUsageType(usage))
@@ -570,24 +550,16 @@ func (w *world) thenSpecAndUsage(ctx context.Context, spec, usage string) error 
 }
 
 func (w *world) thenBackedByExternalKey(ctx context.Context) error {
-	created, described, err := w.newKeyMetadata(ctx)
-	if err != nil {
-		return err
-	}
 	s := w.keyCreate.inStore
 	if s == nil {
 		return fmt.Errorf("the CreateKey under test named no key store")
 	}
-	return checkBoth(created, described, func(md *types.KeyMetadata) []string {
+	return w.checkNewKey(ctx, func(md *types.KeyMetadata) []string {
 		var p []string
 		field(&p, "Origin", md.Origin, types.OriginTypeExternalKeyStore)
 		field(&p, "CustomKeyStoreId", aws.ToString(md.CustomKeyStoreId), s.id)
 		field(&p, "KeyState", md.KeyState, types.KeyStateEnabled)
-		xks := ""
-		if md.XksKeyConfiguration != nil {
-			xks = aws.ToString(md.XksKeyConfiguration.Id)
-		}
-		field(&p, "XksKeyConfiguration.Id", xks, w.keyCreate.externalKey)
+		field(&p, "XksKeyConfiguration.Id", externalKeyID(md), w.keyCreate.externalKey)
 		return p
 	})
 }
@@ -683,22 +655,16 @@ func (w *world) thenKeyUnaltered() error {
 	field(&p, "Origin", md.Origin, was.Origin)
 	field(&p, "MultiRegion", aws.ToBool(md.MultiRegion), aws.ToBool(was.MultiRegion))
 	field(&p, "KeyState", md.KeyState, types.KeyStateEnabled)
-	if len(p) > 0 {
-		return fmt.Errorf("the key changed: %s", strings.Join(p, "; "))
-	}
-	return nil
+	return problemsError(p, "the key changed")
 }
 
 // --- DescribeKey ---
 
 // describeOutput checks that the DescribeKey under test succeeded and returns its metadata.
 func (w *world) describeOutput() (*types.KeyMetadata, error) {
-	if err := w.thenSucceeds(); err != nil {
+	out, err := outputUnderTest[*kms.DescribeKeyOutput](w, "DescribeKey")
+	if err != nil {
 		return nil, err
-	}
-	out, ok := w.output.(*kms.DescribeKeyOutput)
-	if !ok {
-		return nil, fmt.Errorf("the call under test was %s, not DescribeKey", w.last.op)
 	}
 	if out.KeyMetadata == nil {
 		return nil, fmt.Errorf("DescribeKey answered no KeyMetadata")
@@ -737,11 +703,7 @@ func (w *world) describeKeyBy(ctx context.Context, form string) error {
 func (w *world) describeMissingKey(ctx context.Context, form string) error {
 	id := missingKeyID()
 	if form == "key ARN" {
-		acct, err := w.accountID(ctx)
-		if err != nil {
-			return err
-		}
-		id = fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", partitionOf(w.env.Region), w.env.Region, acct, id)
+		return w.describeInOwnAccount(ctx, "key/"+id)
 	}
 	return w.describeAs(ctx, w.client, id)
 }
@@ -749,13 +711,19 @@ func (w *world) describeMissingKey(ctx context.Context, form string) error {
 func (w *world) describeMissingAlias(ctx context.Context, form string) error {
 	name := "alias/kmsconform-missing-" + randomHex(8)
 	if form == "alias ARN" {
-		acct, err := w.accountID(ctx)
-		if err != nil {
-			return err
-		}
-		name = fmt.Sprintf("arn:%s:kms:%s:%s:%s", partitionOf(w.env.Region), w.env.Region, acct, name)
+		return w.describeInOwnAccount(ctx, name)
 	}
 	return w.describeAs(ctx, w.client, name)
+}
+
+// describeInOwnAccount describes the KMS resource of the caller's account
+// that the ARN ending in resource (such as "key/<id>") names.
+func (w *world) describeInOwnAccount(ctx context.Context, resource string) error {
+	acct, err := w.accountID(ctx)
+	if err != nil {
+		return err
+	}
+	return w.describeAs(ctx, w.client, fmt.Sprintf("arn:%s:kms:%s:%s:%s", partitionOf(w.env.Region), w.env.Region, acct, resource))
 }
 
 func (w *world) describeMalformedARN(ctx context.Context, form string) error {
@@ -805,10 +773,7 @@ func (w *world) thenDescribesKey() error {
 	field(&p, "KeyId", aws.ToString(md.KeyId), k.id)
 	field(&p, "Arn", aws.ToString(md.Arn), k.arn)
 	field(&p, "KeyState", md.KeyState, types.KeyStateEnabled)
-	if len(p) > 0 {
-		return fmt.Errorf("DescribeKey described another key: %s", strings.Join(p, "; "))
-	}
-	return nil
+	return problemsError(p, "DescribeKey described another key")
 }
 
 // thenRunTagged reads the key's tags, which needs no DescribeKey: after a
@@ -887,10 +852,7 @@ func (w *world) thenShowsDeletionDate(days int) error {
 			p = append(p, fmt.Sprintf("DeletionDate is %v after CreationDate, want about %v", ahead, want))
 		}
 	}
-	if len(p) > 0 {
-		return fmt.Errorf("the metadata is wrong: %s", strings.Join(p, "; "))
-	}
-	return nil
+	return problemsError(p, "the metadata is wrong")
 }
 
 func (w *world) thenShowsImported() error {
@@ -905,52 +867,43 @@ func (w *world) thenShowsImported() error {
 	if md.ValidTo != nil {
 		p = append(p, fmt.Sprintf("ValidTo = %v, want none for material that does not expire", *md.ValidTo))
 	}
-	if len(p) > 0 {
-		return fmt.Errorf("the metadata is wrong: %s", strings.Join(p, "; "))
-	}
-	return nil
+	return problemsError(p, "the metadata is wrong")
 }
 
 func (w *world) thenShowsCloudHSMStore() error {
-	md, err := w.describeOutput()
+	md, p, err := w.storeKeyProblems(types.OriginTypeAwsCloudhsm)
 	if err != nil {
 		return err
 	}
-	s, err := w.needStore()
-	if err != nil {
-		return err
-	}
-	var p []string
-	field(&p, "Origin", md.Origin, types.OriginTypeAwsCloudhsm)
-	field(&p, "CustomKeyStoreId", aws.ToString(md.CustomKeyStoreId), s.id)
 	field(&p, "CloudHsmClusterId", aws.ToString(md.CloudHsmClusterId), w.hsm.Fixture.ClusterID)
-	if len(p) > 0 {
-		return fmt.Errorf("the metadata is wrong: %s", strings.Join(p, "; "))
-	}
-	return nil
+	return problemsError(p, "the metadata is wrong")
 }
 
 func (w *world) thenShowsExternalStore() error {
-	md, err := w.describeOutput()
+	md, p, err := w.storeKeyProblems(types.OriginTypeExternalKeyStore)
 	if err != nil {
 		return err
+	}
+	field(&p, "XksKeyConfiguration.Id", externalKeyID(md), w.xks.Fixture.ExternalKeyID)
+	return problemsError(p, "the metadata is wrong")
+}
+
+// storeKeyProblems reads the DescribeKey answer under test for a key in the
+// scenario's store: it returns the metadata and what is wrong with its
+// origin and store, for the caller to add what is wrong with the backing.
+func (w *world) storeKeyProblems(origin types.OriginType) (*types.KeyMetadata, []string, error) {
+	md, err := w.describeOutput()
+	if err != nil {
+		return nil, nil, err
 	}
 	s, err := w.needStore()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	var p []string
-	field(&p, "Origin", md.Origin, types.OriginTypeExternalKeyStore)
+	field(&p, "Origin", md.Origin, origin)
 	field(&p, "CustomKeyStoreId", aws.ToString(md.CustomKeyStoreId), s.id)
-	xks := ""
-	if md.XksKeyConfiguration != nil {
-		xks = aws.ToString(md.XksKeyConfiguration.Id)
-	}
-	field(&p, "XksKeyConfiguration.Id", xks, w.xks.Fixture.ExternalKeyID)
-	if len(p) > 0 {
-		return fmt.Errorf("the metadata is wrong: %s", strings.Join(p, "; "))
-	}
-	return nil
+	return md, p, nil
 }
 
 // metadataOmits are members that would carry what DescribeKey leaves out.
@@ -991,10 +944,7 @@ func (w *world) thenOnlyMetadata() error {
 			problems = append(problems, "the answer contains "+leak.what)
 		}
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("DescribeKey returned more than the key's metadata: %s", strings.Join(problems, "; "))
-	}
-	return nil
+	return problemsError(problems, "DescribeKey returned more than the key's metadata")
 }
 
 // --- GenerateRandom ---
@@ -1029,12 +979,9 @@ func (w *world) askRandomFromMissingStore(ctx context.Context, n int) error {
 // randomOutput checks that the GenerateRandom under test succeeded with n
 // bytes and returns them. The bytes never appear in a message.
 func (w *world) randomOutput(n int) ([]byte, error) {
-	if err := w.thenSucceeds(); err != nil {
+	out, err := outputUnderTest[*kms.GenerateRandomOutput](w, "GenerateRandom")
+	if err != nil {
 		return nil, err
-	}
-	out, ok := w.output.(*kms.GenerateRandomOutput)
-	if !ok {
-		return nil, fmt.Errorf("the call under test was %s, not GenerateRandom", w.last.op)
 	}
 	if len(out.Plaintext) != n {
 		return nil, fmt.Errorf("GenerateRandom answered %d bytes, want %d", len(out.Plaintext), n)
@@ -1045,16 +992,25 @@ func (w *world) randomOutput(n int) ([]byte, error) {
 // givenRandomAnswered shows that the endpoint serves GenerateRandom before a
 // fault is injected, so that the fault scenarios rest on a working endpoint.
 func (w *world) givenRandomAnswered(ctx context.Context, n int) error {
+	b, err := w.randomForSetup(ctx, n)
+	if err != nil {
+		return err
+	}
+	if len(b) != n {
+		return fmt.Errorf("GenerateRandom answered %d bytes, want %d", len(b), n)
+	}
+	return nil
+}
+
+// randomForSetup asks GenerateRandom for n bytes outside the call under test.
+func (w *world) randomForSetup(ctx context.Context, n int) ([]byte, error) {
 	out, err := setup(ctx, w, "GenerateRandom", func(ctx context.Context) (*kms.GenerateRandomOutput, error) {
 		return w.client.GenerateRandom(ctx, &kms.GenerateRandomInput{NumberOfBytes: aws.Int32(int32(n))})
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if len(out.Plaintext) != n {
-		return fmt.Errorf("GenerateRandom answered %d bytes, want %d", len(out.Plaintext), n)
-	}
-	return nil
+	return out.Plaintext, nil
 }
 
 func (w *world) thenRandomLength(n int) error {
@@ -1106,13 +1062,11 @@ func (w *world) thenRandomDiffers(ctx context.Context, n int) error {
 	if err != nil {
 		return err
 	}
-	out, err := setup(ctx, w, "GenerateRandom", func(ctx context.Context) (*kms.GenerateRandomOutput, error) {
-		return w.client.GenerateRandom(ctx, &kms.GenerateRandomInput{NumberOfBytes: aws.Int32(int32(n))})
-	})
+	second, err := w.randomForSetup(ctx, n)
 	if err != nil {
 		return err
 	}
-	if bytes.Equal(first, out.Plaintext) {
+	if bytes.Equal(first, second) {
 		return fmt.Errorf("two GenerateRandom requests for %d bytes answered the same bytes", n)
 	}
 	return nil
@@ -1214,9 +1168,3 @@ func policyDocument(statements ...statement) string {
 
 // missingExternalKeyID is a well-formed external key ID no key manager has.
 func missingExternalKeyID() string { return "kmsconform-missing-" + randomHex(8) }
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}

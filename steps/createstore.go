@@ -10,6 +10,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"math/big"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -99,6 +100,24 @@ func (w *world) givenBrokenCluster(ctx context.Context, defect string) error {
 }
 
 func (w *world) givenBrokenProxy(ctx context.Context, connectivity, defect string) error {
+	return w.breakProxy(ctx, defect, func(ctx context.Context) (XKSFixture, error) {
+		var err error
+		if connectivity == viaVPC {
+			err = w.useVPCProxy(ctx)
+		} else {
+			err = w.lease(ctx, kindExternal)
+		}
+		if err != nil {
+			return XKSFixture{}, err
+		}
+		return w.xks.Fixture, nil
+	})
+}
+
+// breakProxy readies an XKS proxy with ready and gives it the defect a step
+// names, through the control API. The defect and the control API are checked
+// first, so that a scenario that cannot run takes no proxy.
+func (w *world) breakProxy(ctx context.Context, defect string, ready func(context.Context) (XKSFixture, error)) error {
 	d, err := proxyDefectNamed(defect)
 	if err != nil {
 		return err
@@ -107,15 +126,11 @@ func (w *world) givenBrokenProxy(ctx context.Context, connectivity, defect strin
 	if err != nil {
 		return err
 	}
-	if connectivity == viaVPC {
-		err = w.useVPCProxy(ctx)
-	} else {
-		err = w.lease(ctx, kindExternal)
-	}
+	f, err := ready(ctx)
 	if err != nil {
 		return err
 	}
-	if err := c.BreakXKS(ctx, w.xks.Fixture, d); err != nil {
+	if err := c.BreakXKS(ctx, f, d); err != nil {
 		return fmt.Errorf("making %s through the control API: %w", defect, err)
 	}
 	return nil
@@ -130,27 +145,12 @@ func (w *world) useVPCProxy(ctx context.Context) error {
 		}
 		return nil
 	}
-	f, err := w.newVPCProxyForCreate(ctx)
+	f, err := w.newVPCProxy(ctx, vpcProxyNeed)
 	if err != nil {
 		return err
 	}
-	// A proxy the control API made backs no other store: nothing to hand back.
-	w.xks = &Lease[XKSFixture]{Fixture: f, Release: func(bool) {}}
+	w.adoptProxy(f)
 	return nil
-}
-
-// newVPCProxyForCreate makes an XKS proxy that KMS reaches through a VPC
-// endpoint service, through the control API.
-func (w *world) newVPCProxyForCreate(ctx context.Context) (XKSFixture, error) {
-	c, err := w.control("an XKS proxy behind a VPC endpoint service")
-	if err != nil {
-		return XKSFixture{}, err
-	}
-	f, err := c.VPCXKS(ctx)
-	if err != nil {
-		return XKSFixture{}, fmt.Errorf("making an XKS proxy behind a VPC endpoint service through the control API: %w", err)
-	}
-	return f, nil
 }
 
 // needVPCStore returns the scenario's external key store, which must be
@@ -180,37 +180,15 @@ func (w *world) givenStoreWithWrongPassword(ctx context.Context) error {
 	return nil
 }
 
-// createStoreFrom creates a store from in as a precondition and tracks it.
-func (w *world) createStoreFrom(ctx context.Context, kind string, in *kms.CreateCustomKeyStoreInput) (*store, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("CreateCustomKeyStore: %w", err)
-	}
-	out, err := setup(uninterrupted(ctx), w, "CreateCustomKeyStore", func(ctx context.Context) (*kms.CreateCustomKeyStoreOutput, error) {
-		return w.client.CreateCustomKeyStore(ctx, in)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return w.track(kind, aws.ToString(out.CustomKeyStoreId))
-}
-
 // --- When ---
 
 // attemptCreate sends the CreateCustomKeyStore request under test as client
 // c. A store it creates, rightly or wrongly, is removed at cleanup.
 func (w *world) attemptCreate(ctx context.Context, c *kms.Client, kind string, in *kms.CreateCustomKeyStoreInput) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("CreateCustomKeyStore: %w", err)
-	}
 	w.creating.attempt, w.creating.attemptBy = in, c
-	if err := act(uninterrupted(ctx), w, "CreateCustomKeyStore", func(ctx context.Context) (*kms.CreateCustomKeyStoreOutput, error) {
-		return c.CreateCustomKeyStore(ctx, in)
-	}); err != nil {
+	out, err := w.actCreateStore(ctx, c, in)
+	if err != nil || out == nil || aws.ToString(out.CustomKeyStoreId) == "" {
 		return err
-	}
-	out, ok := w.output.(*kms.CreateCustomKeyStoreOutput)
-	if !ok || w.last.err != nil || aws.ToString(out.CustomKeyStoreId) == "" {
-		return nil
 	}
 	id := aws.ToString(out.CustomKeyStoreId)
 	if c != w.client {
@@ -252,39 +230,35 @@ func (w *world) createValidStore(ctx context.Context, kind string) error {
 }
 
 func (w *world) createCloudHSMStoreWithout(ctx context.Context, member string) error {
-	in, err := w.leasedInput(ctx, kindCloudHSM)
-	if err != nil {
-		return err
-	}
-	switch member {
-	case "CustomKeyStoreType":
-		in.CustomKeyStoreType = ""
-	case "CloudHsmClusterId":
-		in.CloudHsmClusterId = nil
-	case "TrustAnchorCertificate":
-		in.TrustAnchorCertificate = nil
-	case "KeyStorePassword":
-		in.KeyStorePassword = nil
-	}
-	return w.attemptCreate(ctx, w.client, kindCloudHSM, in)
+	return w.createStoreWithout(ctx, kindCloudHSM, member)
 }
 
 func (w *world) createExternalStoreWithout(ctx context.Context, member string) error {
-	in, err := w.leasedInput(ctx, kindExternal)
+	return w.createStoreWithout(ctx, kindExternal, member)
+}
+
+// createStoreWithout tries to create a store of the kind from a valid
+// request that lacks the required member.
+func (w *world) createStoreWithout(ctx context.Context, kind, member string) error {
+	in, err := w.leasedInput(ctx, kind)
 	if err != nil {
 		return err
 	}
-	switch member {
-	case "XksProxyConnectivity":
-		in.XksProxyConnectivity = ""
-	case "XksProxyAuthenticationCredential":
-		in.XksProxyAuthenticationCredential = nil
-	case "XksProxyUriEndpoint":
-		in.XksProxyUriEndpoint = nil
-	case "XksProxyUriPath":
-		in.XksProxyUriPath = nil
+	if err := omitStoreMember(in, member); err != nil {
+		return err
 	}
-	return w.attemptCreate(ctx, w.client, kindExternal, in)
+	return w.attemptCreate(ctx, w.client, kind, in)
+}
+
+// omitStoreMember leaves member out of a CreateCustomKeyStore request. The
+// SDK names each field of the request as the API names the member.
+func omitStoreMember(in *kms.CreateCustomKeyStoreInput, member string) error {
+	f := reflect.ValueOf(in).Elem().FieldByName(member)
+	if !f.IsValid() || !f.CanSet() {
+		return fmt.Errorf("a CreateCustomKeyStore request has no member %s", member)
+	}
+	f.SetZero()
+	return nil
 }
 
 func (w *world) vpcStoreInput(ctx context.Context) (*kms.CreateCustomKeyStoreInput, error) {
@@ -312,11 +286,7 @@ func (w *world) createVPCStoreWithoutService(ctx context.Context) error {
 }
 
 func (w *world) createStoreWithTakenName(ctx context.Context, kind string) error {
-	s, err := w.needStore()
-	if err != nil {
-		return err
-	}
-	e, err := w.describeStore(ctx, s.id)
+	_, e, err := w.describeScenarioStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -392,8 +362,7 @@ func (w *world) createStoreWithEndpointExtra(ctx context.Context, extra string) 
 }
 
 // createPublicStoreAtVPCEndpoint asks for a PUBLIC_ENDPOINT store, on a
-// public proxy of its own, at the VPC store's endpoint. Its path differs, so
-// that the endpoint is all the two share.
+// public proxy of its own, at the VPC store's endpoint.
 func (w *world) createPublicStoreAtVPCEndpoint(ctx context.Context) error {
 	vpc, err := w.needVPCStore()
 	if err != nil {
@@ -403,27 +372,30 @@ func (w *world) createPublicStoreAtVPCEndpoint(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	in := xksStoreInput(w.env.nextName(), public.xks)
-	in.XksProxyUriEndpoint = aws.String(vpc.URIEndpoint)
-	in.XksProxyUriPath = aws.String(otherURIPath(vpc.URIPath))
-	return w.attemptCreate(ctx, w.client, kindExternal, in)
+	return w.createAtEndpointOf(ctx, vpc, public.xks)
 }
 
 // createVPCStoreAtTakenEndpoint asks for a store on a second VPC endpoint
-// service whose private DNS name is the VPC store's endpoint. Its path
-// differs, so that the endpoint is all the two share.
+// service whose private DNS name is the VPC store's endpoint.
 func (w *world) createVPCStoreAtTakenEndpoint(ctx context.Context) error {
 	first, err := w.needVPCStore()
 	if err != nil {
 		return err
 	}
-	second, err := w.newVPCProxyForCreate(ctx)
+	second, err := w.newVPCProxy(ctx, vpcProxyNeed)
 	if err != nil {
 		return err
 	}
-	in := xksStoreInput(w.env.nextName(), second)
-	in.XksProxyUriEndpoint = aws.String(first.URIEndpoint)
-	in.XksProxyUriPath = aws.String(otherURIPath(first.URIPath))
+	return w.createAtEndpointOf(ctx, first, second)
+}
+
+// createAtEndpointOf asks for an external store on proxy f at the endpoint
+// of taken's store. Its path differs, so that the endpoint is all the two
+// share.
+func (w *world) createAtEndpointOf(ctx context.Context, taken, f XKSFixture) error {
+	in := xksStoreInput(w.env.nextName(), f)
+	in.XksProxyUriEndpoint = aws.String(taken.URIEndpoint)
+	in.XksProxyUriPath = aws.String(otherURIPath(taken.URIPath))
 	return w.attemptCreate(ctx, w.client, kindExternal, in)
 }
 
@@ -483,9 +455,7 @@ func (w *world) changeStoreType(ctx context.Context, kind string) error {
 		in.XksProxyVpcEndpointServiceName = x.XksProxyVpcEndpointServiceName
 		in.XksProxyAuthenticationCredential = x.XksProxyAuthenticationCredential
 	}
-	return act(ctx, w, "UpdateCustomKeyStore", func(ctx context.Context) (*kms.UpdateCustomKeyStoreOutput, error) {
-		return w.client.UpdateCustomKeyStore(ctx, in)
-	})
+	return w.updateStoreAs(ctx, w.client, in)
 }
 
 // needCloudHSMStore checks that the scenario's store is a CloudHSM key store,
@@ -618,29 +588,6 @@ func samePEM(a, b string) bool {
 	return strings.Join(strings.Fields(a), "") == strings.Join(strings.Fields(b), "")
 }
 
-func xksShownAsAsked(c *types.XksProxyConfigurationType, in *kms.CreateCustomKeyStoreInput) []string {
-	if c == nil {
-		return []string{"XksProxyConfiguration is missing"}
-	}
-	var problems []string
-	differs := func(member, got, want string) {
-		if got != want {
-			problems = append(problems, fmt.Sprintf("XksProxyConfiguration.%s is %q, want %q", member, got, want))
-		}
-	}
-	differs("UriEndpoint", aws.ToString(c.UriEndpoint), aws.ToString(in.XksProxyUriEndpoint))
-	differs("UriPath", aws.ToString(c.UriPath), aws.ToString(in.XksProxyUriPath))
-	differs("Connectivity", string(c.Connectivity), string(in.XksProxyConnectivity))
-	if aws.ToString(c.AccessKeyId) != aws.ToString(in.XksProxyAuthenticationCredential.AccessKeyId) {
-		// Credential values stay out of reports, whatever the endpoint put where.
-		problems = append(problems, "XksProxyConfiguration.AccessKeyId is not the access key ID given")
-	}
-	if in.XksProxyVpcEndpointServiceName != nil {
-		differs("VpcEndpointServiceName", aws.ToString(c.VpcEndpointServiceName), aws.ToString(in.XksProxyVpcEndpointServiceName))
-	}
-	return problems
-}
-
 func (w *world) thenCreatedType(ctx context.Context, want string) error {
 	e, _, err := w.createdEntry(ctx)
 	if err != nil {
@@ -731,11 +678,7 @@ func (w *world) thenNameStillTaken(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s, err := w.needStore()
-	if err != nil {
-		return err
-	}
-	e, err := w.describeStore(ctx, s.id)
+	s, e, err := w.describeScenarioStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -764,11 +707,7 @@ func (w *world) thenOnlyStoreNamed(ctx context.Context, id, name string) error {
 }
 
 func (w *world) thenStoreTypeUnchanged(ctx context.Context, want string) error {
-	s, err := w.needStore()
-	if err != nil {
-		return err
-	}
-	e, err := w.describeStore(ctx, s.id)
+	s, e, err := w.describeScenarioStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -785,25 +724,6 @@ func (w *world) thenStoreTypeUnchanged(ctx context.Context, want string) error {
 }
 
 // --- request parts ---
-
-// xksStoreInput is a valid request for an external key store on proxy f.
-func xksStoreInput(name string, f XKSFixture) *kms.CreateCustomKeyStoreInput {
-	in := &kms.CreateCustomKeyStoreInput{
-		CustomKeyStoreName:   aws.String(name),
-		CustomKeyStoreType:   types.CustomKeyStoreTypeExternalKeyStore,
-		XksProxyUriEndpoint:  aws.String(f.URIEndpoint),
-		XksProxyUriPath:      aws.String(f.URIPath),
-		XksProxyConnectivity: types.XksProxyConnectivityType(f.Connectivity),
-		XksProxyAuthenticationCredential: &types.XksProxyAuthenticationCredentialType{
-			AccessKeyId:        aws.String(f.AccessKeyID),
-			RawSecretAccessKey: aws.String(f.SecretAccessKey),
-		},
-	}
-	if f.VpcEndpointServiceName != "" {
-		in.XksProxyVpcEndpointServiceName = aws.String(f.VpcEndpointServiceName)
-	}
-	return in
-}
 
 // otherURIPath is a valid proxy path that differs from path.
 func otherURIPath(path string) string {

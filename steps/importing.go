@@ -118,7 +118,7 @@ func (w *world) registerImport(sc *godog.ScenarioContext) {
 	sc.Then(`^the key decrypts the message encrypted before$`, w.thenDecryptsEarlierMessage)
 }
 
-// ---- key material and its wrapping
+// --- key material and its wrapping ---
 
 // newMaterial makes fresh key material for a SYMMETRIC_DEFAULT key: 256 random bits.
 func newMaterial() ([]byte, error) { return randomBytes(symmetricMaterialSize) }
@@ -229,7 +229,7 @@ func wrapKWP(kek, plaintext []byte) ([]byte, error) {
 	return append(a[:], r...), nil
 }
 
-// ---- calls
+// --- calls ---
 
 // paramsInput is a GetParametersForImport request.
 func paramsInput(keyID string, spec types.WrappingKeySpec, algorithm types.AlgorithmSpec) *kms.GetParametersForImportInput {
@@ -299,6 +299,43 @@ func importRequest(keyID string, p *importParams, algorithm types.AlgorithmSpec,
 	return importInput(keyID, p, wrapped), nil
 }
 
+// freshImport makes fresh key material and returns it with the request that
+// imports it, wrapped for p, into the key keyID.
+func freshImport(keyID string, p *importParams, algorithm types.AlgorithmSpec) (*kms.ImportKeyMaterialInput, []byte, error) {
+	material, err := newMaterial()
+	if err != nil {
+		return nil, nil, err
+	}
+	in, err := importRequest(keyID, p, algorithm, material)
+	if err != nil {
+		return nil, nil, err
+	}
+	return in, material, nil
+}
+
+// keyWithParams is the scenario's key and unused import parameters for it.
+func (w *world) keyWithParams(ctx context.Context) (*key, *importParams, error) {
+	k, err := w.needKey()
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := w.paramsFor(ctx, k)
+	if err != nil {
+		return nil, nil, err
+	}
+	return k, p, nil
+}
+
+// deleteMaterialFirst deletes k's imported key material to prepare the
+// scenario. k keeps the name of the material it had, for the Then steps to
+// compare a later import with.
+func (w *world) deleteMaterialFirst(ctx context.Context, k *key) error {
+	_, err := setup(ctx, w, "DeleteImportedKeyMaterial", func(ctx context.Context) (*kms.DeleteImportedKeyMaterialOutput, error) {
+		return w.client.DeleteImportedKeyMaterial(ctx, &kms.DeleteImportedKeyMaterialInput{KeyId: aws.String(k.id)})
+	})
+	return err
+}
+
 // setupImport imports material into k to prepare the scenario, and
 // remembers the material and its ID.
 func (w *world) setupImport(ctx context.Context, k *key, in *kms.ImportKeyMaterialInput, material []byte) error {
@@ -339,11 +376,7 @@ func (w *world) importAs(ctx context.Context, c *kms.Client, in *kms.ImportKeyMa
 // parameters, lets adjust change the request, and imports it as the call
 // under test.
 func (w *world) importMaterialUnderTest(ctx context.Context, material []byte, adjust func(*kms.ImportKeyMaterialInput)) error {
-	k, err := w.needKey()
-	if err != nil {
-		return err
-	}
-	p, err := w.paramsFor(ctx, k)
+	k, p, err := w.keyWithParams(ctx)
 	if err != nil {
 		return err
 	}
@@ -366,16 +399,21 @@ func (w *world) importMaterialUnderTest(ctx context.Context, material []byte, ad
 	return nil
 }
 
-// importedMaterial is the material the scenario imported into k.
-func (w *world) importedMaterial(k *key) ([]byte, error) {
+// keyWithImportedMaterial is the scenario's key and the material the
+// scenario imported into it.
+func (w *world) keyWithImportedMaterial() (*key, []byte, error) {
+	k, err := w.needKey()
+	if err != nil {
+		return nil, nil, err
+	}
 	m, ok := w.importing.materials[k.id]
 	if !ok {
-		return nil, fmt.Errorf("the scenario has imported no key material into key %s", k.id)
+		return nil, nil, fmt.Errorf("the scenario has imported no key material into key %s", k.id)
 	}
-	return m, nil
+	return k, m, nil
 }
 
-// ---- Given steps
+// --- Given steps ---
 
 func (w *world) givenImportAccount(ctx context.Context) error {
 	return w.isolate(ctx, "letting an import token or imported key material expire", Quotas{})
@@ -412,11 +450,7 @@ func (w *world) givenOtherKeyParams(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	other, err := w.createKey(ctx, &kms.CreateKeyInput{
-		Origin:   types.OriginTypeExternal,
-		KeySpec:  types.KeySpecSymmetricDefault,
-		KeyUsage: types.KeyUsageTypeEncryptDecrypt,
-	})
+	other, err := w.createImportKey(ctx)
 	w.key = mine
 	if err != nil {
 		return err
@@ -432,19 +466,11 @@ func (w *world) givenOtherKeyParams(ctx context.Context) error {
 // givenImportedExpiring imports material whose ValidTo is an hour after the
 // endpoint's own clock (read from the parameters' ParametersValidTo).
 func (w *world) givenImportedExpiring(ctx context.Context) error {
-	k, err := w.needKey()
+	k, p, err := w.keyWithParams(ctx)
 	if err != nil {
 		return err
 	}
-	p, err := w.paramsFor(ctx, k)
-	if err != nil {
-		return err
-	}
-	material, err := newMaterial()
-	if err != nil {
-		return err
-	}
-	in, err := importRequest(k.id, p, "", material)
+	in, material, err := freshImport(k.id, p, "")
 	if err != nil {
 		return err
 	}
@@ -476,9 +502,7 @@ func (w *world) givenMaterialDeleted(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := setup(ctx, w, "DeleteImportedKeyMaterial", func(ctx context.Context) (*kms.DeleteImportedKeyMaterialOutput, error) {
-		return w.client.DeleteImportedKeyMaterial(ctx, &kms.DeleteImportedKeyMaterialInput{KeyId: aws.String(k.id)})
-	}); err != nil {
+	if err := w.deleteMaterialFirst(ctx, k); err != nil {
 		return err
 	}
 	return w.expectKeyState(ctx, k, types.KeyStatePendingImport)
@@ -488,7 +512,7 @@ func (w *world) hoursPass(ctx context.Context, hours int) error {
 	return w.advanceClock(ctx, time.Duration(hours)*time.Hour)
 }
 
-// ---- GetParametersForImport
+// --- GetParametersForImport ---
 
 func (w *world) getParamsAs(ctx context.Context, c *kms.Client, keyID string, spec types.WrappingKeySpec, algorithm types.AlgorithmSpec) error {
 	p := &importParams{keyID: keyID, spec: spec, algorithm: algorithm, sent: time.Now()}
@@ -523,33 +547,18 @@ func (w *world) getParamsMalformedARN(ctx context.Context) error {
 	return w.getParamsAs(ctx, w.client, malformedKeyARN(w.env.Region), defaultWrappingSpec, defaultWrappingAlgorithm)
 }
 
-// malformedKeyARN is a key ARN with nothing after "key": not a valid ARN.
-func malformedKeyARN(region string) string {
-	return fmt.Sprintf("arn:aws:kms:%s:111122223333:key", region)
-}
-
 func (w *world) secondGetsParams(ctx context.Context) error {
-	k, err := w.needKey()
+	k, c, err := w.keyForSecondAccount()
 	if err != nil {
 		return err
-	}
-	c, err := w.secondClient()
-	if err != nil {
-		return err
-	}
-	if k.arn == "" {
-		return fmt.Errorf("CreateKey returned no key ARN")
 	}
 	return w.getParamsAs(ctx, c, k.arn, defaultWrappingSpec, defaultWrappingAlgorithm)
 }
 
 // paramsUnderTest are the parameters the call under test returned.
 func (w *world) paramsUnderTest() (*importParams, error) {
-	if err := w.thenSucceeds(); err != nil {
+	if _, err := outputUnderTest[*kms.GetParametersForImportOutput](w, "GetParametersForImport"); err != nil {
 		return nil, err
-	}
-	if _, ok := w.output.(*kms.GetParametersForImportOutput); !ok {
-		return nil, fmt.Errorf("the call under test was %s, not GetParametersForImport", w.last.op)
 	}
 	return w.importing.params, nil
 }
@@ -573,10 +582,7 @@ func (w *world) thenParamsHold(spec string) error {
 	case pub.N.BitLen() != wrappingKeyBits[types.WrappingKeySpec(spec)]:
 		problems = append(problems, fmt.Sprintf("the public key is a %d-bit RSA key, want %s", pub.N.BitLen(), spec))
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("the parameters are wrong: %s", strings.Join(problems, "; "))
-	}
-	return nil
+	return problemsError(problems, "the parameters are wrong")
 }
 
 func (w *world) thenParamsExpireInADay() error {
@@ -630,11 +636,7 @@ func (w *world) thenWrappedMaterialImports(ctx context.Context) error {
 	if p == nil || p.out == nil || p.keyID != k.id {
 		return fmt.Errorf("the scenario has no parameters for import of key %s", k.id)
 	}
-	material, err := newMaterial()
-	if err != nil {
-		return err
-	}
-	in, err := importRequest(k.id, p, "", material)
+	in, material, err := freshImport(k.id, p, "")
 	if err != nil {
 		return err
 	}
@@ -644,14 +646,10 @@ func (w *world) thenWrappedMaterialImports(ctx context.Context) error {
 	return w.expectKeyState(ctx, k, types.KeyStateEnabled)
 }
 
-// ---- ImportKeyMaterial
+// --- ImportKeyMaterial ---
 
 func (w *world) importFresh(ctx context.Context) error {
-	material, err := newMaterial()
-	if err != nil {
-		return err
-	}
-	return w.importMaterialUnderTest(ctx, material, nil)
+	return w.importOfSize(ctx, symmetricMaterialSize)
 }
 
 func (w *world) importOfSize(ctx context.Context, size int) error {
@@ -673,11 +671,7 @@ func (w *world) importFreshAs(ctx context.Context, importType string) error {
 }
 
 func (w *world) reimportAs(ctx context.Context, importType string) error {
-	k, err := w.needKey()
-	if err != nil {
-		return err
-	}
-	material, err := w.importedMaterial(k)
+	_, material, err := w.keyWithImportedMaterial()
 	if err != nil {
 		return err
 	}
@@ -691,11 +685,7 @@ func (w *world) reimportAs(ctx context.Context, importType string) error {
 func (w *world) reimport(ctx context.Context) error { return w.reimportAs(ctx, "") }
 
 func (w *world) importDifferent(ctx context.Context) error {
-	k, err := w.needKey()
-	if err != nil {
-		return err
-	}
-	if _, err := w.importedMaterial(k); err != nil {
+	if _, _, err := w.keyWithImportedMaterial(); err != nil {
 		return err
 	}
 	return w.importFresh(ctx)
@@ -704,11 +694,7 @@ func (w *world) importDifferent(ctx context.Context) error {
 // reimportNaming reimports the key's material naming a KeyMaterialId: the
 // key's own, or a well-formed one it does not have.
 func (w *world) reimportNaming(ctx context.Context, whose, importType string) error {
-	k, err := w.needKey()
-	if err != nil {
-		return err
-	}
-	material, err := w.importedMaterial(k)
+	k, material, err := w.keyWithImportedMaterial()
 	if err != nil {
 		return err
 	}
@@ -760,11 +746,7 @@ func (w *world) importGiving(ctx context.Context, setting string) error {
 	if !ok {
 		return fmt.Errorf("the scenario cannot import key material giving %q", setting)
 	}
-	k, err := w.needKey()
-	if err != nil {
-		return err
-	}
-	p, err := w.paramsFor(ctx, k)
+	_, p, err := w.keyWithParams(ctx)
 	if err != nil {
 		return err
 	}
@@ -777,22 +759,14 @@ func (w *world) importGiving(ctx context.Context, setting string) error {
 }
 
 func (w *world) importWrappedWith(ctx context.Context, algorithm string) error {
-	k, err := w.needKey()
-	if err != nil {
-		return err
-	}
-	p, err := w.paramsFor(ctx, k)
+	k, p, err := w.keyWithParams(ctx)
 	if err != nil {
 		return err
 	}
 	if types.AlgorithmSpec(algorithm) == p.algorithm {
 		return fmt.Errorf("the parameters were fetched for %s already: the scenario must wrap with another algorithm", algorithm)
 	}
-	material, err := newMaterial()
-	if err != nil {
-		return err
-	}
-	in, err := importRequest(k.id, p, types.AlgorithmSpec(algorithm), material)
+	in, _, err := freshImport(k.id, p, types.AlgorithmSpec(algorithm))
 	if err != nil {
 		return err
 	}
@@ -810,11 +784,7 @@ func (w *world) importMixedParams(ctx context.Context) error {
 	if earlier == nil || later == nil || earlier.keyID != k.id || later.keyID != k.id {
 		return fmt.Errorf("the scenario needs two sets of parameters for import of key %s", k.id)
 	}
-	material, err := newMaterial()
-	if err != nil {
-		return err
-	}
-	in, err := importRequest(k.id, later, "", material)
+	in, _, err := freshImport(k.id, later, "")
 	if err != nil {
 		return err
 	}
@@ -832,11 +802,7 @@ func (w *world) importOtherKeysParams(ctx context.Context) error {
 	if w.importing.other == nil {
 		return fmt.Errorf("the scenario fetched no parameters for another key")
 	}
-	material, err := newMaterial()
-	if err != nil {
-		return err
-	}
-	in, err := importRequest(k.id, w.importing.other, "", material)
+	in, _, err := freshImport(k.id, w.importing.other, "")
 	if err != nil {
 		return err
 	}
@@ -866,11 +832,7 @@ func (w *world) importIntoThatKey(ctx context.Context) error {
 	if p == nil || p.keyID == k.id {
 		return fmt.Errorf("the scenario fetched no parameters for another key before this one")
 	}
-	material, err := randomBytes(symmetricMaterialSize)
-	if err != nil {
-		return err
-	}
-	in, err := importRequest(k.id, p, "", material)
+	in, _, err := freshImport(k.id, p, "")
 	if err != nil {
 		return err
 	}
@@ -880,19 +842,11 @@ func (w *world) importIntoThatKey(ctx context.Context) error {
 // importByKeyID imports into keyID with c, using parameters fetched for the
 // scenario's own key: the KeyId is what the scenario gets wrong.
 func (w *world) importByKeyID(ctx context.Context, c *kms.Client, keyID string) error {
-	k, err := w.needKey()
+	_, p, err := w.keyWithParams(ctx)
 	if err != nil {
 		return err
 	}
-	p, err := w.paramsFor(ctx, k)
-	if err != nil {
-		return err
-	}
-	material, err := newMaterial()
-	if err != nil {
-		return err
-	}
-	in, err := importRequest(keyID, p, "", material)
+	in, _, err := freshImport(keyID, p, "")
 	if err != nil {
 		return err
 	}
@@ -908,16 +862,9 @@ func (w *world) importMalformedARN(ctx context.Context) error {
 }
 
 func (w *world) secondImports(ctx context.Context) error {
-	k, err := w.needKey()
+	k, c, err := w.keyForSecondAccount()
 	if err != nil {
 		return err
-	}
-	c, err := w.secondClient()
-	if err != nil {
-		return err
-	}
-	if k.arn == "" {
-		return fmt.Errorf("CreateKey returned no key ARN")
 	}
 	return w.importByKeyID(ctx, c, k.arn)
 }
@@ -926,12 +873,9 @@ func (w *world) secondImports(ctx context.Context) error {
 var materialIDPattern = regexp.MustCompile(`^[a-f0-9]{64}$`)
 
 func (w *world) thenImportResponseNames(ctx context.Context) error {
-	if err := w.thenSucceeds(); err != nil {
+	out, err := outputUnderTest[*kms.ImportKeyMaterialOutput](w, "ImportKeyMaterial")
+	if err != nil {
 		return err
-	}
-	out, ok := w.output.(*kms.ImportKeyMaterialOutput)
-	if !ok {
-		return fmt.Errorf("the call under test was %s, not ImportKeyMaterial", w.last.op)
 	}
 	var problems []string
 	if got := aws.ToString(out.KeyId); got != w.key.arn {
@@ -948,10 +892,7 @@ func (w *world) thenImportResponseNames(ctx context.Context) error {
 	if current := aws.ToString(md.CurrentKeyMaterialId); current != id {
 		problems = append(problems, fmt.Sprintf("KeyMaterialId = %q but DescribeKey says the current key material is %q", id, current))
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("the response is wrong: %s", strings.Join(problems, "; "))
-	}
-	return nil
+	return problemsError(problems, "the response is wrong")
 }
 
 // thenExpirationReported checks what DescribeKey says of the material's

@@ -6,8 +6,30 @@ import (
 	"encoding/hex"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 )
+
+// needKey is the KMS key the scenario talks about: a step that needs one
+// before any Given step made it is a mistake in the feature file.
+func (w *world) needKey() (*key, error) {
+	if w.key == nil {
+		return nil, fmt.Errorf("the scenario has no KMS key yet")
+	}
+	return w.key, nil
+}
+
+// expectKeyState checks the state DescribeKey shows for k.
+func (w *world) expectKeyState(ctx context.Context, k *key, want types.KeyState) error {
+	md, err := w.describeKey(ctx, k.id)
+	if err != nil {
+		return err
+	}
+	if md.KeyState != want {
+		return fmt.Errorf("key %s is %s, want %s", k.id, md.KeyState, want)
+	}
+	return nil
+}
 
 // importMaterial imports 256 bits of fresh key material into k that do not
 // expire, wrapped client-side for parameters the endpoint hands out.
@@ -16,26 +38,11 @@ func (w *world) importMaterial(ctx context.Context, k *key) error {
 	if err != nil {
 		return err
 	}
-	material, err := newMaterial()
+	in, material, err := freshImport(k.id, p, "")
 	if err != nil {
-		return err
-	}
-	in, err := importRequest(k.id, p, "", material)
-	if err != nil {
-		return fmt.Errorf("GetParametersForImport: %w", err)
+		return fmt.Errorf("wrapping key material for key %s: %w", k.id, err)
 	}
 	return w.setupImport(ctx, k, in, material)
-}
-
-// wrapMaterial makes 256 bits of fresh key material and wraps them with
-// RSAES-OAEP SHA-256 for the DER-encoded RSA public key.
-func wrapMaterial(publicKeyDER []byte) ([]byte, error) {
-	material, err := randomBytes(symmetricMaterialSize)
-	if err != nil {
-		return nil, err
-	}
-	defer clear(material)
-	return wrapKeyMaterial(publicKeyDER, types.AlgorithmSpecRsaesOaepSha256, material)
 }
 
 // missingKeyID is a well-formed key ID that no endpoint has issued.
@@ -48,8 +55,58 @@ func missingKeyID() string {
 }
 
 // missingMaterialID is a well-formed key material ID (64 hex digits) that no key has.
-func missingMaterialID() string {
-	var b [32]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+func missingMaterialID() string { return randomHex(32) }
+
+// randomHex is n random bytes in hex: a name no endpoint has handed out.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// createImportKey creates a symmetric encryption key without key material,
+// for the scenario to import its own.
+func (w *world) createImportKey(ctx context.Context) (*key, error) {
+	return w.createKey(ctx, &kms.CreateKeyInput{
+		Origin:   types.OriginTypeExternal,
+		KeySpec:  types.KeySpecSymmetricDefault,
+		KeyUsage: types.KeyUsageTypeEncryptDecrypt,
+	})
+}
+
+// describeScenarioKey is the scenario's key and what DescribeKey says of it now.
+func (w *world) describeScenarioKey(ctx context.Context) (*key, *types.KeyMetadata, error) {
+	k, err := w.needKey()
+	if err != nil {
+		return nil, nil, err
+	}
+	md, err := w.describeKey(ctx, k.id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return k, md, nil
+}
+
+// malformedKeyARN is a key ARN with nothing after "key": not a valid ARN, so
+// it names no key.
+func malformedKeyARN(region string) string {
+	return fmt.Sprintf("arn:aws:kms:%s:111122223333:key", region)
+}
+
+// keyForSecondAccount is the scenario's key and a client of the run's second
+// account, which can only name the key by its ARN: a bare key ID would name a
+// key of its own.
+func (w *world) keyForSecondAccount() (*key, *kms.Client, error) {
+	k, err := w.needKey()
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := w.secondClient()
+	if err != nil {
+		return nil, nil, err
+	}
+	if k.arn == "" {
+		return nil, nil, fmt.Errorf("CreateKey returned no key ARN")
+	}
+	return k, c, nil
 }

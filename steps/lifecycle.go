@@ -2,10 +2,6 @@ package steps
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/x509"
 	"fmt"
 	"strconv"
 	"strings"
@@ -26,11 +22,7 @@ type lifecycleState struct {
 	deletionDate time.Time
 	// params are import parameters fetched while the key still allowed it,
 	// for the matrix rows that import into a key whose state no longer does.
-	params *kms.GetParametersForImportOutput
-	// material is the plaintext key material imported into the key, kept in
-	// memory only, so that the matrix can import the same material again.
-	// It is secret: it never goes into a step, an error or a report.
-	material []byte
+	params *importParams
 	// calledAt is when the latest lifecycle call under test was sent.
 	calledAt time.Time
 }
@@ -170,22 +162,13 @@ func (w *world) lifecycleOnMissingKey(ctx context.Context, verb string) error {
 }
 
 func (w *world) lifecycleOnMalformedARN(ctx context.Context, verb string) error {
-	// A key ARN with no key ID after "key" is not a valid ARN, and names no key.
-	malformed := fmt.Sprintf("arn:aws:kms:%s:111122223333:key", w.env.Region)
-	return w.lifecycleCall(ctx, w.client, lifecycleOperation(verb), malformed, aws.Int32(minimumWaitingPeriod))
+	return w.lifecycleCall(ctx, w.client, lifecycleOperation(verb), malformedKeyARN(w.env.Region), aws.Int32(minimumWaitingPeriod))
 }
 
 func (w *world) secondAccountLifecycle(ctx context.Context, verb string) error {
-	k, err := w.needKey()
+	k, c, err := w.keyForSecondAccount()
 	if err != nil {
 		return err
-	}
-	c, err := w.secondClient()
-	if err != nil {
-		return err
-	}
-	if k.arn == "" {
-		return fmt.Errorf("CreateKey returned no key ARN")
 	}
 	return w.lifecycleOnScenarioKey(ctx, c, lifecycleOperation(verb), k, k.arn, aws.Int32(minimumWaitingPeriod))
 }
@@ -227,105 +210,38 @@ func (w *world) givenKeyOfOriginIn(ctx context.Context, origin, state string) er
 }
 
 // prepareImportedKey gives a new EXTERNAL key its material (unless it is to
-// be PendingImport) and fetches import parameters for a later import.
+// be PendingImport) and fetches import parameters for a later import: once
+// the key leaves PendingImport or is deleted, it can no longer get them.
 func (w *world) prepareImportedKey(ctx context.Context, k *key, state types.KeyState) error {
 	if state != types.KeyStatePendingImport {
-		params, err := w.fetchImportParameters(ctx, k)
-		if err != nil {
-			return err
-		}
-		if err := w.importKeptMaterial(ctx, k, params); err != nil {
+		if err := w.importMaterial(ctx, k); err != nil {
 			return err
 		}
 	}
-	params, err := w.fetchImportParameters(ctx, k)
+	p, err := w.fetchParams(ctx, k, defaultWrappingSpec, defaultWrappingAlgorithm)
 	if err != nil {
 		return err
 	}
-	w.lifecycle.params = params
+	w.lifecycle.params = p
 	return nil
 }
 
-func (w *world) fetchImportParameters(ctx context.Context, k *key) (*kms.GetParametersForImportOutput, error) {
-	return setup(ctx, w, "GetParametersForImport", func(ctx context.Context) (*kms.GetParametersForImportOutput, error) {
-		return w.client.GetParametersForImport(ctx, importParametersInput(k.id))
-	})
-}
-
-func importParametersInput(keyID string) *kms.GetParametersForImportInput {
-	return &kms.GetParametersForImportInput{
-		KeyId:             aws.String(keyID),
-		WrappingAlgorithm: types.AlgorithmSpecRsaesOaepSha256,
-		WrappingKeySpec:   types.WrappingKeySpecRsa2048,
-	}
-}
-
-// keptMaterial returns the key material the scenario imports, made on first use.
-func (w *world) keptMaterial() ([]byte, error) {
-	if w.lifecycle.material == nil {
-		m := make([]byte, 32)
-		if _, err := rand.Read(m); err != nil {
-			return nil, fmt.Errorf("making key material: %w", err)
-		}
-		w.lifecycle.material = m
-		w.cleanup = append(w.cleanup, func(context.Context) error {
-			clear(w.lifecycle.material)
-			return nil
-		})
-	}
-	return w.lifecycle.material, nil
-}
-
-// importInput builds an ImportKeyMaterial request that imports the kept
-// material into k under params.
-func (w *world) importInput(k *key, params *kms.GetParametersForImportOutput) (*kms.ImportKeyMaterialInput, error) {
-	material, err := w.keptMaterial()
-	if err != nil {
-		return nil, err
-	}
-	wrapped, err := wrapKeptMaterial(params.PublicKey, material)
-	if err != nil {
-		return nil, fmt.Errorf("GetParametersForImport: %w", err)
-	}
-	return &kms.ImportKeyMaterialInput{
-		KeyId:                aws.String(k.id),
-		ImportToken:          params.ImportToken,
-		EncryptedKeyMaterial: wrapped,
-		ExpirationModel:      types.ExpirationModelTypeKeyMaterialDoesNotExpire,
-	}, nil
-}
-
-func (w *world) importKeptMaterial(ctx context.Context, k *key, params *kms.GetParametersForImportOutput) error {
-	in, err := w.importInput(k, params)
-	if err != nil {
-		return err
-	}
-	out, err := setup(ctx, w, "ImportKeyMaterial", func(ctx context.Context) (*kms.ImportKeyMaterialOutput, error) {
-		return w.client.ImportKeyMaterial(ctx, in)
-	})
-	if err != nil {
-		return err
-	}
-	k.material = aws.ToString(out.KeyMaterialId)
-	return nil
-}
-
-// wrapKeptMaterial encrypts material to the DER-encoded RSA public key with
-// RSAES-OAEP SHA-256, as AWS's import instructions describe.
-func wrapKeptMaterial(publicKeyDER, material []byte) ([]byte, error) {
-	pub, err := x509.ParsePKIXPublicKey(publicKeyDER)
-	if err != nil {
-		return nil, fmt.Errorf("public key is not a DER-encoded X.509 public key: %w", err)
-	}
-	rsaPub, ok := pub.(*rsa.PublicKey)
+// keptMaterialImport is the request that imports into k, under p, the key
+// material the scenario imported into it before (fresh material if none),
+// so that the matrix imports the very same material again; and that material.
+func (w *world) keptMaterialImport(k *key, p *importParams) (*kms.ImportKeyMaterialInput, []byte, error) {
+	material, ok := w.importing.materials[k.id]
 	if !ok {
-		return nil, fmt.Errorf("public key is a %T, want RSA", pub)
+		var err error
+		if material, err = newMaterial(); err != nil {
+			return nil, nil, err
+		}
 	}
-	wrapped, err := rsa.EncryptOAEP(sha256.New(), rand.Reader, rsaPub, material, nil)
+	in, err := importRequest(k.id, p, "", material)
 	if err != nil {
-		return nil, fmt.Errorf("wrapping key material: %w", err)
+		return nil, nil, fmt.Errorf("wrapping the kept key material for key %s: %w", k.id, err)
 	}
-	return wrapped, nil
+	return in, material, nil
 }
 
 // reachKeyState brings k into the states the basic key step cannot:
@@ -337,9 +253,7 @@ func (w *world) reachKeyState(ctx context.Context, k *key, state types.KeyState)
 		if k.material == "" {
 			return nil // an EXTERNAL key without material is PendingImport already
 		}
-		if _, err := setup(ctx, w, "DeleteImportedKeyMaterial", func(ctx context.Context) (*kms.DeleteImportedKeyMaterialOutput, error) {
-			return w.client.DeleteImportedKeyMaterial(ctx, &kms.DeleteImportedKeyMaterialInput{KeyId: aws.String(k.id)})
-		}); err != nil {
+		if err := w.deleteMaterialFirst(ctx, k); err != nil {
 			return err
 		}
 		k.material = ""
@@ -366,9 +280,7 @@ func (w *world) callOnKeyUnderTest(ctx context.Context, op string) error {
 	case "DeleteImportedKeyMaterial":
 		return w.deleteMaterial(ctx)
 	case "GetParametersForImport":
-		return act(ctx, w, op, func(ctx context.Context) (*kms.GetParametersForImportOutput, error) {
-			return w.client.GetParametersForImport(ctx, importParametersInput(k.id))
-		})
+		return w.getParamsAs(ctx, w.client, k.id, defaultWrappingSpec, defaultWrappingAlgorithm)
 	case "ImportKeyMaterial":
 		return w.importIntoKeyUnderTest(ctx, k)
 	}
@@ -382,30 +294,42 @@ func (w *world) callOnKeyUnderTest(ctx context.Context, op string) error {
 // that no endpoint issued, since its origin, not the token, is what the call
 // must be refused for.
 func (w *world) importIntoKeyUnderTest(ctx context.Context, k *key) error {
-	in := &kms.ImportKeyMaterialInput{
-		KeyId:                aws.String(k.id),
-		ImportToken:          make([]byte, 64),
-		EncryptedKeyMaterial: make([]byte, 256),
-		ExpirationModel:      types.ExpirationModelTypeKeyMaterialDoesNotExpire,
-	}
+	var in *kms.ImportKeyMaterialInput
+	var err error
 	if p := w.lifecycle.params; p != nil {
-		var err error
-		if in, err = w.importInput(k, p); err != nil {
-			return err
-		}
+		in, _, err = w.keptMaterialImport(k, p)
 	} else {
-		_, _ = rand.Read(in.ImportToken)
-		_, _ = rand.Read(in.EncryptedKeyMaterial)
+		in, err = unissuedImport(k.id)
 	}
-	if err := act(ctx, w, "ImportKeyMaterial", func(ctx context.Context) (*kms.ImportKeyMaterialOutput, error) {
-		return w.client.ImportKeyMaterial(ctx, in)
-	}); err != nil {
+	if err != nil {
+		return err
+	}
+	if err := w.importAs(ctx, w.client, in); err != nil {
 		return err
 	}
 	if out, ok := w.output.(*kms.ImportKeyMaterialOutput); ok && w.last.err == nil {
 		k.material = aws.ToString(out.KeyMaterialId)
 	}
 	return nil
+}
+
+// unissuedImport is an ImportKeyMaterial request for keyID whose import
+// token and wrapped key material have valid sizes but come from no endpoint.
+func unissuedImport(keyID string) (*kms.ImportKeyMaterialInput, error) {
+	token, err := randomBytes(64)
+	if err != nil {
+		return nil, err
+	}
+	wrapped, err := randomBytes(256)
+	if err != nil {
+		return nil, err
+	}
+	return &kms.ImportKeyMaterialInput{
+		KeyId:                aws.String(keyID),
+		ImportToken:          token,
+		EncryptedKeyMaterial: wrapped,
+		ExpirationModel:      types.ExpirationModelTypeKeyMaterialDoesNotExpire,
+	}, nil
 }
 
 // checkDeletionDate says what is wrong with a DeletionDate that should lie
@@ -427,12 +351,9 @@ func (w *world) thenScheduleResponse(days int) error {
 	if err != nil {
 		return err
 	}
-	if err := w.thenSucceeds(); err != nil {
+	out, err := outputUnderTest[*kms.ScheduleKeyDeletionOutput](w, "ScheduleKeyDeletion")
+	if err != nil {
 		return err
-	}
-	out, ok := w.output.(*kms.ScheduleKeyDeletionOutput)
-	if !ok {
-		return fmt.Errorf("the call under test was %s, not ScheduleKeyDeletion", w.last.op)
 	}
 	var problems []string
 	if got := aws.ToString(out.KeyId); got != k.arn {
@@ -456,11 +377,7 @@ func (w *world) thenScheduleResponse(days int) error {
 // thenPendingDeletionFor checks through DescribeKey that the key waits to be
 // deleted days after the call under test, and is not enabled meanwhile.
 func (w *world) thenPendingDeletionFor(ctx context.Context, days int) error {
-	k, err := w.needKey()
-	if err != nil {
-		return err
-	}
-	md, err := w.describeKey(ctx, k.id)
+	k, md, err := w.describeScenarioKey(ctx)
 	if err != nil {
 		return err
 	}
@@ -503,11 +420,7 @@ func (w *world) thenSameDeletionDate(ctx context.Context) error {
 }
 
 func (w *world) thenNotPendingDeletion(ctx context.Context) error {
-	k, err := w.needKey()
-	if err != nil {
-		return err
-	}
-	md, err := w.describeKey(ctx, k.id)
+	k, md, err := w.describeScenarioKey(ctx)
 	if err != nil {
 		return err
 	}
@@ -525,12 +438,9 @@ func (w *world) thenCancelResponse() error {
 	if err != nil {
 		return err
 	}
-	if err := w.thenSucceeds(); err != nil {
+	out, err := outputUnderTest[*kms.CancelKeyDeletionOutput](w, "CancelKeyDeletion")
+	if err != nil {
 		return err
-	}
-	out, ok := w.output.(*kms.CancelKeyDeletionOutput)
-	if !ok {
-		return fmt.Errorf("the call under test was %s, not CancelKeyDeletion", w.last.op)
 	}
 	if got := aws.ToString(out.KeyId); got != k.arn {
 		return fmt.Errorf("CancelKeyDeletion answered KeyId %q, want the key ARN %q", got, k.arn)
@@ -539,11 +449,7 @@ func (w *world) thenCancelResponse() error {
 }
 
 func (w *world) thenEnabledFlag(ctx context.Context, state, flag string) error {
-	k, err := w.needKey()
-	if err != nil {
-		return err
-	}
-	md, err := w.describeKey(ctx, k.id)
+	k, md, err := w.describeScenarioKey(ctx)
 	if err != nil {
 		return err
 	}
@@ -565,10 +471,7 @@ func (w *world) thenStateAfterReconnect(ctx context.Context, state string) error
 	if err != nil {
 		return err
 	}
-	if err := w.connect(ctx, s); err != nil {
-		return err
-	}
-	if err := w.waitState(ctx, s, types.ConnectionStateTypeConnected, w.env.Timeouts.Connect); err != nil {
+	if err := w.connectAndWait(ctx, s); err != nil {
 		return err
 	}
 	return w.expectKeyState(ctx, k, types.KeyState(state))

@@ -77,20 +77,6 @@ func (w *world) register(sc *godog.ScenarioContext) {
 	w.registerValidation(sc)
 }
 
-func (w *world) needStore() (*store, error) {
-	if w.store == nil {
-		return nil, fmt.Errorf("the scenario has no key store yet")
-	}
-	return w.store, nil
-}
-
-func (w *world) needKey() (*key, error) {
-	if w.key == nil {
-		return nil, fmt.Errorf("the scenario has no KMS key yet")
-	}
-	return w.key, nil
-}
-
 func (w *world) givenKeyInStore(ctx context.Context) error {
 	s, err := w.needStore()
 	if err != nil {
@@ -166,15 +152,7 @@ func (w *world) secondClient() (*kms.Client, error) {
 }
 
 func (w *world) secondDeletesStore(ctx context.Context) error {
-	s, err := w.needStore()
-	if err != nil {
-		return err
-	}
-	c, err := w.secondClient()
-	if err != nil {
-		return err
-	}
-	return w.deleteStoreAs(ctx, c, s.id)
+	return w.secondOnStore(ctx, w.deleteStoreAs)
 }
 
 func (w *world) disconnectMissingStore(ctx context.Context) error {
@@ -182,23 +160,11 @@ func (w *world) disconnectMissingStore(ctx context.Context) error {
 }
 
 func (w *world) disconnectStore(ctx context.Context) error {
-	s, err := w.needStore()
-	if err != nil {
-		return err
-	}
-	return w.disconnectStoreAs(ctx, w.client, s.id)
+	return w.onStore(ctx, w.disconnectStoreAs)
 }
 
 func (w *world) secondDisconnectsStore(ctx context.Context) error {
-	s, err := w.needStore()
-	if err != nil {
-		return err
-	}
-	c, err := w.secondClient()
-	if err != nil {
-		return err
-	}
-	return w.disconnectStoreAs(ctx, c, s.id)
+	return w.secondOnStore(ctx, w.disconnectStoreAs)
 }
 
 func (w *world) lookUpStore(ctx context.Context) error {
@@ -206,30 +172,22 @@ func (w *world) lookUpStore(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return act(ctx, w, "DescribeCustomKeyStores", func(ctx context.Context) (*kms.DescribeCustomKeyStoresOutput, error) {
-		return w.client.DescribeCustomKeyStores(ctx, &kms.DescribeCustomKeyStoresInput{CustomKeyStoreId: aws.String(s.id)})
-	})
+	return w.describeStoresAs(ctx, &kms.DescribeCustomKeyStoresInput{CustomKeyStoreId: aws.String(s.id)})
 }
 
 func (w *world) createStoreOnSameBacking(ctx context.Context, kind string) error {
 	if err := w.lease(ctx, kind); err != nil {
 		return err
 	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("CreateCustomKeyStore: %w", err)
-	}
-	if err := act(uninterrupted(ctx), w, "CreateCustomKeyStore", func(ctx context.Context) (*kms.CreateCustomKeyStoreOutput, error) {
-		return w.client.CreateCustomKeyStore(ctx, w.createStoreInput(kind))
-	}); err != nil {
+	out, err := w.actCreateStore(ctx, w.client, w.createStoreInput(kind))
+	if err != nil || out == nil {
 		return err
 	}
-	if out, ok := w.output.(*kms.CreateCustomKeyStoreOutput); ok && w.last.err == nil {
-		s, err := w.track(kind, aws.ToString(out.CustomKeyStoreId))
-		if err != nil {
-			return err
-		}
-		w.newStore = s
+	s, err := w.track(kind, aws.ToString(out.CustomKeyStoreId))
+	if err != nil {
+		return err
 	}
+	w.newStore = s
 	return nil
 }
 
@@ -238,21 +196,11 @@ func (w *world) createKeyInStore(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("CreateKey: %w", err)
-	}
-	in := w.labelKey(w.storeKeyInput(s))
-	if err := act(uninterrupted(ctx), w, "CreateKey", func(ctx context.Context) (*kms.CreateKeyOutput, error) {
-		return w.client.CreateKey(ctx, in)
-	}); err != nil {
-		return err
-	}
-	// A key the endpoint created anyway must still be cleaned up.
-	if out, ok := w.output.(*kms.CreateKeyOutput); ok && w.last.err == nil && out.KeyMetadata != nil && out.KeyMetadata.KeyId != nil {
-		w.keys = append(w.keys, &key{id: aws.ToString(out.KeyMetadata.KeyId), arn: aws.ToString(out.KeyMetadata.Arn)})
+	k, _, err := w.actCreateKey(ctx, w.labelKey(w.storeKeyInput(s)))
+	if k != nil {
 		s.keys++
 	}
-	return nil
+	return err
 }
 
 func (w *world) thenStoreIs(ctx context.Context, state string) error {
@@ -263,42 +211,27 @@ func (w *world) thenStoreIs(ctx context.Context, state string) error {
 	return w.expectState(ctx, s, types.ConnectionStateType(state))
 }
 
-// thenStoreBecomes waits for an asynchronous transition. A transition held
-// to observe a state (see observeTransition) is released first.
+// thenStoreBecomes waits for an asynchronous transition.
 func (w *world) thenStoreBecomes(ctx context.Context, state string) error {
 	s, err := w.needStore()
 	if err != nil {
 		return err
 	}
-	if err := w.releaseHolds(ctx); err != nil {
-		return err
-	}
-	limit := w.env.Timeouts.Connect
-	if state == string(types.ConnectionStateTypeDisconnected) {
-		limit = w.env.Timeouts.Disconnect
-	}
-	return w.waitState(ctx, s, types.ConnectionStateType(state), limit)
+	return w.settleInto(ctx, s, types.ConnectionStateType(state))
 }
 
 func (w *world) thenNewStoreConnects(ctx context.Context) error {
 	if w.newStore == nil {
 		return fmt.Errorf("no new key store was created")
 	}
-	if err := w.connect(ctx, w.newStore); err != nil {
-		return err
-	}
-	return w.waitState(ctx, w.newStore, types.ConnectionStateTypeConnected, w.env.Timeouts.Connect)
+	return w.connectAndWait(ctx, w.newStore)
 }
 
 func (w *world) givenImportKey(ctx context.Context) error {
 	if w.untestable != "" {
 		return w.skip("untestable: %s", w.untestable)
 	}
-	_, err := w.createKey(ctx, &kms.CreateKeyInput{
-		Origin:   types.OriginTypeExternal,
-		KeySpec:  types.KeySpecSymmetricDefault,
-		KeyUsage: types.KeyUsageTypeEncryptDecrypt,
-	})
+	_, err := w.createImportKey(ctx)
 	return err
 }
 
@@ -350,17 +283,6 @@ func (w *world) givenKeyState(ctx context.Context, state string) error {
 	return w.expectKeyState(ctx, k, types.KeyState(state))
 }
 
-func (w *world) expectKeyState(ctx context.Context, k *key, want types.KeyState) error {
-	md, err := w.describeKey(ctx, k.id)
-	if err != nil {
-		return err
-	}
-	if md.KeyState != want {
-		return fmt.Errorf("key %s is %s, want %s", k.id, md.KeyState, want)
-	}
-	return nil
-}
-
 func (w *world) givenKeyWithOrigin(ctx context.Context, origin string) error {
 	switch types.OriginType(origin) {
 	case types.OriginTypeAwsKms:
@@ -385,9 +307,7 @@ func (w *world) describeTheKey(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return act(ctx, w, "DescribeKey", func(ctx context.Context) (*kms.DescribeKeyOutput, error) {
-		return w.client.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(k.id)})
-	})
+	return w.describeAs(ctx, w.client, k.id)
 }
 
 func (w *world) encrypt(ctx context.Context) error {
@@ -446,21 +366,13 @@ func (w *world) deleteMaterialOfMissingKey(ctx context.Context) error {
 }
 
 func (w *world) deleteMaterialMalformedARN(ctx context.Context) error {
-	// A key ARN with no key ID after "key/" is not a valid ARN.
-	return w.deleteMaterialAs(ctx, w.client, fmt.Sprintf("arn:aws:kms:%s:111122223333:key", w.env.Region), "")
+	return w.deleteMaterialAs(ctx, w.client, malformedKeyARN(w.env.Region), "")
 }
 
 func (w *world) secondDeletesMaterial(ctx context.Context) error {
-	k, err := w.needKey()
+	k, c, err := w.keyForSecondAccount()
 	if err != nil {
 		return err
-	}
-	c, err := w.secondClient()
-	if err != nil {
-		return err
-	}
-	if k.arn == "" {
-		return fmt.Errorf("CreateKey returned no key ARN")
 	}
 	return w.deleteMaterialAs(ctx, c, k.arn, "")
 }
@@ -474,11 +386,7 @@ func (w *world) thenKeyIs(ctx context.Context, state string) error {
 }
 
 func (w *world) thenKeyUnchanged(ctx context.Context) error {
-	k, err := w.needKey()
-	if err != nil {
-		return err
-	}
-	md, err := w.describeKey(ctx, k.id)
+	k, md, err := w.describeScenarioKey(ctx)
 	if err != nil {
 		return err
 	}
@@ -492,14 +400,7 @@ func (w *world) thenKeyUnchanged(ctx context.Context) error {
 }
 
 func (w *world) deleteOutput() (*kms.DeleteImportedKeyMaterialOutput, error) {
-	if err := w.thenSucceeds(); err != nil {
-		return nil, err
-	}
-	out, ok := w.output.(*kms.DeleteImportedKeyMaterialOutput)
-	if !ok {
-		return nil, fmt.Errorf("the call under test was %s, not DeleteImportedKeyMaterial", w.last.op)
-	}
-	return out, nil
+	return outputUnderTest[*kms.DeleteImportedKeyMaterialOutput](w, "DeleteImportedKeyMaterial")
 }
 
 func (w *world) thenDeletedCurrent() error {
@@ -528,10 +429,7 @@ func (w *world) thenResponseNames() error {
 	if got := aws.ToString(out.KeyMaterialId); got == "" || got != w.key.material {
 		problems = append(problems, fmt.Sprintf("KeyMaterialId = %q, want the imported material %q", got, w.key.material))
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("the response is wrong: %s", strings.Join(problems, "; "))
-	}
-	return nil
+	return problemsError(problems, "the response is wrong")
 }
 
 func (w *world) needOutcome() (outcome, error) {
@@ -576,6 +474,15 @@ func (w *world) thenClientError() error {
 		return fmt.Errorf("want a client error (HTTP 4xx): %s", o.describe())
 	}
 	return nil
+}
+
+// problemsError is nil when a check found nothing wrong, and otherwise says
+// what was checked and everything found wrong with it.
+func problemsError(problems []string, what string) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s: %s", what, strings.Join(problems, "; "))
 }
 
 func (w *world) thenSucceeds() error {

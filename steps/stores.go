@@ -2,8 +2,6 @@ package steps
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -20,14 +18,46 @@ const (
 	kindExternal = "external"
 )
 
+// needStore is the key store the scenario talks about: a step that needs one
+// before any Given step made it is a mistake in the feature file.
+func (w *world) needStore() (*store, error) {
+	if w.store == nil {
+		return nil, fmt.Errorf("the scenario has no key store yet")
+	}
+	return w.store, nil
+}
+
+// onStore makes call, a call under test on a key store, on the scenario's
+// store as the run's own account.
+func (w *world) onStore(ctx context.Context, call func(ctx context.Context, c *kms.Client, storeID string) error) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	return call(ctx, w.client, s.id)
+}
+
+// secondOnStore makes call on the scenario's store as the run's second
+// account, which does not own it.
+func (w *world) secondOnStore(ctx context.Context, call func(ctx context.Context, c *kms.Client, storeID string) error) error {
+	s, err := w.needStore()
+	if err != nil {
+		return err
+	}
+	c, err := w.secondClient()
+	if err != nil {
+		return err
+	}
+	return call(ctx, c, s.id)
+}
+
 // lease takes the backing fixture a store of this kind needs, once per
 // scenario. It waits for a fixture another scenario holds, but not forever.
 func (w *world) lease(ctx context.Context, kind string) error {
 	if w.env.Backing == nil {
 		return w.skip("needs a %s key store backing, and this run has none", kind)
 	}
-	t := w.env.Timeouts
-	ctx, cancel := context.WithTimeout(ctx, 2*(t.Connect+t.Disconnect)+10*t.Call)
+	ctx, cancel := context.WithTimeout(ctx, w.leaseWait())
 	defer cancel()
 	switch kind {
 	case kindCloudHSM:
@@ -54,6 +84,13 @@ func (w *world) lease(ctx context.Context, kind string) error {
 	return nil
 }
 
+// leaseWait bounds the wait for a backing another scenario holds: long enough
+// for that scenario to connect, disconnect and clean up its stores.
+func (w *world) leaseWait() time.Duration {
+	t := w.env.Timeouts
+	return 2*(t.Connect+t.Disconnect) + 10*t.Call
+}
+
 func (w *world) fixtureErr(kind string, err error) error {
 	if errors.Is(err, ErrNoFixture) {
 		return w.skip("needs a %s key store backing: %s", kind, strings.TrimPrefix(err.Error(), ErrNoFixture.Error()+": "))
@@ -61,30 +98,98 @@ func (w *world) fixtureErr(kind string, err error) error {
 	return fmt.Errorf("getting a %s key store backing: %w", kind, err)
 }
 
+// vpcProxyNeed is what a scenario that makes its own VPC proxy needs the
+// control API for.
+const vpcProxyNeed = "an XKS proxy behind a VPC endpoint service"
+
+// newVPCProxy makes, through the control API, an XKS proxy that KMS reaches
+// through a VPC endpoint service; a run without one skips the scenario, which
+// needs the proxy for what.
+func (w *world) newVPCProxy(ctx context.Context, what string) (XKSFixture, error) {
+	c, err := w.control(what)
+	if err != nil {
+		return XKSFixture{}, err
+	}
+	f, err := c.VPCXKS(ctx)
+	if err != nil {
+		return XKSFixture{}, fmt.Errorf("making an XKS proxy behind a VPC endpoint service through the control API: %w", err)
+	}
+	return f, nil
+}
+
+// adoptProxy makes f, a proxy the control API made for the scenario, its XKS
+// proxy. Such a proxy backs no other store, so there is nothing to hand back.
+func (w *world) adoptProxy(f XKSFixture) {
+	w.xks = &Lease[XKSFixture]{Fixture: f, Release: func(bool) {}}
+}
+
 // createStoreInput builds the CreateCustomKeyStore request for the leased backing.
 func (w *world) createStoreInput(kind string) *kms.CreateCustomKeyStoreInput {
-	in := &kms.CreateCustomKeyStoreInput{CustomKeyStoreName: aws.String(w.env.nextName())}
 	if kind == kindCloudHSM {
-		f := w.hsm.Fixture
-		in.CustomKeyStoreType = types.CustomKeyStoreTypeAwsCloudhsm
-		in.CloudHsmClusterId = aws.String(f.ClusterID)
-		in.TrustAnchorCertificate = aws.String(f.TrustAnchorPEM)
-		in.KeyStorePassword = aws.String(f.Password)
-		return in
+		return hsmStoreInput(w.env.nextName(), w.hsm.Fixture)
 	}
-	f := w.xks.Fixture
-	in.CustomKeyStoreType = types.CustomKeyStoreTypeExternalKeyStore
-	in.XksProxyUriEndpoint = aws.String(f.URIEndpoint)
-	in.XksProxyUriPath = aws.String(f.URIPath)
-	in.XksProxyConnectivity = types.XksProxyConnectivityType(f.Connectivity)
+	return xksStoreInput(w.env.nextName(), w.xks.Fixture)
+}
+
+// hsmStoreInput is a valid request for a CloudHSM key store on cluster f.
+func hsmStoreInput(name string, f CloudHSMFixture) *kms.CreateCustomKeyStoreInput {
+	return &kms.CreateCustomKeyStoreInput{
+		CustomKeyStoreName:     aws.String(name),
+		CustomKeyStoreType:     types.CustomKeyStoreTypeAwsCloudhsm,
+		CloudHsmClusterId:      aws.String(f.ClusterID),
+		TrustAnchorCertificate: aws.String(f.TrustAnchorPEM),
+		KeyStorePassword:       aws.String(f.Password),
+	}
+}
+
+// xksStoreInput is a valid request for an external key store on proxy f.
+func xksStoreInput(name string, f XKSFixture) *kms.CreateCustomKeyStoreInput {
+	in := &kms.CreateCustomKeyStoreInput{
+		CustomKeyStoreName:               aws.String(name),
+		CustomKeyStoreType:               types.CustomKeyStoreTypeExternalKeyStore,
+		XksProxyUriEndpoint:              aws.String(f.URIEndpoint),
+		XksProxyUriPath:                  aws.String(f.URIPath),
+		XksProxyConnectivity:             types.XksProxyConnectivityType(f.Connectivity),
+		XksProxyAuthenticationCredential: credentialOf(f),
+	}
 	if f.VpcEndpointServiceName != "" {
 		in.XksProxyVpcEndpointServiceName = aws.String(f.VpcEndpointServiceName)
 	}
-	in.XksProxyAuthenticationCredential = &types.XksProxyAuthenticationCredentialType{
+	return in
+}
+
+// xksShownAsAsked says what the XksProxyConfiguration of a store's entry
+// gets wrong about the request that created the store. Credential values
+// never go into what it says.
+func xksShownAsAsked(c *types.XksProxyConfigurationType, in *kms.CreateCustomKeyStoreInput) []string {
+	if c == nil {
+		return []string{"XksProxyConfiguration is missing"}
+	}
+	var problems []string
+	differs := func(member, got, want string) {
+		if got != want {
+			problems = append(problems, fmt.Sprintf("XksProxyConfiguration.%s is %q, want %q", member, got, want))
+		}
+	}
+	differs("UriEndpoint", aws.ToString(c.UriEndpoint), aws.ToString(in.XksProxyUriEndpoint))
+	differs("UriPath", aws.ToString(c.UriPath), aws.ToString(in.XksProxyUriPath))
+	differs("Connectivity", string(c.Connectivity), string(in.XksProxyConnectivity))
+	if aws.ToString(c.AccessKeyId) != aws.ToString(in.XksProxyAuthenticationCredential.AccessKeyId) {
+		// Credential values stay out of reports, whatever the endpoint put where.
+		problems = append(problems, "XksProxyConfiguration.AccessKeyId is not the access key ID given")
+	}
+	if in.XksProxyVpcEndpointServiceName != nil {
+		differs("VpcEndpointServiceName", aws.ToString(c.VpcEndpointServiceName), aws.ToString(in.XksProxyVpcEndpointServiceName))
+	}
+	return problems
+}
+
+// credentialOf is the credential KMS authenticates to proxy f with.
+func credentialOf(f XKSFixture) *types.XksProxyAuthenticationCredentialType {
+	return &types.XksProxyAuthenticationCredentialType{
 		AccessKeyId:        aws.String(f.AccessKeyID),
 		RawSecretAccessKey: aws.String(f.SecretAccessKey),
 	}
-	return in
 }
 
 // createStore creates a DISCONNECTED store of the given kind on a leased backing.
@@ -92,16 +197,39 @@ func (w *world) createStore(ctx context.Context, kind string) (*store, error) {
 	if err := w.lease(ctx, kind); err != nil {
 		return nil, err
 	}
+	return w.createStoreFrom(ctx, kind, w.createStoreInput(kind))
+}
+
+// createStoreFrom creates a store from in as a precondition and tracks it.
+func (w *world) createStoreFrom(ctx context.Context, kind string, in *kms.CreateCustomKeyStoreInput) (*store, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("CreateCustomKeyStore: %w", err)
 	}
 	out, err := setup(uninterrupted(ctx), w, "CreateCustomKeyStore", func(ctx context.Context) (*kms.CreateCustomKeyStoreOutput, error) {
-		return w.client.CreateCustomKeyStore(ctx, w.createStoreInput(kind))
+		return w.client.CreateCustomKeyStore(ctx, in)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return w.track(kind, aws.ToString(out.CustomKeyStoreId))
+}
+
+// actCreateStore makes the CreateCustomKeyStore call under test as client c,
+// and returns its answer when it created a store (nil when it did not), for
+// the caller to track: a store created wrongly must be removed all the same.
+func (w *world) actCreateStore(ctx context.Context, c *kms.Client, in *kms.CreateCustomKeyStoreInput) (*kms.CreateCustomKeyStoreOutput, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("CreateCustomKeyStore: %w", err)
+	}
+	if err := act(uninterrupted(ctx), w, "CreateCustomKeyStore", func(ctx context.Context) (*kms.CreateCustomKeyStoreOutput, error) {
+		return c.CreateCustomKeyStore(ctx, in)
+	}); err != nil {
+		return nil, err
+	}
+	if out, ok := w.output.(*kms.CreateCustomKeyStoreOutput); ok && w.last.err == nil {
+		return out, nil
+	}
+	return nil, nil
 }
 
 func (w *world) track(kind, id string) (*store, error) {
@@ -127,28 +255,59 @@ func (w *world) disconnect(ctx context.Context, s *store) error {
 	return err
 }
 
+// connectAndWait connects s and waits until it is CONNECTED.
+func (w *world) connectAndWait(ctx context.Context, s *store) error {
+	if err := w.connect(ctx, s); err != nil {
+		return err
+	}
+	return w.waitState(ctx, s, types.ConnectionStateTypeConnected, w.env.Timeouts.Connect)
+}
+
+// settleInto lets s finish an asynchronous transition into want: a transition
+// held to observe a state (see observeTransition) is released first, or the
+// wait could never end.
+func (w *world) settleInto(ctx context.Context, s *store, want types.ConnectionStateType) error {
+	if err := w.releaseHolds(ctx); err != nil {
+		return err
+	}
+	limit := w.env.Timeouts.Connect
+	if want == types.ConnectionStateTypeDisconnected {
+		limit = w.env.Timeouts.Disconnect
+	}
+	return w.waitState(ctx, s, want, limit)
+}
+
 // waitState polls the store until it is in state want. A store that settles
 // in FAILED while waiting for CONNECTED ends the wait early.
 func (w *world) waitState(ctx context.Context, s *store, want types.ConnectionStateType, limit time.Duration) error {
+	_, err := w.pollStore(ctx, s, limit, string(want), func(e *types.CustomKeyStoresListEntry) (bool, error) {
+		if e.ConnectionState == types.ConnectionStateTypeFailed && want == types.ConnectionStateTypeConnected {
+			return false, fmt.Errorf("key store %s failed to connect: ConnectionErrorCode %s", s.id, e.ConnectionErrorCode)
+		}
+		return e.ConnectionState == want, nil
+	})
+	return err
+}
+
+// pollStore describes s every poll interval until done says the store has
+// reached goal, and returns the entry that shows it; done may also end the
+// wait with an error. A store short of goal after limit is an error.
+func (w *world) pollStore(ctx context.Context, s *store, limit time.Duration, goal string, done func(*types.CustomKeyStoresListEntry) (bool, error)) (*types.CustomKeyStoresListEntry, error) {
 	deadline := time.Now().Add(limit)
 	for {
 		e, err := w.describeStore(ctx, s.id)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		got := e.ConnectionState
-		if got == want {
-			return nil
-		}
-		if got == types.ConnectionStateTypeFailed && want == types.ConnectionStateTypeConnected {
-			return fmt.Errorf("key store %s failed to connect: ConnectionErrorCode %s", s.id, e.ConnectionErrorCode)
+		if ok, err := done(e); ok || err != nil {
+			return e, err
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("key store %s is still %s after %v, want %s", s.id, got, limit, want)
+			return nil, fmt.Errorf("key store %s is still %s after %v, want %s", s.id, e.ConnectionState, limit, goal)
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("waiting for key store %s to be %s: %w", s.id, want, ctx.Err())
+			return nil, fmt.Errorf("waiting for key store %s to be %s: %w", s.id, goal, ctx.Err())
 		case <-time.After(w.env.Timeouts.Poll):
 		}
 	}
@@ -166,17 +325,11 @@ func (w *world) storeIn(ctx context.Context, kind, state string) error {
 	case types.ConnectionStateTypeDisconnected:
 		return nil
 	case types.ConnectionStateTypeConnected:
-		if err := w.connect(ctx, s); err != nil {
-			return err
-		}
-		return w.waitState(ctx, s, types.ConnectionStateTypeConnected, w.env.Timeouts.Connect)
+		return w.connectAndWait(ctx, s)
 	case types.ConnectionStateTypeConnecting:
 		return w.observeTransition(ctx, s, types.ConnectionStateTypeConnecting, w.connect)
 	case types.ConnectionStateTypeDisconnecting:
-		if err := w.connect(ctx, s); err != nil {
-			return err
-		}
-		if err := w.waitState(ctx, s, types.ConnectionStateTypeConnected, w.env.Timeouts.Connect); err != nil {
+		if err := w.connectAndWait(ctx, s); err != nil {
 			return err
 		}
 		return w.observeTransition(ctx, s, types.ConnectionStateTypeDisconnecting, w.disconnect)
@@ -266,9 +419,21 @@ func (w *world) keyInStore(ctx context.Context, s *store) error {
 	return nil
 }
 
+// describeScenarioStore is the scenario's store and its entry as
+// DescribeCustomKeyStores shows it now.
+func (w *world) describeScenarioStore(ctx context.Context) (*store, *types.CustomKeyStoresListEntry, error) {
+	s, err := w.needStore()
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := w.describeStore(ctx, s.id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, e, nil
+}
+
 // missingStoreID is a well-formed custom key store ID that no endpoint has issued.
 func missingStoreID() string {
-	var b [9]byte
-	_, _ = rand.Read(b[:])
-	return "cks-" + hex.EncodeToString(b[:])[:17]
+	return "cks-" + randomHex(9)[:17]
 }

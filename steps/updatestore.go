@@ -82,12 +82,11 @@ func (w *world) registerUpdateStore(sc *godog.ScenarioContext) {
 // is one, or else the proxy the run lends.
 func (w *world) givenStoreWithConnectivity(ctx context.Context, connectivity, state string) error {
 	if connectivity == viaVPC && w.env.Control != nil {
-		f, err := w.makeVPCProxy(ctx)
+		f, err := w.newVPCProxy(ctx, vpcProxyNeed)
 		if err != nil {
 			return err
 		}
-		// A proxy the control API made backs no other store: nothing to hand back.
-		w.xks = &Lease[XKSFixture]{Fixture: f, Release: func(bool) {}}
+		w.adoptProxy(f)
 	} else if err := w.lease(ctx, kindExternal); err != nil {
 		return err
 	}
@@ -110,18 +109,10 @@ func (w *world) needConnectivity(f XKSFixture, connectivity string) error {
 	return nil
 }
 
-func (w *world) makeVPCProxy(ctx context.Context) (XKSFixture, error) {
-	f, err := w.env.Control.VPCXKS(ctx)
-	if err != nil {
-		return XKSFixture{}, fmt.Errorf("making an XKS proxy behind a VPC endpoint service through the control API: %w", err)
-	}
-	return f, nil
-}
-
 // otherProxy makes or leases a second XKS proxy, reached the given way.
 func (w *world) otherProxy(ctx context.Context, connectivity string) (XKSFixture, error) {
 	if connectivity == viaVPC && w.env.Control != nil {
-		return w.makeVPCProxy(ctx)
+		return w.newVPCProxy(ctx, vpcProxyNeed)
 	}
 	l, err := w.secondLease(ctx, kindExternal)
 	if err != nil {
@@ -136,6 +127,14 @@ type secondBacking struct {
 	xks XKSFixture
 }
 
+// storeInput is a valid request for a key store of the kind, named name, on b.
+func (b secondBacking) storeInput(kind, name string) *kms.CreateCustomKeyStoreInput {
+	if kind == kindCloudHSM {
+		return hsmStoreInput(name, b.hsm)
+	}
+	return xksStoreInput(name, b.xks)
+}
+
 // secondLease takes a second backing fixture of the kind. It is handed back
 // once the scenario's key stores are gone, so that no other scenario gets a
 // cluster or proxy a store of this one still uses.
@@ -143,8 +142,7 @@ func (w *world) secondLease(ctx context.Context, kind string) (secondBacking, er
 	if w.env.Backing == nil {
 		return secondBacking{}, w.skip("needs a second %s key store backing, and this run has none", kind)
 	}
-	t := w.env.Timeouts
-	wait := 2*(t.Connect+t.Disconnect) + 10*t.Call
+	wait := w.leaseWait()
 	lctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	var (
@@ -179,19 +177,7 @@ func (w *world) secondLease(ctx context.Context, kind string) (secondBacking, er
 // back, reusable only if every store is gone. (Cleanup runs these before it
 // removes the stores itself; the stores it finds deleted it leaves alone.)
 func (w *world) releaseAfterStores(ctx context.Context, release func(bool)) error {
-	var errs []error
-	for _, s := range w.stores {
-		if s.deleted {
-			continue
-		}
-		if err := w.removeStore(ctx, s); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	reusable := true
-	for _, s := range w.stores {
-		reusable = reusable && s.deleted
-	}
+	reusable, errs := w.removeStores(ctx)
 	release(reusable)
 	return errors.Join(errs...)
 }
@@ -215,18 +201,7 @@ func (w *world) givenOtherStoreWithConnectivity(ctx context.Context, connectivit
 
 // createOtherStore creates a second, DISCONNECTED key store on backing b.
 func (w *world) createOtherStore(ctx context.Context, kind string, b secondBacking) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("CreateCustomKeyStore: %w", err)
-	}
-	// createStoreInput reads the backing from a world; this one holds only b.
-	on := &world{env: w.env, hsm: &Lease[CloudHSMFixture]{Fixture: b.hsm}, xks: &Lease[XKSFixture]{Fixture: b.xks}}
-	out, err := setup(uninterrupted(ctx), w, "CreateCustomKeyStore", func(ctx context.Context) (*kms.CreateCustomKeyStoreOutput, error) {
-		return w.client.CreateCustomKeyStore(ctx, on.createStoreInput(kind))
-	})
-	if err != nil {
-		return err
-	}
-	s, err := w.track(kind, aws.ToString(out.CustomKeyStoreId))
+	s, err := w.createStoreFrom(ctx, kind, b.storeInput(kind, w.env.nextName()))
 	if err != nil {
 		return err
 	}
@@ -244,21 +219,12 @@ func (w *world) givenOtherProxy(ctx context.Context, connectivity string) error 
 }
 
 func (w *world) givenBrokenOtherProxy(ctx context.Context, connectivity, defect string) error {
-	d, err := proxyDefectNamed(defect)
-	if err != nil {
-		return err
-	}
-	c, err := w.control(fmt.Sprintf("an XKS proxy where %s", defect))
-	if err != nil {
-		return err
-	}
-	if err := w.givenOtherProxy(ctx, connectivity); err != nil {
-		return err
-	}
-	if err := c.BreakXKS(ctx, *w.updating.proxy, d); err != nil {
-		return fmt.Errorf("making %s through the control API: %w", defect, err)
-	}
-	return nil
+	return w.breakProxy(ctx, defect, func(ctx context.Context) (XKSFixture, error) {
+		if err := w.givenOtherProxy(ctx, connectivity); err != nil {
+			return XKSFixture{}, err
+		}
+		return *w.updating.proxy, nil
+	})
 }
 
 // proxyDefectNamed returns the XKS proxy or external key defect a step names.
@@ -339,17 +305,20 @@ func (w *world) updateStore(ctx context.Context, c *kms.Client, in *kms.UpdateCu
 	}
 	w.updating.before = before
 	in.CustomKeyStoreId = aws.String(s.id)
+	return w.updateStoreAs(ctx, c, in, opts...)
+}
+
+// updateStoreAs makes the UpdateCustomKeyStore call under test as client c.
+func (w *world) updateStoreAs(ctx context.Context, c *kms.Client, in *kms.UpdateCustomKeyStoreInput, opts ...func(*kms.Options)) error {
 	return act(ctx, w, "UpdateCustomKeyStore", func(ctx context.Context) (*kms.UpdateCustomKeyStoreOutput, error) {
 		return c.UpdateCustomKeyStore(ctx, in, opts...)
 	})
 }
 
 func (w *world) updateMissingStore(ctx context.Context) error {
-	return act(ctx, w, "UpdateCustomKeyStore", func(ctx context.Context) (*kms.UpdateCustomKeyStoreOutput, error) {
-		return w.client.UpdateCustomKeyStore(ctx, &kms.UpdateCustomKeyStoreInput{
-			CustomKeyStoreId:      aws.String(w.env.madeUp(missingStoreID())),
-			NewCustomKeyStoreName: aws.String(w.env.nextName()),
-		})
+	return w.updateStoreAs(ctx, w.client, &kms.UpdateCustomKeyStoreInput{
+		CustomKeyStoreId:      aws.String(w.env.madeUp(missingStoreID())),
+		NewCustomKeyStoreName: aws.String(w.env.nextName()),
 	})
 }
 
@@ -447,13 +416,6 @@ func (w *world) pointAtOtherProxy(ctx context.Context) error {
 		in.XksProxyVpcEndpointServiceName = aws.String(p.VpcEndpointServiceName)
 	}
 	return w.updateStore(ctx, w.client, in)
-}
-
-func credentialOf(f XKSFixture) *types.XksProxyAuthenticationCredentialType {
-	return &types.XksProxyAuthenticationCredentialType{
-		AccessKeyId:        aws.String(f.AccessKeyID),
-		RawSecretAccessKey: aws.String(f.SecretAccessKey),
-	}
 }
 
 // takeOtherEndpoint sends the other store's endpoint with a path it does
@@ -626,20 +588,11 @@ func shownFields(e *types.CustomKeyStoresListEntry) []shownField {
 	}
 }
 
-// currentStore describes the scenario's store as it is now.
-func (w *world) currentStore(ctx context.Context) (*types.CustomKeyStoresListEntry, error) {
-	s, err := w.needStore()
-	if err != nil {
-		return nil, err
-	}
-	return w.describeStore(ctx, s.id)
-}
-
 func (w *world) thenStoreUnchanged(ctx context.Context) error {
 	if w.updating.before == nil {
 		return fmt.Errorf("the key store was not looked at before the update")
 	}
-	now, err := w.currentStore(ctx)
+	_, now, err := w.describeScenarioStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -650,14 +603,11 @@ func (w *world) thenStoreUnchanged(ctx context.Context) error {
 			changed = append(changed, fmt.Sprintf("%s %q became %q", was[i].name, excerpt(was[i].value, 80), excerpt(is[i].value, 80)))
 		}
 	}
-	if len(changed) > 0 {
-		return fmt.Errorf("key store %s changed: %s", aws.ToString(now.CustomKeyStoreId), strings.Join(changed, "; "))
-	}
-	return nil
+	return problemsError(changed, "key store "+aws.ToString(now.CustomKeyStoreId)+" changed")
 }
 
 func (w *world) thenNewName(ctx context.Context) error {
-	e, err := w.currentStore(ctx)
+	_, e, err := w.describeScenarioStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -668,7 +618,7 @@ func (w *world) thenNewName(ctx context.Context) error {
 }
 
 func (w *world) thenOtherCluster(ctx context.Context) error {
-	e, err := w.currentStore(ctx)
+	_, e, err := w.describeScenarioStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -685,10 +635,7 @@ func (w *world) thenConnectsWithPassword(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := w.connect(ctx, s); err != nil {
-		return err
-	}
-	return w.waitState(ctx, s, types.ConnectionStateTypeConnected, w.env.Timeouts.Connect)
+	return w.connectAndWait(ctx, s)
 }
 
 func (w *world) thenOtherProxy(ctx context.Context) error {
@@ -696,7 +643,7 @@ func (w *world) thenOtherProxy(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	e, err := w.currentStore(ctx)
+	_, e, err := w.describeScenarioStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -724,7 +671,7 @@ func (w *world) thenCredentialHidden(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	e, err := w.currentStore(ctx)
+	_, e, err := w.describeScenarioStore(ctx)
 	if err != nil {
 		return err
 	}

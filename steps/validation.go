@@ -224,30 +224,20 @@ func (w *world) validCreateKeyBody(member string) (map[string]any, error) {
 // validImportBody fetches import parameters for k and wraps fresh
 // symmetric key material with them, as a genuine import would.
 func (w *world) validImportBody(ctx context.Context, k *key) (map[string]any, error) {
-	params, err := setup(ctx, w, "GetParametersForImport", func(ctx context.Context) (*kms.GetParametersForImportOutput, error) {
-		return w.client.GetParametersForImport(ctx, &kms.GetParametersForImportInput{
-			KeyId:             aws.String(k.id),
-			WrappingAlgorithm: types.AlgorithmSpecRsaesOaepSha256,
-			WrappingKeySpec:   types.WrappingKeySpecRsa2048,
-		})
-	})
+	p, err := w.fetchParams(ctx, k, defaultWrappingSpec, defaultWrappingAlgorithm)
 	if err != nil {
 		return nil, err
 	}
-	material, err := randomBytes(symmetricMaterialSize)
+	in, material, err := freshImport(k.id, p, "")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("wrapping key material for key %s: %w", k.id, err)
 	}
-	wrapped, err := wrapKeyMaterial(params.PublicKey, types.AlgorithmSpecRsaesOaepSha256, material)
 	clear(material)
-	if err != nil {
-		return nil, fmt.Errorf("GetParametersForImport: %w", err)
-	}
 	return map[string]any{
 		"KeyId":                k.id,
-		"ImportToken":          base64.StdEncoding.EncodeToString(params.ImportToken),
-		"EncryptedKeyMaterial": base64.StdEncoding.EncodeToString(wrapped),
-		"ExpirationModel":      string(types.ExpirationModelTypeKeyMaterialDoesNotExpire),
+		"ImportToken":          base64.StdEncoding.EncodeToString(in.ImportToken),
+		"EncryptedKeyMaterial": base64.StdEncoding.EncodeToString(in.EncryptedKeyMaterial),
+		"ExpirationModel":      string(in.ExpirationModel),
 	}, nil
 }
 
