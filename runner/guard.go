@@ -32,6 +32,7 @@ type footprint struct {
 	cloudHSM   int // CloudHSM key stores
 	external   int // external key stores
 	usesSecond bool
+	retries    int // client retry scenarios (@retries), which run in a phase of their own
 }
 
 // What steps create, by their text (outline values already filled in).
@@ -44,6 +45,12 @@ var (
 
 func (f *footprint) add(p *messages.Pickle) {
 	f.scenarios++
+	for _, t := range p.Tags {
+		if t.Name == retriesTag {
+			f.retries++
+			break
+		}
+	}
 	for _, st := range p.Steps {
 		// A step may create more than one thing: "a KMS key whose origin is
 		// AWS_CLOUDHSM" makes a store and a key in it.

@@ -17,10 +17,11 @@ func TestPlanPhases(t *testing.T) {
 		{"@cond:DeleteCustomKeyStore.03", []string{"endpoint"}},
 	} {
 		t.Run(tc.tags, func(t *testing.T) {
-			phases, err := planPhases(Options{Tags: tc.tags, Concurrency: 3, RetryConcurrency: 7})
+			_, fp, err := selectScenarios(tc.tags)
 			if err != nil {
 				t.Fatal(err)
 			}
+			phases := planPhases(Options{Tags: tc.tags, Concurrency: 3, RetryConcurrency: 7}, fp)
 			var got []string
 			for _, p := range phases {
 				got = append(got, p.name)

@@ -183,10 +183,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		retrySuite.Register(sc)
 		initSteps(sc)
 	}
-	phases, err := planPhases(opts)
-	if err != nil {
-		return nil, err
-	}
+	phases := planPhases(opts, fp)
 
 	if opts.Progress != nil {
 		fmt.Fprintf(opts.Progress, "kmsconform: %d scenarios against %s (%s), concurrency %d (client retry scenarios %d), run %s\n",
