@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,10 +19,6 @@ import (
 	"github.com/kmsconform/kmsconform/proxy/journal"
 	"github.com/kmsconform/kmsconform/proxy/rules"
 )
-
-// hopHeaders belong to one connection and are never forwarded (RFC 9110 7.6.1).
-var hopHeaders = []string{"Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate",
-	"Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
 
 // upstreamError is a failure to get an answer from the upstream.
 type upstreamError struct {
@@ -48,8 +43,8 @@ func (p *Proxy) serveExchange(w http.ResponseWriter, r *http.Request, mode strin
 		Scenario: f.scenario, InvocationID: f.invocationID, Attempt: f.attempt, MaxAttempts: f.maxAttempts,
 		ProxyAttempt: f.proxyAttempt, Operation: f.operation, Host: r.Host, Region: f.region,
 		Method: r.Method, Path: r.URL.RequestURI(), Mode: mode, Received: received,
-		Request: journal.Message{Headers: journal.RedactHeaders(r.Header)},
 	}
+	e.KeepRequest(r.Header, nil, p.maxBody)
 	if target != nil {
 		e.Upstream = target.String()
 	}
@@ -76,8 +71,7 @@ func (p *Proxy) serveExchange(w http.ResponseWriter, r *http.Request, mode strin
 		return
 	}
 	body, err := readBody(http.MaxBytesReader(w, r.Body, limit), r.ContentLength)
-	e.Request.Body, e.Request.BodyTruncated = journal.RedactEncodedBody(r.Header.Get("Content-Encoding"), body, p.maxBody)
-	e.Request.BodyBytes = len(body)
+	e.KeepRequest(r.Header, body, p.maxBody)
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
@@ -114,14 +108,14 @@ func (p *Proxy) serveExchange(w http.ResponseWriter, r *http.Request, mode strin
 	err = faults.Run(ctx, x, match.Faults)
 	e.Forwarded = x.Forwarded()
 	e.InjectedDelay = x.InjectedDelay
-	if x.Response != nil {
+	var upErr *upstreamError
+	unreachable := errors.As(err, &upErr)
+	if x.Response != nil && !unreachable {
 		e.Status = x.Response.Status
 		e.ErrorCode = journal.ErrorCode(x.Response.Status, x.Response.Header, x.Response.Body)
-		e.Response = journal.Message{Headers: journal.RedactHeaders(x.Response.Header), BodyBytes: len(x.Response.Body)}
-		e.Response.Body, e.Response.BodyTruncated = journal.RedactEncodedBody(x.Response.Header.Get("Content-Encoding"), x.Response.Body, p.maxBody)
+		e.KeepResponse(x.Response.Header, x.Response.Body, p.maxBody)
 	}
 
-	var upErr *upstreamError
 	switch {
 	case ctx.Err() != nil:
 		e.Status, e.Outcome, e.Error = 0, "client-gone", context.Cause(ctx).Error()
@@ -129,9 +123,8 @@ func (p *Proxy) serveExchange(w http.ResponseWriter, r *http.Request, mode strin
 			e.Error = "proxy shutting down"
 		}
 		abort(w)
-	case errors.As(err, &upErr):
+	case unreachable:
 		p.log.Warn("upstream unreachable", "upstream", upErr.target, "err", upErr.err)
-		e.Response = journal.Message{}
 		p.answerProxyError(w, &e, http.StatusBadGateway, "upstream-error", err)
 	case err != nil:
 		e.Status, e.Outcome, e.Error = 0, "client-gone", err.Error()
@@ -201,33 +194,9 @@ func (p *Proxy) forward(ctx context.Context, r *http.Request, body []byte, targe
 		u.RawPath = joinPath(target.EscapedPath(), r.URL.RawPath)
 	}
 	u.RawQuery = r.URL.RawQuery
-	var rb io.Reader = http.NoBody
-	if len(body) > 0 {
-		rb = bytes.NewReader(body)
-	}
-	out, err := http.NewRequestWithContext(ctx, r.Method, u.String(), rb)
+	resp, rbody, err := p.upstream.roundTrip(ctx, r.Method, &u, r.Host, r.Header, body) // r.Host is signed by SigV4
 	if err != nil {
 		return nil, &upstreamError{target.String(), err}
-	}
-	out.Host = r.Host     // signed by SigV4: must reach the upstream unchanged
-	out.Header = r.Header // read only: the transport never changes it
-	if _, ok := r.Header["User-Agent"]; !ok || hasHopHeaders(r.Header) {
-		out.Header = r.Header.Clone()
-		removeHopHeaders(out.Header)
-		if _, ok := out.Header["User-Agent"]; !ok {
-			out.Header["User-Agent"] = []string{""} // keep net/http from adding its own
-		}
-	}
-	out.ContentLength = int64(len(body))
-
-	resp, err := p.transport.RoundTrip(out)
-	if err != nil {
-		return nil, &upstreamError{target.String(), err}
-	}
-	defer resp.Body.Close()
-	rbody, err := readBody(io.LimitReader(resp.Body, maxResponseBytes+1), resp.ContentLength)
-	if err != nil {
-		return nil, &upstreamError{target.String(), fmt.Errorf("reading response body: %w", err)}
 	}
 	if len(rbody) > maxResponseBytes { // better no answer than one silently cut short
 		return nil, &upstreamError{target.String(), fmt.Errorf("response body exceeds %d bytes", maxResponseBytes)}
@@ -259,16 +228,6 @@ func readBody(r io.Reader, size int64) ([]byte, error) {
 	}
 }
 
-// hasHopHeaders reports whether removeHopHeaders would change h.
-func hasHopHeaders(h http.Header) bool {
-	for _, k := range hopHeaders {
-		if _, ok := h[k]; ok {
-			return true
-		}
-	}
-	return false
-}
-
 func removeHopHeaders(h http.Header) {
 	for _, f := range h.Values("Connection") {
 		for _, name := range strings.Split(f, ",") {
@@ -277,8 +236,10 @@ func removeHopHeaders(h http.Header) {
 			}
 		}
 	}
-	for _, k := range hopHeaders {
-		h.Del(k)
+	for k := range h {
+		if isHopHeader(k) {
+			delete(h, k)
+		}
 	}
 }
 

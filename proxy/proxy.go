@@ -29,7 +29,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/elazarl/goproxy"
 
@@ -94,16 +93,16 @@ type Config struct {
 
 // Proxy is the kmsconform proxy; it is an http.Handler.
 type Proxy struct {
-	cfg       Config
-	log       *slog.Logger
-	journal   *journal.Journal
-	rules     *rules.Set
-	maxBody   int // of each body, for the journal
-	transport *http.Transport
-	connect   *goproxy.ProxyHttpServer
-	leaves    *ca.LeafCache
-	tunnels   *tunnelServer
-	attempts  *attemptCounter
+	cfg      Config
+	log      *slog.Logger
+	journal  *journal.Journal
+	rules    *rules.Set
+	maxBody  int // of each body, for the journal
+	upstream *upstreamClient
+	connect  *goproxy.ProxyHttpServer
+	leaves   *ca.LeafCache
+	tunnels  *tunnelServer
+	attempts *attemptCounter
 
 	ctx    context.Context // ends when the proxy closes; bounds every exchange
 	cancel context.CancelFunc
@@ -158,16 +157,7 @@ func New(cfg Config) (*Proxy, error) {
 		attempts: newAttemptCounter(),
 		ctx:      ctx,
 		cancel:   cancel,
-		transport: &http.Transport{
-			Proxy:                 nil, // never chain to another proxy: requests go where routed
-			DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-			TLSClientConfig:       cfg.UpstreamTLS,
-			TLSHandshakeTimeout:   10 * time.Second,
-			DisableCompression:    true, // never add Accept-Encoding the client did not send
-			MaxIdleConnsPerHost:   32,
-			IdleConnTimeout:       90 * time.Second,
-			ResponseHeaderTimeout: 0, // the client's own timeout governs
-		},
+		upstream: newUpstreamClient(cfg.UpstreamTLS),
 	}
 	p.connect = p.newConnectHandler()
 	p.tunnels = newTunnelServer(p)
@@ -213,7 +203,7 @@ func (p *Proxy) Close() error {
 	p.once.Do(func() {
 		p.cancel()
 		err = p.tunnels.close()
-		p.transport.CloseIdleConnections()
+		p.upstream.close()
 	})
 	return err
 }

@@ -1,6 +1,7 @@
 // Package journal records every exchange that passes through the kmsconform
 // proxy, as evidence: who called what, which attempt it was, what the proxy
-// injected, and what came back. Secrets are redacted before anything is kept.
+// injected, and what came back. Secrets are redacted before an entry is
+// read or written anywhere (see Entry.KeepRequest).
 //
 // Memory is bounded by a count of entries and, optionally, by their estimated
 // size in bytes (oldest dropped first); an optional JSONL sink receives every
@@ -15,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -63,6 +65,64 @@ type Entry struct {
 	// Response is the answer the upstream or a fault produced, kept even when
 	// the client never received it (a reset, or a lost response).
 	Response Message `json:"response"`
+
+	// Captured headers and bodies, not yet redacted into Request and Response.
+	request, response *capture
+}
+
+// capture is a request's or response's headers and body as they passed
+// through the proxy. Redacting is most of what recording an exchange costs,
+// and most entries of a busy proxy are never read, so the journal keeps
+// small captures as they are and redacts them when the entry is first read
+// (or streamed to the sink): nothing unredacted ever leaves the journal.
+type capture struct {
+	header  http.Header
+	body    []byte
+	maxBody int
+}
+
+// lazyBodyBytes is the largest body kept unredacted until read; a larger one
+// is redacted at once, so that memory holds only its cut-down form.
+const lazyBodyBytes = 16 << 10
+
+// KeepRequest sets e.Request from the request's headers and body, keeping at
+// most maxBody bytes of the body (<= 0: all); secrets are redacted before
+// the entry can be read. The journal must be the only one to use h and body
+// afterwards, for reading.
+func (e *Entry) KeepRequest(h http.Header, body []byte, maxBody int) {
+	e.request = keep(&e.Request, h, body, maxBody)
+}
+
+// KeepResponse is KeepRequest for e.Response.
+func (e *Entry) KeepResponse(h http.Header, body []byte, maxBody int) {
+	e.response = keep(&e.Response, h, body, maxBody)
+}
+
+func keep(m *Message, h http.Header, body []byte, maxBody int) *capture {
+	*m = Message{BodyBytes: len(body)}
+	c := &capture{header: h, body: body, maxBody: maxBody}
+	if len(body) > lazyBodyBytes {
+		c.redactInto(m)
+		return nil
+	}
+	return c
+}
+
+func (c *capture) redactInto(m *Message) {
+	m.Headers = RedactHeaders(c.header)
+	m.Body, m.BodyTruncated = RedactEncodedBody(c.header.Get("Content-Encoding"), c.body, c.maxBody)
+}
+
+// redact turns the entry's captures into its redacted messages.
+func (e *Entry) redact() {
+	if e.request != nil {
+		e.request.redactInto(&e.Request)
+		e.request = nil
+	}
+	if e.response != nil {
+		e.response.redactInto(&e.Response)
+		e.response = nil
+	}
 }
 
 // Options configure a Journal.
@@ -121,6 +181,9 @@ const entryOverhead = 512
 // headerOverhead is the estimated cost of one header in a map, less its text.
 const headerOverhead = 48
 
+// capturedHeaderText is the estimated text of one header not yet redacted.
+const capturedHeaderText = 64
+
 // entrySize estimates the memory e holds, for Options.MaxBytes.
 func entrySize(e *Entry) int64 {
 	n := entryOverhead + len(e.Scenario) + len(e.InvocationID) + len(e.Host) + len(e.Path) + len(e.Upstream) + len(e.Error)
@@ -130,6 +193,11 @@ func entrySize(e *Entry) int64 {
 			n += headerOverhead + len(k) + len(v)
 		}
 	}
+	for _, c := range []*capture{e.request, e.response} {
+		if c != nil { // an estimate that spares a walk through the headers
+			n += len(c.body) + len(c.header)*(headerOverhead+capturedHeaderText)
+		}
+	}
 	for _, f := range e.Faults {
 		n += len(f)
 	}
@@ -137,11 +205,16 @@ func entrySize(e *Entry) int64 {
 }
 
 // Record assigns e its sequence number, keeps it and sends it to the sink.
+// It returns e with its sequence number; its messages are redacted only when
+// the journal hands the entry out.
 func (j *Journal) Record(e Entry) Entry {
+	if j.sink != nil { // the line is written now, so redact now, once
+		e.redact()
+	}
+	size := entrySize(&e)
 	j.mu.Lock()
 	j.seq++
 	e.Seq = j.seq
-	size := entrySize(&e)
 	for n := len(j.entries) - j.head; n > 0 && (n >= j.capacity || (j.maxBytes > 0 && j.size+size > j.maxBytes)); n-- {
 		j.size -= entrySize(&j.entries[j.head])
 		j.entries[j.head] = Entry{} // let the collector have its bodies
@@ -223,9 +296,15 @@ func (j *Journal) Filter(keep func(Entry) bool) []Entry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	out := make([]Entry, 0, len(j.entries)-j.head)
-	for _, e := range j.entries[j.head:] {
-		if keep == nil || keep(e) {
-			out = append(out, e)
+	for i := j.head; i < len(j.entries); i++ {
+		e := &j.entries[i]
+		if e.request != nil || e.response != nil {
+			before := entrySize(e)
+			e.redact()
+			j.size += entrySize(e) - before
+		}
+		if keep == nil || keep(*e) {
+			out = append(out, *e)
 		}
 	}
 	return out

@@ -259,3 +259,80 @@ func BenchmarkRedactBody(b *testing.B) {
 		})
 	}
 }
+
+func TestKeptMessagesAreRedactedBeforeTheyLeave(t *testing.T) {
+	header := http.Header{"Authorization": {"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/secret"}, "X-Amz-Target": {"TrentService.Encrypt"}}
+	small := []byte(`{"KeyId":"k","Plaintext":"c2VjcmV0LXBsYWludGV4dA=="}`)
+	large := []byte(`{"KeyId":"k","Plaintext":"` + strings.Repeat("A", 20<<10) + `"}`) // redacted at once
+	cases := []struct {
+		name string
+		sink bool
+		body []byte
+		read func(*journal.Journal) []journal.Entry
+	}{
+		{"entries", false, small, (*journal.Journal).Entries},
+		{"filter", false, small, func(j *journal.Journal) []journal.Entry {
+			var seen []journal.Entry
+			j.Filter(func(e journal.Entry) bool { seen = append(seen, e); return false })
+			return seen
+		}},
+		{"large body", false, large, (*journal.Journal).Entries},
+		{"sink", true, small, (*journal.Journal).Entries},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var sink lockedBuffer
+			opts := journal.Options{}
+			if tc.sink {
+				opts.Sink = &sink
+			}
+			j := journal.New(opts)
+			e := journal.Entry{Operation: "Encrypt"}
+			e.KeepRequest(header, tc.body, 64<<10)
+			e.KeepResponse(http.Header{"Content-Type": {"application/x-amz-json-1.1"}}, []byte(`{"Plaintext":"AAAA","KeyId":"k"}`), 64<<10)
+			j.Record(e)
+			if err := j.Close(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			got := tc.read(j)
+			if len(got) != 1 {
+				t.Fatalf("read %d entries, want 1", len(got))
+			}
+			out, _ := json.Marshal(got[0])
+			text := string(out) + sink.String()
+			for _, secret := range []string{"c2VjcmV0", "AKIDEXAMPLE", "AAAAAAAA", `"AAAA"`} {
+				if strings.Contains(text, secret) {
+					t.Errorf("%q leaked: %s", secret, text)
+				}
+			}
+			r := got[0].Request
+			if r.Headers["Authorization"] != journal.Redacted || r.Headers["X-Amz-Target"] != "TrentService.Encrypt" ||
+				r.BodyBytes != len(tc.body) || !strings.Contains(r.Body, `"KeyId":"k"`) {
+				t.Errorf("request = %+v", r)
+			}
+			if !strings.Contains(got[0].Response.Body, `"KeyId":"k"`) || got[0].Response.Headers["Content-Type"] == "" {
+				t.Errorf("response = %+v", got[0].Response)
+			}
+			if tc.sink && !strings.Contains(sink.String(), journal.Redacted) {
+				t.Errorf("sink = %s", sink.String())
+			}
+		})
+	}
+}
+
+func TestRedactingOnReadKeepsTheByteBound(t *testing.T) {
+	j := journal.New(journal.Options{MaxBytes: 20 << 10})
+	body := []byte(`{"Plaintext":"` + strings.Repeat("x", 4<<10) + `"}`)
+	for i := range 50 {
+		e := journal.Entry{Operation: fmt.Sprint(i)}
+		e.KeepRequest(http.Header{}, body, 64<<10)
+		j.Record(e)
+		if i%7 == 0 {
+			j.Entries() // redacts what is kept, shrinking it
+		}
+	}
+	got := j.Entries()
+	if len(got) == 0 || len(got) > 5 || got[len(got)-1].Operation != "49" {
+		t.Errorf("kept %d entries ending %q, want the newest few (4 KiB bodies under a 20 KiB bound)", len(got), got[len(got)-1].Operation)
+	}
+}
