@@ -81,7 +81,7 @@ func AWSCLI(ctx context.Context, root string, major int) (Installed, error) {
 			continue
 		}
 		return Installed{Name: name, Version: m[1] + "." + m[2],
-			argv: []string{python, filepath.Join(root, "clients", "cli", "awscli_driver.py"), "--aws", aws}}, nil
+			argv: []string{python, filepath.Join(root, "clients", "cli", "awscli_driver.py"), "--aws", resolveShim(ctx, aws)}}, nil
 	}
 	reason := "no aws binary found"
 	if len(seen) > 0 {
@@ -132,6 +132,33 @@ func awsCandidates(overrideVar string) []string {
 	}
 	add("/usr/bin/aws")
 	return found
+}
+
+// pyenvShim matches the last line of a pyenv shim, naming pyenv itself.
+var pyenvShim = regexp.MustCompile(`(?m)^exec "([^"\n]+/pyenv)" exec "\$program"`)
+
+// resolveShim returns the program a pyenv shim would run, or path itself
+// when it is not one. A shim runs several shell processes to pick a Python
+// version each time it starts, which costs a retry scenario a tenth of a
+// second of CPU, twice per CLI call; the version it picks is the same for
+// the whole run.
+func resolveShim(ctx context.Context, path string) string {
+	head := make([]byte, 1024)
+	f, err := os.Open(path)
+	if err != nil {
+		return path
+	}
+	n, _ := f.Read(head)
+	f.Close()
+	m := pyenvShim.FindSubmatch(head[:n])
+	if m == nil {
+		return path
+	}
+	real, err := output(ctx, string(m[1]), "which", filepath.Base(path))
+	if err != nil || !filepath.IsAbs(real) {
+		return path
+	}
+	return real
 }
 
 // pythonWith returns the interpreter of the first python3 that can import

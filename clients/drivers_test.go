@@ -3,6 +3,7 @@ package clients
 import (
 	"context"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -68,4 +69,39 @@ func checkDriverWithoutKMS(t *testing.T, find func(context.Context) (Installed, 
 		t.Errorf("refused connection: %d attempts with maxAttempts 1", out.Attempts)
 	}
 	t.Logf("refused connection: %s: %s", out.Error.Code, out.Error.Message)
+}
+
+// TestResolveShim checks that a pyenv shim is replaced by the program pyenv
+// would run, and that anything else is left as it is.
+func TestResolveShim(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	shim := func(name, pyenv string) string { // what pyenv writes, less its debug lines
+		return write(name, "#!/usr/bin/env bash\nset -e\nprogram=\"${0##*/}\"\nexec \""+pyenv+"\" exec \"$program\" \"$@\"\n")
+	}
+	real := write("aws-real", "#!/bin/sh\necho real\n")
+	pyenv := write("pyenv", "#!/bin/sh\n[ \"$1\" = which ] && [ \"$2\" = aws ] && echo "+real+"\n")
+	failing := write("failing/pyenv", "#!/bin/sh\nexit 1\n")
+	cases := []struct{ name, path, want string }{
+		{"pyenv shim", shim("shims/aws", pyenv), real},
+		{"not a shim", real, real},
+		{"pyenv cannot tell", shim("other/aws", failing), filepath.Join(dir, "other/aws")},
+		{"missing file", filepath.Join(dir, "nothing-here"), filepath.Join(dir, "nothing-here")},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := resolveShim(context.Background(), tc.path); got != tc.want {
+				t.Errorf("resolveShim(%s) = %s, want %s", tc.path, got, tc.want)
+			}
+		})
+	}
 }

@@ -21,7 +21,10 @@ import (
 // importOperations are the imported-key-material operations. Each Service gets
 // its own pool of pre-generated RSA wrapping keys.
 func importOperations() map[string]operation {
-	pool := newWrappingKeyPool(2)
+	// RSA_2048, the default, is nearly every call; a larger key is made when
+	// asked for (RSA_4096 takes about half a second of CPU), never in advance,
+	// since keys made ahead and never asked for were a tenth of a run's CPU.
+	pool := newWrappingKeyPool(map[int]int{2048: 2})
 	return map[string]operation{
 		"GetParametersForImport":    func(c *call) (any, error) { return getParametersForImport(c, pool) },
 		"ImportKeyMaterial":         importKeyMaterial,
@@ -450,18 +453,18 @@ func unwrapKWP(kek, wrapped []byte) ([]byte, error) {
 	return r[:mli], nil
 }
 
-// wrappingKeyPool keeps a few pre-generated RSA wrapping keys per size, so that
-// GetParametersForImport rarely waits for RSA key generation (seconds for
-// RSA_4096). A key is handed out once; taking one starts a background refill.
+// wrappingKeyPool keeps a few pre-generated RSA wrapping keys of the sizes it
+// is told to, so that GetParametersForImport rarely waits for RSA key
+// generation. A key is handed out once; taking one starts a background refill.
 type wrappingKeyPool struct {
-	target int
+	target map[int]int // keys kept ready, by size in bits
 
 	mu      sync.Mutex
 	ready   map[int][]*rsa.PrivateKey
 	filling map[int]bool
 }
 
-func newWrappingKeyPool(target int) *wrappingKeyPool {
+func newWrappingKeyPool(target map[int]int) *wrappingKeyPool {
 	return &wrappingKeyPool{target: target, ready: map[int][]*rsa.PrivateKey{}, filling: map[int]bool{}}
 }
 
@@ -512,7 +515,7 @@ func (p *wrappingKeyPool) wait(ctx context.Context, bits int) (*rsa.PrivateKey, 
 func (p *wrappingKeyPool) put(bits int, k *rsa.PrivateKey) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.ready[bits]) < p.target {
+	if len(p.ready[bits]) < p.target[bits] {
 		p.ready[bits] = append(p.ready[bits], k)
 	}
 }
@@ -520,7 +523,7 @@ func (p *wrappingKeyPool) put(bits int, k *rsa.PrivateKey) {
 // refillLocked starts one background generator for bits unless one is running
 // or the pool is full. The generator stops once the pool holds target keys.
 func (p *wrappingKeyPool) refillLocked(bits int) {
-	if p.filling[bits] || len(p.ready[bits]) >= p.target {
+	if p.filling[bits] || len(p.ready[bits]) >= p.target[bits] {
 		return
 	}
 	p.filling[bits] = true
@@ -531,7 +534,7 @@ func (p *wrappingKeyPool) refillLocked(bits int) {
 			if err == nil {
 				p.ready[bits] = append(p.ready[bits], k)
 			}
-			if err != nil || len(p.ready[bits]) >= p.target {
+			if err != nil || len(p.ready[bits]) >= p.target[bits] {
 				p.filling[bits] = false
 				p.mu.Unlock()
 				return

@@ -574,7 +574,7 @@ func TestDeleteImportedKeyMaterial(t *testing.T) {
 // TestWrappingKeyPool checks that the pool hands out fresh keys of the asked
 // size and refills itself in the background after a key is taken.
 func TestWrappingKeyPool(t *testing.T) {
-	p := newWrappingKeyPool(1)
+	p := newWrappingKeyPool(map[int]int{2048: 1})
 	if _, ok := p.tryTake(2048); ok {
 		t.Fatal("a new pool already has keys")
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/kmsconform/kmsconform/proxy/rules"
 	"github.com/kmsconform/kmsconform/reference"
 	"github.com/kmsconform/kmsconform/reports"
+	"github.com/kmsconform/kmsconform/stepdef"
 )
 
 // Env is what the retry scenarios need from a run.
@@ -55,6 +56,7 @@ type Suite struct {
 	endpoint  *url.URL
 	evidence  recordSet
 	installed map[string]func() (clients.Installed, error)
+	patterns  *stepdef.Patterns
 
 	// policy and rule are what the scenarios compare with and inject; tests
 	// replace them to show that a wrong table or a wrong proxy fails.
@@ -82,7 +84,7 @@ func New(env Env) (*Suite, error) {
 	if env.HTTPClient == nil {
 		env.HTTPClient = &http.Client{Timeout: time.Minute, Transport: &http.Transport{Proxy: nil}}
 	}
-	s := &Suite{env: env, endpoint: u, policy: PolicyFor, rule: Fault.Rule, deviations: knownDeviations()}
+	s := &Suite{env: env, endpoint: u, patterns: stepdef.NewPatterns(), policy: PolicyFor, rule: Fault.Rule, deviations: knownDeviations()}
 	find := func(fn func(ctx context.Context) (clients.Installed, error)) func() (clients.Installed, error) {
 		return sync.OnceValues(func() (clients.Installed, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -105,23 +107,24 @@ func (s *Suite) Register(sc *godog.ScenarioContext) {
 	st := &scenario{suite: s}
 	sc.Before(st.before)
 	sc.After(st.after)
+	steps := stepdef.Bind(sc, s.patterns)
 
-	sc.Given(`^the client under test is (\S+) with its default retry settings$`, st.givenClient)
-	sc.Given(`^the client under test is (\S+) with AWS_NEW_RETRIES_2026=true$`, st.givenClient2026)
-	sc.Given(`^a KMS key for the retry test$`, st.givenKey)
-	sc.Given(`^a KMS key with imported key material for the retry test$`, st.givenImportedKey)
-	sc.Given(`^a disconnected external key store for the retry test$`, st.givenStore)
-	sc.Given(`^the proxy injects (\S+) into (\w+) calls$`, st.givenFault)
-	sc.When(`^the client under test calls (\w+)$`, st.call)
-	sc.Then(`^the proxy saw the documented number of attempts$`, st.thenAttempts)
-	sc.Then(`^every wait between attempts is within the documented backoff bounds$`, st.thenWaits)
-	sc.Then(`^the client under test reports the documented outcome$`, st.thenOutcome)
-	sc.Then(`^the client under test reports ([A-Z]\w+Exception) from its retry although the first attempt succeeded$`, st.thenHazardError)
-	sc.Then(`^the client under test reports success from its retry although the first attempt succeeded$`, st.thenHazardSuccess)
-	sc.Then(`^the KMS key for the retry test is (\w+)$`, st.thenKeyState)
-	sc.Then(`^the external key store for the retry test no longer exists$`, st.thenStoreGone)
-	sc.When(`^one aws-sdk-go-v2 client makes (\d+) concurrent DescribeKey calls that all meet (\S+)$`, st.quotaCalls)
-	sc.Then(`^the retry quota stops the retries where the documentation says$`, st.thenQuota)
+	steps.Given(`^the client under test is (\S+) with its default retry settings$`, st.givenClient)
+	steps.Given(`^the client under test is (\S+) with AWS_NEW_RETRIES_2026=true$`, st.givenClient2026)
+	steps.Given(`^a KMS key for the retry test$`, st.givenKey)
+	steps.Given(`^a KMS key with imported key material for the retry test$`, st.givenImportedKey)
+	steps.Given(`^a disconnected external key store for the retry test$`, st.givenStore)
+	steps.Given(`^the proxy injects (\S+) into (\w+) calls$`, st.givenFault)
+	steps.When(`^the client under test calls (\w+)$`, st.call)
+	steps.Then(`^the proxy saw the documented number of attempts$`, st.thenAttempts)
+	steps.Then(`^every wait between attempts is within the documented backoff bounds$`, st.thenWaits)
+	steps.Then(`^the client under test reports the documented outcome$`, st.thenOutcome)
+	steps.Then(`^the client under test reports ([A-Z]\w+Exception) from its retry although the first attempt succeeded$`, st.thenHazardError)
+	steps.Then(`^the client under test reports success from its retry although the first attempt succeeded$`, st.thenHazardSuccess)
+	steps.Then(`^the KMS key for the retry test is (\w+)$`, st.thenKeyState)
+	steps.Then(`^the external key store for the retry test no longer exists$`, st.thenStoreGone)
+	steps.When(`^one aws-sdk-go-v2 client makes (\d+) concurrent DescribeKey calls that all meet (\S+)$`, st.quotaCalls)
+	steps.Then(`^the retry quota stops the retries where the documentation says$`, st.thenQuota)
 }
 
 // Attach adds a retry scenario's evidence to its result: the attempts its own

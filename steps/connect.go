@@ -11,7 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
-	"github.com/cucumber/godog"
+
+	"github.com/kmsconform/kmsconform/stepdef"
 )
 
 // connectState is a scenario's state for the steps of ConnectCustomKeyStore
@@ -41,7 +42,7 @@ const (
 
 // registerConnect binds the steps of ConnectCustomKeyStore and
 // DescribeCustomKeyStores, and the ConnectionState matrix.
-func (w *world) registerConnect(sc *godog.ScenarioContext) {
+func (w *world) registerConnect(sc stepdef.Context) {
 	sc.Given(`^a CloudHSM key store and an external key store$`, w.givenStoresOfBothKinds)
 	sc.Given(`^an external key store that KMS reaches through a VPC endpoint service$`, w.givenVPCStore)
 	sc.Given(`^KMS takes its time to connect the key store$`, w.givenSlowConnect)

@@ -12,7 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
-	"github.com/cucumber/godog"
+
+	"github.com/kmsconform/kmsconform/stepdef"
 )
 
 // createKeyState is a scenario's state for the steps of CreateKey, DescribeKey and GenerateRandom
@@ -32,7 +33,7 @@ type createKeyState struct {
 }
 
 // registerCreateKey binds the steps of CreateKey, DescribeKey and GenerateRandom.
-func (w *world) registerCreateKey(sc *godog.ScenarioContext) {
+func (w *world) registerCreateKey(sc stepdef.Context) {
 	// Preconditions.
 	sc.Given(`^an account of my own whose KMS key quota is (\d+)$`, w.givenKeyQuota)
 	sc.Given(`^an account of my own with no KMS keys$`, w.givenOwnAccount)

@@ -18,7 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
-	"github.com/cucumber/godog"
+
+	"github.com/kmsconform/kmsconform/stepdef"
 )
 
 // createStoreState is a scenario's state for the steps of CreateCustomKeyStore.
@@ -32,7 +33,7 @@ type createStoreState struct {
 }
 
 // registerCreateStore binds the steps of CreateCustomKeyStore.
-func (w *world) registerCreateStore(sc *godog.ScenarioContext) {
+func (w *world) registerCreateStore(sc stepdef.Context) {
 	sc.Given(`^an account of my own(?: that may hold only (\d+) custom key stores?)?$`, w.givenStoreAccount)
 	sc.Given(`^a CloudHSM cluster, where (.+)$`, w.givenBrokenCluster)
 	sc.Given(`^a (public|VPC) XKS proxy, where (.+)$`, w.givenBrokenProxy)

@@ -20,7 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
-	"github.com/cucumber/godog"
+
+	"github.com/kmsconform/kmsconform/stepdef"
 )
 
 // importState is a scenario's state for the steps of GetParametersForImport and ImportKeyMaterial
@@ -75,7 +76,7 @@ var wrappingKeyBits = map[types.WrappingKeySpec]int{
 }
 
 // registerImport binds the steps of GetParametersForImport and ImportKeyMaterial.
-func (w *world) registerImport(sc *godog.ScenarioContext) {
+func (w *world) registerImport(sc stepdef.Context) {
 	// Setup.
 	sc.Given(`^this import scenario runs in an account of its own, with its own clock$`, w.givenImportAccount)
 	sc.Given(`^parameters for import of the key have been fetched(?: with `+wrappingSpecExpr+` and `+wrappingAlgorithmExpr+`)?$`, w.givenParams)

@@ -10,7 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
-	"github.com/cucumber/godog"
+
+	"github.com/kmsconform/kmsconform/stepdef"
 )
 
 // lifecycleState is a scenario's state for the steps of ScheduleKeyDeletion,
@@ -44,7 +45,7 @@ const (
 
 // registerLifecycle binds the steps of ScheduleKeyDeletion, CancelKeyDeletion,
 // EnableKey and DisableKey, and the key-state matrix.
-func (w *world) registerLifecycle(sc *godog.ScenarioContext) {
+func (w *world) registerLifecycle(sc stepdef.Context) {
 	sc.Given(`^a KMS key with origin `+keyOriginExpr+` in state `+keyState+`$`, w.givenKeyOfOriginIn)
 
 	sc.When(`^I `+lifecycleVerbExpr+` the key$`, w.lifecycleOnKey)

@@ -5,14 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/kmsconform/kmsconform/kmserrors"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go/middleware"
-	"github.com/cucumber/godog"
+
+	"github.com/kmsconform/kmsconform/kmserrors"
+	"github.com/kmsconform/kmsconform/stepdef"
 )
 
 const (
@@ -22,7 +23,7 @@ const (
 )
 
 // register binds every step of the feature files to w.
-func (w *world) register(sc *godog.ScenarioContext) {
+func (w *world) register(sc stepdef.Context) {
 	// Custom key stores.
 	sc.Given(`^an? `+kindExpr+` key store that is `+stateExpr+`$`, w.storeIn)
 	sc.Given(`^a KMS key in the key store$`, w.givenKeyInStore)

@@ -13,7 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
-	"github.com/cucumber/godog"
+
+	"github.com/kmsconform/kmsconform/stepdef"
 )
 
 // viaVPC is how the UpdateCustomKeyStore steps name an XKS proxy that KMS
@@ -36,7 +37,7 @@ type updateStoreState struct {
 }
 
 // registerUpdateStore binds the steps of UpdateCustomKeyStore.
-func (w *world) registerUpdateStore(sc *godog.ScenarioContext) {
+func (w *world) registerUpdateStore(sc stepdef.Context) {
 	sc.Given(`^an external key store with (public|VPC) connectivity that is (CONNECTED|DISCONNECTED)$`, w.givenStoreWithConnectivity)
 	sc.Given(`^another (CloudHSM|external) key store$`, w.givenOtherStore)
 	sc.Given(`^another external key store with (public|VPC) connectivity$`, w.givenOtherStoreWithConnectivity)

@@ -12,7 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
-	"github.com/cucumber/godog"
+
+	"github.com/kmsconform/kmsconform/stepdef"
 )
 
 // validationState is a scenario's state for the steps of input constraints
@@ -24,7 +25,7 @@ type validationState struct {
 }
 
 // registerValidation binds the steps of input constraints (ValidationException), sent as raw signed requests.
-func (w *world) registerValidation(sc *godog.ScenarioContext) {
+func (w *world) registerValidation(sc stepdef.Context) {
 	sc.Given(`^a backing for a new `+kindExpr+` key store$`, w.givenNewStoreBacking)
 	sc.When(`^I send an? ([A-Za-z]+) request whose ([A-Za-z.\[\]]+) (.+)$`, w.sendViolation)
 }

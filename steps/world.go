@@ -13,6 +13,7 @@ import (
 	messages "github.com/cucumber/messages/go/v21"
 
 	"github.com/kmsconform/kmsconform/reports"
+	"github.com/kmsconform/kmsconform/stepdef"
 )
 
 // untestablePrefix starts the one step of a scenario whose condition the
@@ -81,13 +82,14 @@ type key struct {
 
 // Initializer returns the godog scenario initializer for a run in env.
 func Initializer(env *Env) func(*godog.ScenarioContext) {
+	patterns := stepdef.NewPatterns()
 	return func(sc *godog.ScenarioContext) {
 		w := &world{env: env}
 		sc.Before(w.before)
 		sc.StepContext().Before(w.beforeStep)
 		sc.StepContext().After(w.afterStep)
 		sc.After(w.after)
-		w.register(sc)
+		w.register(stepdef.Bind(sc, patterns))
 	}
 }
 
