@@ -141,6 +141,9 @@ func (r *runner) startOurProxy(ctx context.Context, p *path) error {
 		args = append(args, "--route", mitmHost+"="+r.ref.plainURL(), "--routes-only")
 		p.ep = Endpoint{URL: "https://" + mitmHost, Proxy: proxyURL, RootCAs: authority.Pool()}
 	}
+	if r.cfg.ProfileDir != "" {
+		args = append(args, "--cpuprofile", filepath.Join(r.cfg.ProfileDir, p.name+".cpu.pprof"))
+	}
 	args = append(args, r.cfg.ProxyArgs...)
 	proc, err := startProcess(ctx, "kmsconform proxy ("+p.name+")", r.cfg.Binary, args, nil)
 	if err != nil {

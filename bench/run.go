@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -18,6 +19,9 @@ type Config struct {
 	// ProxyArgs are extra flags for every `kmsconform proxy` the run starts
 	// (e.g. --journal-size 1000), to see what a setting costs.
 	ProxyArgs []string
+	// ProfileDir, if set, gets a CPU profile of each of our proxy
+	// processes, <path>.cpu.pprof, written when it stops.
+	ProfileDir string
 	// Toxiproxy is a toxiproxy-server executable. Empty: the Toxiproxy rows
 	// say they are not available, for the reason in ToxiproxyMissing.
 	Toxiproxy        string
@@ -102,6 +106,16 @@ func Run(ctx context.Context, cfg Config) (*Table, error) {
 		}
 		defer os.RemoveAll(dir)
 		cfg.WorkDir = dir
+	}
+	if cfg.ProfileDir != "" {
+		dir, err := filepath.Abs(cfg.ProfileDir) // the proxies may run elsewhere
+		if err == nil {
+			err = os.MkdirAll(dir, 0o755)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("bench: profile directory: %w", err)
+		}
+		cfg.ProfileDir = dir
 	}
 	r := &runner{cfg: cfg, table: &Table{Machine: CurrentMachine(), Settings: cfg.settings(), Started: time.Now().UTC(), LoadStart: LoadAverage()}}
 	if err := r.run(ctx); err != nil {

@@ -30,6 +30,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	toxiproxy := fs.String("toxiproxy", "", "`path` of a toxiproxy-server binary (default: built from this module's tool dependency by 'go tool -n', run from the module directory)")
 	var proxyArgs benchProxyArgs
 	fs.Var(&proxyArgs, "proxy-arg", "extra `flag` for each 'kmsconform proxy' started (repeatable), e.g. --proxy-arg=--journal-size=1000")
+	profile := fs.String("profile", "", "`directory` for a CPU profile of each of our proxies (<path>.cpu.pprof; read with 'go tool pprof bin/kmsconform FILE')")
 	failOnMiss := fs.Bool("fail-on-miss", false, "exit 1 when a figure misses its target")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
 	fs.Usage = func() {
@@ -57,6 +58,9 @@ Examples:
   kmsconform bench --out out/bench
   # a quick look at the proxy figures, about a minute
   kmsconform bench --requests 20000 --latency-requests 500 --delay-samples 40 --suite-concurrency none
+  # where the proxy spends its CPU
+  kmsconform bench --requests 20000 --suite-concurrency none --profile out/profiles
+  go tool pprof -top bin/kmsconform out/profiles/reverse.cpu.pprof
   # what a smaller in-memory journal saves
   kmsconform bench --proxy-arg=--journal-size=1000 --suite-concurrency none
 `)
@@ -85,6 +89,7 @@ Examples:
 		Toxiproxy:       *toxiproxy,
 		SuiteTimeout:    *suiteTimeout,
 		ProxyArgs:       proxyArgs,
+		ProfileDir:      *profile,
 	}
 	for name, v := range map[string]int{"--requests": *requests, "--latency-requests": *latencyRequests, "--delay-samples": *delaySamples} {
 		if v <= 0 {

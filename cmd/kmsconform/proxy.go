@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -131,6 +132,7 @@ func parseBaseURL(raw string) (*url.URL, error) {
 
 type proxyOptions struct {
 	listen, control, caDir, upstream, rulesFile, journalFile string
+	cpuProfile                                               string
 	routes                                                   routeFlags
 	routesOnly, allowNonLoopback, verbose                    bool
 	journalBodyBytes, journalBytes, maxRequestBytes          int64
@@ -155,6 +157,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.Int64Var(&o.maxRequestBytes, "max-request-bytes", proxy.DefaultMaxRequestBytes, "largest request body in `bytes`; a larger one gets 413 and is not forwarded")
 	fs.BoolVar(&o.allowNonLoopback, "allow-non-loopback", false, "allow --listen and --control on non-loopback addresses")
 	fs.BoolVar(&o.verbose, "verbose", false, "log every exchange to stderr")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the whole run to this `file` when the proxy stops")
 	fs.Usage = func() {} // --help prints the full text below; errors get a hint
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -245,6 +248,17 @@ func defaultCADir() string {
 }
 
 func serveProxy(ctx context.Context, o proxyOptions, stdout, stderr io.Writer) error {
+	if o.cpuProfile != "" {
+		stop, err := startCPUProfile(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := stop(); err != nil {
+				fmt.Fprintf(stderr, "kmsconform proxy: %v\n", err)
+			}
+		}()
+	}
 	level := slog.LevelInfo
 	if o.verbose {
 		level = slog.LevelDebug
@@ -372,4 +386,24 @@ func printProxyBanner(w io.Writer, o proxyOptions, addr string, listeners []net.
 	fmt.Fprintf(w, "  export AWS_CA_BUNDLE=%s        # AWS CLI, boto3, AWS SDKs\n", authority.CertFile)
 	fmt.Fprintf(w, "  export NODE_EXTRA_CA_CERTS=%s  # Node.js (AWS SDK for JavaScript)\n", authority.CertFile)
 	fmt.Fprintf(w, "  export SSL_CERT_FILE=%s        # OpenSSL and Go clients (replaces the system roots)\n", authority.CertFile)
+}
+
+// startCPUProfile profiles the process until the returned stop is called,
+// which writes the profile out.
+func startCPUProfile(path string) (stop func() error, err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		return nil
+	}, nil
 }

@@ -60,6 +60,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.Config, "config", "", "YAML file with timeouts, CloudHSM/XKS fixtures and a second account (see README)")
 	fs.BoolVar(&opts.AllowRealAccount, "allow-real-account", false, "let the run reach a non-loopback endpoint, which may be a real AWS account that the run's keys cost money in (see README)")
 	fs.StringVar(&opts.Control, "control", "", "control API URL of a standalone reference (kmsconform serve), e.g. http://127.0.0.1:4599")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof) of this process, the embedded reference included, to this `file`")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), runUsage)
 		fs.PrintDefaults()
@@ -77,6 +78,18 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	opts.Version = version
 	opts.Progress = stdout
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "kmsconform run: %v\n", err)
+			return exitFailed
+		}
+		defer func() {
+			if err := stop(); err != nil {
+				fmt.Fprintf(stderr, "kmsconform run: %v\n", err)
+			}
+		}()
+	}
 
 	res, err := runner.Run(ctx, opts)
 	var usage *runner.UsageError
