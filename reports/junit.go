@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -106,9 +107,12 @@ func encodeJUnit(suites *junitSuites) ([]byte, error) {
 }
 
 // MergeJUnit joins JUnit documents (godog's, or normalized ones) into one,
-// normalized, with every test suite of each.
+// normalized, with every test case of each. Suites of the same name (a
+// feature whose scenarios ran in more than one phase) become one, their
+// cases in document order and their times added up.
 func MergeJUnit(docs ...[]byte) ([]byte, error) {
 	var all junitSuites
+	index := map[string]int{}
 	for _, d := range docs {
 		var suites junitSuites
 		if err := xml.Unmarshal(d, &suites); err != nil {
@@ -117,9 +121,33 @@ func MergeJUnit(docs ...[]byte) ([]byte, error) {
 		if all.Name == "" {
 			all.Name = suites.Name
 		}
-		all.Suites = append(all.Suites, suites.Suites...)
+		for _, suite := range suites.Suites {
+			i, ok := index[suite.Name]
+			if !ok {
+				index[suite.Name] = len(all.Suites)
+				all.Suites = append(all.Suites, suite)
+				continue
+			}
+			into := &all.Suites[i]
+			into.Cases = append(into.Cases, suite.Cases...)
+			into.Time = addSeconds(into.Time, suite.Time)
+		}
 	}
 	return encodeJUnit(&all)
+}
+
+// addSeconds adds two JUnit time attributes (seconds); one that does not
+// parse counts as nothing.
+func addSeconds(a, b string) string {
+	x, errA := strconv.ParseFloat(a, 64)
+	y, errB := strconv.ParseFloat(b, 64)
+	switch {
+	case errA != nil:
+		return b
+	case errB != nil:
+		return a
+	}
+	return strconv.FormatFloat(x+y, 'f', -1, 64)
 }
 
 func normalizeCase(c *junitCase) {

@@ -267,8 +267,18 @@ func TestMergeJUnit(t *testing.T) {
 	if err := xml.Unmarshal(merged, &suites); err != nil {
 		t.Fatal(err)
 	}
-	if len(suites.Suites) != 2 || suites.Tests != 8 || suites.Failures != 2 || suites.Errors != 2 {
-		t.Errorf("merged: %d suites, tests=%d failures=%d errors=%d; want 2/8/2/2", len(suites.Suites), suites.Tests, suites.Failures, suites.Errors)
+	// The same feature from two phases is one suite with the cases of both.
+	if len(suites.Suites) != 1 || suites.Tests != 8 || suites.Failures != 2 || suites.Errors != 2 || suites.Suites[0].Tests != 8 {
+		t.Errorf("merged: %d suites, tests=%d failures=%d errors=%d; want 1/8/2/2", len(suites.Suites), suites.Tests, suites.Failures, suites.Errors)
+	}
+	other := bytes.ReplaceAll(normalized, []byte(`name="DeleteCustomKeyStore conditions"`), []byte(`name="Another feature"`))
+	merged, err = MergeJUnit(godog, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	suites = junitSuites{}
+	if err := xml.Unmarshal(merged, &suites); err != nil || len(suites.Suites) != 2 || suites.Tests != 8 {
+		t.Errorf("two features merged into %d suites, %d tests (%v); want 2 suites, 8 tests", len(suites.Suites), suites.Tests, err)
 	}
 	if _, err := MergeJUnit(godog, []byte("<testsuites")); err == nil {
 		t.Error("a truncated document merged without an error")

@@ -32,7 +32,8 @@ type footprint struct {
 	cloudHSM   int // CloudHSM key stores
 	external   int // external key stores
 	usesSecond bool
-	retries    int // client retry scenarios (@retries), which run in a phase of their own
+	retries    int // client retry scenarios (@retries), which run in phases of their own
+	slow       int // of them, those tagged @slow
 }
 
 // What steps create, by their text (outline values already filled in).
@@ -45,10 +46,15 @@ var (
 
 func (f *footprint) add(p *messages.Pickle) {
 	f.scenarios++
+	retry, slow := false, false
 	for _, t := range p.Tags {
-		if t.Name == retriesTag {
-			f.retries++
-			break
+		retry = retry || t.Name == retriesTag
+		slow = slow || t.Name == slowTag
+	}
+	if retry {
+		f.retries++
+		if slow {
+			f.slow++
 		}
 	}
 	for _, st := range p.Steps {

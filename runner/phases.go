@@ -15,8 +15,12 @@ import (
 	"github.com/kmsconform/kmsconform/reports"
 )
 
-// retriesTag marks the client retry scenarios.
-const retriesTag = "@retries"
+// retriesTag marks the client retry scenarios; slowTag those of them that
+// wait out 10 s or more of client backoff.
+const (
+	retriesTag = "@retries"
+	slowTag    = "@slow"
+)
 
 // phase is a part of the suite that runs with its own concurrency. Endpoint
 // scenarios are bounded by what the target should take at once; the client
@@ -29,14 +33,20 @@ type phase struct {
 }
 
 // planPhases splits the selected scenarios into the endpoint phase and the
-// client retry phase, leaving out a phase the tags select nothing for.
+// client retry phases, leaving out a phase the tags select nothing for. The
+// slow retry scenarios get a phase of their own so that they all start at
+// once: godog starts scenarios in file order, and the longest ones, started
+// last, set the run's wall time.
 func planPhases(opts Options, fp footprint) []phase {
 	var out []phase
 	if fp.scenarios > fp.retries {
 		out = append(out, phase{name: "endpoint", tags: andTags(opts.Tags, "~"+retriesTag), concurrency: opts.Concurrency})
 	}
-	if fp.retries > 0 {
-		out = append(out, phase{name: "retries", tags: andTags(opts.Tags, retriesTag), concurrency: opts.RetryConcurrency})
+	if fp.slow > 0 {
+		out = append(out, phase{name: "slow-retries", tags: andTags(opts.Tags, retriesTag+" && "+slowTag), concurrency: opts.RetryConcurrency})
+	}
+	if fp.retries > fp.slow {
+		out = append(out, phase{name: "retries", tags: andTags(opts.Tags, retriesTag+" && ~"+slowTag), concurrency: opts.RetryConcurrency})
 	}
 	return out
 }
@@ -102,18 +112,49 @@ func mergePhaseFiles(phases []phase, out, name string, merge func(docs ...[]byte
 	return os.WriteFile(filepath.Join(out, name), merged, 0o644)
 }
 
-// mergeCucumber joins cucumber.json documents, each a list of features.
+// mergeCucumber joins cucumber.json documents, each a list of features. A
+// feature whose scenarios ran in more than one phase becomes one, with the
+// scenarios (elements) of each in document order.
 func mergeCucumber(docs ...[]byte) ([]byte, error) {
-	var all []json.RawMessage
+	type feature struct {
+		fields   map[string]json.RawMessage
+		elements []json.RawMessage
+	}
+	var all []*feature
+	byURI := map[string]*feature{}
 	for _, d := range docs {
-		var features []json.RawMessage
+		var features []map[string]json.RawMessage
 		if err := json.Unmarshal(d, &features); err != nil {
 			return nil, fmt.Errorf("parsing cucumber json: %w", err)
 		}
-		all = append(all, features...)
+		for _, fields := range features {
+			var elements []json.RawMessage
+			if raw, ok := fields["elements"]; ok {
+				if err := json.Unmarshal(raw, &elements); err != nil {
+					return nil, fmt.Errorf("parsing cucumber json: %w", err)
+				}
+			}
+			var uri string
+			_ = json.Unmarshal(fields["uri"], &uri)
+			if f, ok := byURI[uri]; ok && uri != "" {
+				f.elements = append(f.elements, elements...)
+				continue
+			}
+			f := &feature{fields: fields, elements: elements}
+			all = append(all, f)
+			byURI[uri] = f
+		}
 	}
-	if all == nil {
-		all = []json.RawMessage{}
+	out := make([]map[string]json.RawMessage, 0, len(all))
+	for _, f := range all {
+		if f.elements != nil {
+			raw, err := json.Marshal(f.elements)
+			if err != nil {
+				return nil, err
+			}
+			f.fields["elements"] = raw
+		}
+		out = append(out, f.fields)
 	}
-	return json.MarshalIndent(all, "", "    ")
+	return json.MarshalIndent(out, "", "    ")
 }

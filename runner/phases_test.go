@@ -2,6 +2,7 @@ package runner
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 )
 
@@ -10,10 +11,12 @@ func TestPlanPhases(t *testing.T) {
 		tags string
 		want []string
 	}{
-		{"", []string{"endpoint", "retries"}},
+		{"", []string{"endpoint", "slow-retries", "retries"}},
 		{"~@retries", []string{"endpoint"}},
-		{"@retries", []string{"retries"}},
-		{"@op:DeleteCustomKeyStore,@retries", []string{"endpoint", "retries"}},
+		{"@retries", []string{"slow-retries", "retries"}},
+		{"@retries && ~@slow", []string{"retries"}},
+		{"@slow", []string{"slow-retries"}},
+		{"@op:DeleteCustomKeyStore,@retries", []string{"endpoint", "slow-retries", "retries"}},
 		{"@cond:DeleteCustomKeyStore.03", []string{"endpoint"}},
 	} {
 		t.Run(tc.tags, func(t *testing.T) {
@@ -25,12 +28,12 @@ func TestPlanPhases(t *testing.T) {
 			var got []string
 			for _, p := range phases {
 				got = append(got, p.name)
-				want := map[string]int{"endpoint": 3, "retries": 7}[p.name]
+				want := map[string]int{"endpoint": 3, "slow-retries": 7, "retries": 7}[p.name]
 				if p.concurrency != want {
 					t.Errorf("phase %s concurrency %d, want %d", p.name, p.concurrency, want)
 				}
 			}
-			if len(got) != len(tc.want) || (len(got) > 0 && got[0] != tc.want[0]) || (len(got) > 1 && got[1] != tc.want[1]) {
+			if !slices.Equal(got, tc.want) {
 				t.Errorf("phases %v, want %v", got, tc.want)
 			}
 		})
@@ -38,13 +41,22 @@ func TestPlanPhases(t *testing.T) {
 }
 
 func TestMergeCucumber(t *testing.T) {
-	merged, err := mergeCucumber([]byte(`[{"uri":"a"}]`), []byte(`[]`), []byte(`[{"uri":"b"},{"uri":"c"}]`))
+	merged, err := mergeCucumber(
+		[]byte(`[{"uri":"a","elements":[{"name":"a1"}]}]`),
+		[]byte(`[]`),
+		[]byte(`[{"uri":"b"},{"uri":"a","elements":[{"name":"a2"}]},{"uri":"c","elements":[]}]`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var features []struct{ URI string }
-	if err := json.Unmarshal(merged, &features); err != nil || len(features) != 3 || features[2].URI != "c" {
+	var features []struct {
+		URI      string
+		Elements []struct{ Name string }
+	}
+	if err := json.Unmarshal(merged, &features); err != nil || len(features) != 3 || features[1].URI != "b" || features[2].URI != "c" {
 		t.Errorf("merged %s (%v), want features a, b, c", merged, err)
+	}
+	if a := features[0]; a.URI != "a" || len(a.Elements) != 2 || a.Elements[0].Name != "a1" || a.Elements[1].Name != "a2" {
+		t.Errorf("feature a = %+v, want the scenarios a1 and a2 of both phases", a)
 	}
 	if _, err := mergeCucumber([]byte(`{"not":"a list"}`)); err == nil {
 		t.Error("a document that is not a list of features merged")

@@ -55,7 +55,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.Region, "region", "", "AWS Region (default: from the AWS config, else us-east-1)")
 	fs.StringVar(&opts.Tags, "tags", "", "scenarios to run, e.g. '@op:DeleteCustomKeyStore && ~@cloudhsm' or '@xks,@import'")
 	fs.IntVar(&opts.Concurrency, "concurrency", runner.DefaultConcurrency, "endpoint scenarios run at once (1-64)")
-	fs.IntVar(&opts.RetryConcurrency, "retry-concurrency", runner.DefaultRetryConcurrency, "client retry scenarios (@retries) run at once, beside the endpoint scenarios; they mostly wait out client backoff (1-64)")
+	fs.IntVar(&opts.RetryConcurrency, "retry-concurrency", runner.DefaultRetryConcurrency, "client retry scenarios (@retries) run at once, beside the endpoint scenarios; they mostly wait out client backoff (1-64; the @slow ones get as many slots again)")
 	fs.StringVar(&opts.Out, "out", "out", "directory for results.json, report.html, summary.md, cucumber.json and junit.xml")
 	fs.StringVar(&opts.Config, "config", "", "YAML file with timeouts, CloudHSM/XKS fixtures and a second account (see README)")
 	fs.BoolVar(&opts.AllowRealAccount, "allow-real-account", false, "let the run reach a non-loopback endpoint, which may be a real AWS account that the run's keys cost money in (see README)")

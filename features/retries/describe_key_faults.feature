@@ -3,7 +3,9 @@
 # journal holds exactly the attempts of the call under test, whether or not
 # the client sends attempt headers. The documented expectations are the Go
 # tables in package retries (see docs/retries.md); @cond names the KMS
-# condition the call under test would meet without the fault.
+# condition the call under test would meet without the fault. @slow marks
+# the rows whose client waits out 10 s or more of its own backoff (the
+# legacy retry mode's five attempts); the runner starts them first.
 Feature: How KMS clients retry DescribeKey when it fails
 
   @retries @fault @fault:KMSInternalException @op:DescribeKey @cond:DescribeKey.11 @error:KMSInternalException
@@ -21,12 +23,12 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3
+    @client:boto3 @slow
     Examples:
       | client |
       | boto3  |
 
-    @client:aws-cli-v1
+    @client:aws-cli-v1 @slow
     Examples:
       | client     |
       | aws-cli-v1 |
@@ -56,12 +58,12 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3
+    @client:boto3 @slow
     Examples:
       | client |
       | boto3  |
 
-    @client:aws-cli-v1
+    @client:aws-cli-v1 @slow
     Examples:
       | client     |
       | aws-cli-v1 |
@@ -91,12 +93,12 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3
+    @client:boto3 @slow
     Examples:
       | client |
       | boto3  |
 
-    @client:aws-cli-v1
+    @client:aws-cli-v1 @slow
     Examples:
       | client     |
       | aws-cli-v1 |
@@ -126,12 +128,12 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3
+    @client:boto3 @slow
     Examples:
       | client |
       | boto3  |
 
-    @client:aws-cli-v1
+    @client:aws-cli-v1 @slow
     Examples:
       | client     |
       | aws-cli-v1 |
@@ -161,12 +163,12 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3
+    @client:boto3 @slow
     Examples:
       | client |
       | boto3  |
 
-    @client:aws-cli-v1
+    @client:aws-cli-v1 @slow
     Examples:
       | client     |
       | aws-cli-v1 |
@@ -196,12 +198,12 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3
+    @client:boto3 @slow
     Examples:
       | client |
       | boto3  |
 
-    @client:aws-cli-v1
+    @client:aws-cli-v1 @slow
     Examples:
       | client     |
       | aws-cli-v1 |
@@ -231,12 +233,12 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3
+    @client:boto3 @slow
     Examples:
       | client |
       | boto3  |
 
-    @client:aws-cli-v1
+    @client:aws-cli-v1 @slow
     Examples:
       | client     |
       | aws-cli-v1 |

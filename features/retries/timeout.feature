@@ -2,7 +2,8 @@
 # client's own timeout. The scenario sets that timeout to 1 s through the
 # driver contract's timeoutMs (Go's http.Client timeout, botocore's
 # read_timeout, the CLI's --cli-read-timeout, the JS NodeHttpHandler's
-# requestTimeout).
+# requestTimeout). @slow marks the rows whose client waits out 10 s or more
+# (five attempts of 1 s plus backoff); the runner starts them first.
 Feature: How KMS clients retry a DescribeKey that times out
 
   @retries @fault @fault:Timeout @op:DescribeKey @cond:DescribeKey.01
@@ -20,12 +21,12 @@ Feature: How KMS clients retry a DescribeKey that times out
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3
+    @client:boto3 @slow
     Examples:
       | client |
       | boto3  |
 
-    @client:aws-cli-v1
+    @client:aws-cli-v1 @slow
     Examples:
       | client     |
       | aws-cli-v1 |
