@@ -12,6 +12,7 @@ request bodies, so it is parsed here and never printed.
 """
 
 import argparse
+import datetime
 import json
 import math
 import os
@@ -24,10 +25,7 @@ import time
 sys.dont_write_bytecode = True  # leave no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 
-import botocore.session  # noqa: E402
-from botocore import xform_name  # noqa: E402
-from botocore.utils import parse_timestamp  # noqa: E402
-
+import kmsmodel  # noqa: E402
 from kmsjson import UsageError, b64decode, blob_paths, read_request, timestamps_to_epoch, write_outcome  # noqa: E402
 
 DEBUG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ - ")
@@ -46,7 +44,7 @@ def build_command(aws, req, model, tmpdir):
     if operation not in model.operation_names:
         raise UsageError(f"unknown KMS operation {operation!r}")
     cli_input = dict(req.get("input") or {})
-    argv = [aws, "kms", xform_name(operation, "-")]
+    argv = [aws, "kms", kmsmodel.cli_name(operation)]
     for path in blob_paths(model.operation_model(operation).input_shape):
         if len(path) != 1 or path[0] not in cli_input:
             continue  # nested blobs stay base64 in the JSON: right for CLI v2, raw text for v1
@@ -55,7 +53,7 @@ def build_command(aws, req, model, tmpdir):
         blob_file = os.path.join(tmpdir, name)
         with open(blob_file, "wb") as f:
             f.write(data)
-        argv += [f"--{xform_name(name, '-')}", f"fileb://{blob_file}"]
+        argv += [f"--{kmsmodel.cli_name(name)}", f"fileb://{blob_file}"]
     argv += ["--cli-input-json", json.dumps(cli_input), "--output", "json", "--debug"]
     if req.get("region"):
         argv += ["--region", req["region"]]
@@ -80,6 +78,14 @@ def child_env(req):
     return env
 
 
+def parse_timestamp(text):
+    """A timestamp as the CLI prints it: ISO 8601, or epoch seconds with cli_timestamp_format = none."""
+    try:
+        return datetime.datetime.fromtimestamp(float(text), tz=datetime.timezone.utc)
+    except ValueError:
+        return datetime.datetime.fromisoformat(text)
+
+
 def parse_error(stderr_lines):
     """Returns (code, message) of the CLI's failure: a KMS error from its final message, else the
     exception class from the logged traceback with the CLI's own (non-debug) words as message."""
@@ -98,7 +104,7 @@ def parse_error(stderr_lines):
 
 
 def call(aws, req):
-    model = botocore.session.get_session().get_service_model("kms")
+    model = kmsmodel.load("kms")
     with tempfile.TemporaryDirectory(prefix="kmsconform-cli-") as tmpdir:
         argv = build_command(aws, req, model, tmpdir)
         start = time.monotonic()
