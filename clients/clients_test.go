@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -256,6 +257,10 @@ func (s *session) createAndDescribe() map[string]any {
 	key, _ := described.Output["KeyMetadata"].(map[string]any)
 	if key["KeyId"] != keyID || key["KeyState"] != "Enabled" {
 		t.Errorf("DescribeKey KeyMetadata = %v, want KeyId %s in state Enabled", key, keyID)
+	}
+	// The contract's timestamps are epoch seconds, whatever the client prints.
+	if created, ok := key["CreationDate"].(float64); !ok || math.Abs(created-float64(time.Now().Unix())) > 600 {
+		t.Errorf("DescribeKey CreationDate = %v (%T), want epoch seconds of about now", key["CreationDate"], key["CreationDate"])
 	}
 	for _, e := range s.proxy.Journal().Entries() {
 		if e.Operation != "" && (e.Rule != "" || e.Status != http.StatusOK || e.Mode != s.net.mode) {
