@@ -66,6 +66,8 @@ func TestProxyCommandUsage(t *testing.T) {
 		{"stray argument", []string{"serve"}, exitUsage, "", "unexpected arguments"},
 		{"bad rules file", []string{"--listen", "127.0.0.1:0", "--control", "off", "--ca-dir", dir, "--rules", badRules},
 			exitFailed, "", "rules.yaml:3: rule 1: probability 3 is outside [0, 1]"},
+		{"profile in a missing directory", []string{"--listen", "127.0.0.1:0", "--control", "off", "--ca-dir", dir,
+			"--cpuprofile", filepath.Join(dir, "no-such-dir", "cpu.pprof")}, exitFailed, "", "--cpuprofile: open"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -120,7 +122,8 @@ func TestProxyCommandServesAndStops(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- runProxy(ctx, []string{"--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--upstream", upstream.URL,
-			"--ca-dir", filepath.Join(dir, "ca"), "--journal", journalFile, "--max-request-bytes", "64"}, &stdout, &stderr)
+			"--ca-dir", filepath.Join(dir, "ca"), "--journal", journalFile, "--max-request-bytes", "64",
+			"--cpuprofile", filepath.Join(dir, "cpu.pprof")}, &stdout, &stderr)
 	}()
 	listening := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
 	control := regexp.MustCompile(`control API:\s+(http://\S+)`)
@@ -182,5 +185,8 @@ func TestProxyCommandServesAndStops(t *testing.T) {
 	lines, _ := os.ReadFile(journalFile)
 	if n := strings.Count(string(lines), "\n"); n != 2 || !strings.Contains(string(lines), `"operation":"DescribeKey"`) {
 		t.Errorf("journal file has %d lines: %s", n, lines)
+	}
+	if info, err := os.Stat(filepath.Join(dir, "cpu.pprof")); err != nil || info.Size() == 0 {
+		t.Errorf("--cpuprofile wrote no profile: %v", err)
 	}
 }
