@@ -52,12 +52,18 @@ func (r *runner) measureSuite(ctx context.Context) {
 		}
 		r.table.Add(Row{Group: GroupSuite, Measure: "suite time per scenario", Path: path, Unit: UnitNanoseconds, Value: perScenario,
 			N: res.scenarios, Detail: "wall time / scenarios", NotAvailable: reason})
+		cpus := max(1, r.table.Machine.CPUs)
+		r.table.Add(Row{Group: GroupSuite, Measure: "suite CPU time", Path: path, Unit: UnitNanoseconds, Value: float64(res.cpu),
+			N: 1, NotAvailable: reason,
+			Detail: fmt.Sprintf("user+system, client processes included; ÷ %d CPUs = %s, the least wall time this machine allows",
+				cpus, formatDuration(res.cpu/time.Duration(cpus)))})
 	}
 }
 
 type suiteResult struct {
 	wall      time.Duration
-	timedOut  bool // killed at the suite timeout: wall is a lower bound
+	cpu       time.Duration // of the run and every process it waited for (the client drivers)
+	timedOut  bool          // killed at the suite timeout: wall is a lower bound
 	scenarios int
 	failed    int
 }
@@ -88,7 +94,7 @@ func (r *runner) runSuite(ctx context.Context, concurrency int) (suiteResult, er
 	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
 		return suiteResult{}, fmt.Errorf("kmsconform run --concurrency %d: %v: %s", concurrency, err, lastLine(output.String()))
 	}
-	res := suiteResult{wall: wall}
+	res := suiteResult{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
 	totals, err := readTotals(filepath.Join(out, "results.json"))
 	if err != nil {
 		return suiteResult{}, fmt.Errorf("kmsconform run --concurrency %d: %w", concurrency, err)
