@@ -55,9 +55,9 @@ type upstreamConn struct {
 // errUpstreamClosed: the proxy is closing.
 var errUpstreamClosed = errors.New("proxy closed")
 
-// roundTrip sends method u (with host as the Host header, header less its
-// hop-by-hop fields, and body) and returns the answer with its body read
-// whole, up to maxResponseBytes+1 bytes.
+// roundTrip sends a request (method, the target u, host as its Host header,
+// header less its hop-by-hop fields, and body) and returns the answer with
+// its body read whole, up to maxResponseBytes+1 bytes.
 func (c *upstreamClient) roundTrip(ctx context.Context, method string, u *url.URL, host string, header http.Header, body []byte) (*http.Response, []byte, error) {
 	key, addr := poolKey(u)
 	for attempt := 0; ; attempt++ {
@@ -75,9 +75,9 @@ func (c *upstreamClient) roundTrip(ctx context.Context, method string, u *url.UR
 			return resp, rbody, nil
 		}
 		uc.conn.Close()
-		// A kept-alive connection the upstream closed while we were choosing
-		// it fails the write: nothing reached the upstream, so one more try on a
-		// new connection cannot make it see the request twice.
+		// A kept-alive connection the upstream reset while we were choosing it
+		// fails the write: no whole request reached the upstream, so one more
+		// try on a new connection cannot make it see the request twice.
 		if !reused || sent || attempt > 0 || ctx.Err() != nil {
 			return nil, nil, err
 		}
@@ -261,7 +261,8 @@ func checkRequestHead(requestURI, host string, header http.Header) error {
 // writeRequestHead writes an HTTP/1.1 request line and header block: the
 // client's fields as they came (less hop-by-hop ones), the Host it asked
 // for, and the body's length. Nothing is added: no User-Agent, no
-// Accept-Encoding.
+// Accept-Encoding. header's names are canonical, as net/http's server
+// gives them.
 func writeRequestHead(w *bufio.Writer, method, requestURI, host string, header http.Header, bodyLen int) {
 	w.WriteString(method)
 	w.WriteByte(' ')
