@@ -2,20 +2,17 @@ package reference
 
 import (
 	"context"
-	"crypto/aes"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha1"
 	"crypto/sha256"
-	"crypto/subtle"
 	"crypto/x509"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"sync"
 	"time"
+
+	"github.com/kmsconform/kmsconform/keywrap"
 )
 
 // importOperations are the imported-key-material operations. Each Service gets
@@ -45,12 +42,10 @@ const (
 var (
 	wrappingAlgorithms = []string{"RSAES_PKCS1_V1_5", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256",
 		"RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256", "SM2PKE"}
-	wrappingKeySpecs      = []string{"RSA_2048", "RSA_3072", "RSA_4096", "SM2"}
-	materialIDPattern     = MustPattern(`^[a-f0-9]+$`)
-	materialDescrPattern  = MustPattern(`^[a-zA-Z0-9:/_\s.-]+$`)
-	wrappingKeyBits       = map[string]int{"RSA_2048": 2048, "RSA_3072": 3072, "RSA_4096": 4096}
-	errWrappedKeyMaterial = errors.New("wrapped key material cannot be unwrapped")
-	alternativeInitialKWP = [4]byte{0xA6, 0x59, 0x59, 0xA6}
+	wrappingKeySpecs     = []string{"RSA_2048", "RSA_3072", "RSA_4096", "SM2"}
+	materialIDPattern    = MustPattern(`^[a-f0-9]+$`)
+	materialDescrPattern = MustPattern(`^[a-zA-Z0-9:/_\s.-]+$`)
+	wrappingKeyBits      = map[string]int{"RSA_2048": 2048, "RSA_3072": 3072, "RSA_4096": 4096}
 )
 
 // notImportable is the UnsupportedOperationException for a key whose origin
@@ -270,7 +265,7 @@ func importKeyMaterial(c *call) (any, error) {
 	if priv == nil {
 		return nil, errorf("KMSInternalException", "An internal error occurred.")
 	}
-	material, err := unwrapKeyMaterial(priv, tok.WrappingAlgorithm, in.EncryptedKeyMaterial)
+	material, err := keywrap.FromImport(priv, tok.WrappingAlgorithm, in.EncryptedKeyMaterial)
 	if err != nil {
 		return nil, errorf("InvalidCiphertextException", "The encrypted key material could not be unwrapped with the wrapping key and algorithm (%s) of this import token.", tok.WrappingAlgorithm)
 	}
@@ -372,85 +367,6 @@ func deleteImportedKeyMaterial(c *call) (any, error) {
 		KeyID         string `json:"KeyId"`
 		KeyMaterialID string `json:"KeyMaterialId,omitempty"`
 	}{k.ARN, k.MaterialID}, nil
-}
-
-// unwrapKeyMaterial undoes the wrapping of algorithm with priv.
-// RSA_AES_KEY_WRAP_* is RSA-OAEP of an ephemeral AES-256 key followed by that
-// key's AES Key Wrap with Padding (RFC 5649) of the material.
-func unwrapKeyMaterial(priv *rsa.PrivateKey, algorithm string, wrapped []byte) ([]byte, error) {
-	var h hash.Hash
-	switch algorithm {
-	case "RSAES_OAEP_SHA_1", "RSA_AES_KEY_WRAP_SHA_1":
-		h = sha1.New()
-	case "RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_256":
-		h = sha256.New()
-	default:
-		return nil, errWrappedKeyMaterial
-	}
-	switch algorithm {
-	case "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256":
-		return rsa.DecryptOAEP(h, nil, priv, wrapped, nil)
-	}
-	n := priv.Size()
-	if len(wrapped) <= n {
-		return nil, errWrappedKeyMaterial
-	}
-	aesKey, err := rsa.DecryptOAEP(h, nil, priv, wrapped[:n], nil)
-	if err != nil {
-		return nil, err
-	}
-	if len(aesKey) != 32 {
-		return nil, errWrappedKeyMaterial
-	}
-	return unwrapKWP(aesKey, wrapped[n:])
-}
-
-// unwrapKWP reverses wrapKWP, checking the integrity value, the length
-// indicator and the padding as RFC 5649 section 3 requires.
-func unwrapKWP(kek, wrapped []byte) ([]byte, error) {
-	block, err := aes.NewCipher(kek)
-	if err != nil {
-		return nil, err
-	}
-	if len(wrapped) < 16 || len(wrapped)%8 != 0 {
-		return nil, errWrappedKeyMaterial
-	}
-	n := len(wrapped)/8 - 1
-	var a [8]byte
-	r := make([]byte, n*8)
-	if n == 1 {
-		var b [16]byte
-		block.Decrypt(b[:], wrapped)
-		copy(a[:], b[:8])
-		copy(r, b[8:])
-	} else {
-		copy(a[:], wrapped[:8])
-		copy(r, wrapped[8:])
-		var b [16]byte
-		for j := 5; j >= 0; j-- {
-			for i := n - 1; i >= 0; i-- {
-				t := uint64(n*j + i + 1)
-				binary.BigEndian.PutUint64(b[:8], binary.BigEndian.Uint64(a[:])^t)
-				copy(b[8:], r[i*8:i*8+8])
-				block.Decrypt(b[:], b[:])
-				copy(a[:], b[:8])
-				copy(r[i*8:], b[8:])
-			}
-		}
-	}
-	if subtle.ConstantTimeCompare(a[:4], alternativeInitialKWP[:]) != 1 {
-		return nil, errWrappedKeyMaterial
-	}
-	mli := int(binary.BigEndian.Uint32(a[4:]))
-	if mli <= 8*(n-1) || mli > 8*n {
-		return nil, errWrappedKeyMaterial
-	}
-	for _, pad := range r[mli:] {
-		if pad != 0 {
-			return nil, errWrappedKeyMaterial
-		}
-	}
-	return r[:mli], nil
 }
 
 // wrappingKeyPool keeps a few pre-generated RSA wrapping keys of the sizes it

@@ -2,16 +2,8 @@ package reference
 
 import (
 	"bytes"
-	"crypto/aes"
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha1"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/binary"
-	"encoding/hex"
-	"errors"
-	"hash"
 	"strings"
 	"testing"
 	"time"
@@ -19,156 +11,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/kmsconform/kmsconform/keywrap"
 )
-
-// wrapKWP is AES Key Wrap with Padding (RFC 5649) of plaintext under kek.
-func wrapKWP(kek, plaintext []byte) ([]byte, error) {
-	block, err := aes.NewCipher(kek)
-	if err != nil {
-		return nil, err
-	}
-	if len(plaintext) == 0 || uint64(len(plaintext)) > 0xFFFFFFFF {
-		return nil, errors.New("kwp: plaintext must be 1 to 2^32-1 bytes")
-	}
-	var aiv [8]byte
-	copy(aiv[:4], alternativeInitialKWP[:])
-	binary.BigEndian.PutUint32(aiv[4:], uint32(len(plaintext)))
-	padded := make([]byte, (len(plaintext)+7)/8*8)
-	copy(padded, plaintext)
-	if len(padded) == 8 {
-		out := make([]byte, 16)
-		block.Encrypt(out, append(aiv[:], padded...))
-		return out, nil
-	}
-	n := len(padded) / 8
-	a := aiv
-	r := padded
-	var b [16]byte
-	for j := range 6 {
-		for i := range n {
-			copy(b[:8], a[:])
-			copy(b[8:], r[i*8:i*8+8])
-			block.Encrypt(b[:], b[:])
-			t := uint64(n*j + i + 1)
-			binary.BigEndian.PutUint64(a[:], binary.BigEndian.Uint64(b[:8])^t)
-			copy(r[i*8:], b[8:])
-		}
-	}
-	return append(a[:], r...), nil
-}
-
-func mustHex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(strings.ReplaceAll(s, " ", ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// TestKWPVectors checks AES Key Wrap with Padding against RFC 5649 section 6.
-func TestKWPVectors(t *testing.T) {
-	kek := mustHex(t, "5840df6e29b02af1 ab493b705bf16ea1 ae8338f4dcc176a8")
-	tests := []struct{ key, wrapped string }{
-		{"c37b7e6492584340 bed1220780894115 5068f738", "138bdeaa9b8fa7fc 61f97742e72248ee 5ae6ae5360d1ae6a 5f54f373fa543b6a"},
-		{"466f7250617369", "afbeb0f07dfbf541 9200f2ccb50bb24f"},
-	}
-	for _, tc := range tests {
-		key, wrapped := mustHex(t, tc.key), mustHex(t, tc.wrapped)
-		got, err := wrapKWP(kek, key)
-		if err != nil || !bytes.Equal(got, wrapped) {
-			t.Fatalf("wrapKWP(%x) = %x, %v; want %x", key, got, err, wrapped)
-		}
-		plain, err := unwrapKWP(kek, wrapped)
-		if err != nil || !bytes.Equal(plain, key) {
-			t.Fatalf("unwrapKWP(%x) = %x, %v; want %x", wrapped, plain, err, key)
-		}
-		for i := range wrapped { // every single-bit change is detected
-			bad := bytes.Clone(wrapped)
-			bad[i] ^= 0x01
-			if _, err := unwrapKWP(kek, bad); err == nil {
-				t.Fatalf("unwrapKWP accepted %x with byte %d changed", bad, i)
-			}
-		}
-		wrongKEK := bytes.Clone(kek)
-		wrongKEK[0] ^= 0x80
-		if _, err := unwrapKWP(wrongKEK, wrapped); err == nil {
-			t.Fatal("unwrapKWP accepted the wrong key-encryption key")
-		}
-	}
-	kek256 := randomBytes(32)
-	for n := 1; n <= 72; n++ {
-		key := randomBytes(n)
-		wrapped, err := wrapKWP(kek256, key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(wrapped) != (n+7)/8*8+8 {
-			t.Fatalf("wrapped %d bytes into %d", n, len(wrapped))
-		}
-		plain, err := unwrapKWP(kek256, wrapped)
-		if err != nil || !bytes.Equal(plain, key) {
-			t.Fatalf("round trip of %d bytes: %x, %v", n, plain, err)
-		}
-	}
-	// Well-formed single-block wrappings whose length indicator or padding
-	// break RFC 5649's rules must be refused too.
-	block, err := aes.NewCipher(kek256)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		mli     uint32
-		payload string
-	}{{7, "466f725061736901"}, {0, "0000000000000000"}, {9, "466f725061736900"}} {
-		in := append([]byte{0xA6, 0x59, 0x59, 0xA6}, binary.BigEndian.AppendUint32(nil, tc.mli)...)
-		in = append(in, mustHex(t, tc.payload)...)
-		wrapped := make([]byte, 16)
-		block.Encrypt(wrapped, in)
-		if _, err := unwrapKWP(kek256, wrapped); err == nil {
-			t.Fatalf("unwrapKWP accepted length %d with payload %s", tc.mli, tc.payload)
-		}
-	}
-	for _, bad := range [][]byte{nil, make([]byte, 8), make([]byte, 17), make([]byte, 24)} {
-		if _, err := unwrapKWP(kek256, bad); err == nil {
-			t.Fatalf("unwrapKWP accepted %d bytes of zeros", len(bad))
-		}
-	}
-}
 
 // wrapForImport wraps material the way an importer does for algorithm, with
 // the DER public key GetParametersForImport returned.
 func wrapForImport(t testing.TB, publicDER []byte, algorithm string, material []byte) []byte {
 	t.Helper()
-	pub, err := x509.ParsePKIXPublicKey(publicDER)
-	if err != nil {
-		t.Fatalf("PublicKey is not a DER SubjectPublicKeyInfo: %v", err)
-	}
-	rsaPub, ok := pub.(*rsa.PublicKey)
-	if !ok {
-		t.Fatalf("PublicKey is a %T, want RSA", pub)
-	}
-	var h hash.Hash = sha256.New()
-	if strings.HasSuffix(algorithm, "SHA_1") {
-		h = sha1.New()
-	}
-	if strings.HasPrefix(algorithm, "RSAES_OAEP") {
-		out, err := rsa.EncryptOAEP(h, rand.Reader, rsaPub, material, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	aesKey := randomBytes(32)
-	head, err := rsa.EncryptOAEP(h, rand.Reader, rsaPub, aesKey, nil)
+	wrapped, err := keywrap.ForImport(publicDER, algorithm, material)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tail, err := wrapKWP(aesKey, material)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(head, tail...)
+	return wrapped
 }
 
 func (e *keysEnv) parameters(t testing.TB, keyID, algorithm, spec string) *kms.GetParametersForImportOutput {

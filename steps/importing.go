@@ -3,16 +3,9 @@ package steps
 import (
 	"bytes"
 	"context"
-	"crypto/aes"
 	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/x509"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash"
 	"regexp"
 	"strings"
 	"time"
@@ -21,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 
+	"github.com/kmsconform/kmsconform/keywrap"
 	"github.com/kmsconform/kmsconform/stepdef"
 )
 
@@ -132,104 +126,6 @@ func randomBytes(n int) ([]byte, error) {
 	return b, nil
 }
 
-// rsaPublicKey parses the public key GetParametersForImport returns: a
-// DER-encoded X.509 SubjectPublicKeyInfo holding an RSA key.
-func rsaPublicKey(der []byte) (*rsa.PublicKey, error) {
-	pub, err := x509.ParsePKIXPublicKey(der)
-	if err != nil {
-		return nil, fmt.Errorf("the public key is not a DER-encoded X.509 public key: %w", err)
-	}
-	rsaPub, ok := pub.(*rsa.PublicKey)
-	if !ok {
-		return nil, fmt.Errorf("the public key is a %T, want an RSA key", pub)
-	}
-	return rsaPub, nil
-}
-
-// wrapKeyMaterial wraps material for import the way algorithm says:
-// RSAES_OAEP_* encrypts it to the public key; RSA_AES_KEY_WRAP_* encrypts a
-// fresh AES-256 key to the public key and appends the material wrapped under
-// that AES key with AES Key Wrap with Padding (RFC 5649).
-func wrapKeyMaterial(publicKeyDER []byte, algorithm types.AlgorithmSpec, material []byte) ([]byte, error) {
-	pub, err := rsaPublicKey(publicKeyDER)
-	if err != nil {
-		return nil, err
-	}
-	var h hash.Hash
-	switch algorithm {
-	case types.AlgorithmSpecRsaesOaepSha1, types.AlgorithmSpecRsaAesKeyWrapSha1:
-		h = sha1.New()
-	case types.AlgorithmSpecRsaesOaepSha256, types.AlgorithmSpecRsaAesKeyWrapSha256:
-		h = sha256.New()
-	default:
-		return nil, fmt.Errorf("the scenario cannot wrap key material with %s", algorithm)
-	}
-	if algorithm == types.AlgorithmSpecRsaesOaepSha1 || algorithm == types.AlgorithmSpecRsaesOaepSha256 {
-		wrapped, err := rsa.EncryptOAEP(h, rand.Reader, pub, material, nil)
-		if err != nil {
-			return nil, fmt.Errorf("wrapping %d bytes of key material with %s: %w", len(material), algorithm, err)
-		}
-		return wrapped, nil
-	}
-	aesKey, err := randomBytes(32)
-	if err != nil {
-		return nil, err
-	}
-	defer clear(aesKey)
-	wrappedKey, err := rsa.EncryptOAEP(h, rand.Reader, pub, aesKey, nil)
-	if err != nil {
-		return nil, fmt.Errorf("wrapping the ephemeral AES key with %s: %w", algorithm, err)
-	}
-	wrappedMaterial, err := wrapKWP(aesKey, material)
-	if err != nil {
-		return nil, fmt.Errorf("wrapping key material with %s: %w", algorithm, err)
-	}
-	return append(wrappedKey, wrappedMaterial...), nil
-}
-
-// kwpIV is the alternative initial value of RFC 5649, section 3.
-var kwpIV = [4]byte{0xA6, 0x59, 0x59, 0xA6}
-
-// wrapKWP wraps plaintext under kek with AES Key Wrap with Padding (RFC 5649).
-func wrapKWP(kek, plaintext []byte) ([]byte, error) {
-	if len(plaintext) == 0 || uint64(len(plaintext)) > 1<<32-1 {
-		return nil, fmt.Errorf("AES key wrap with padding takes 1 to 2^32-1 bytes, not %d", len(plaintext))
-	}
-	block, err := aes.NewCipher(kek)
-	if err != nil {
-		return nil, fmt.Errorf("AES key wrap with padding: %w", err)
-	}
-	// The integrity check register: the constant, then the plaintext length in bytes.
-	var a [8]byte
-	copy(a[:4], kwpIV[:])
-	binary.BigEndian.PutUint32(a[4:], uint32(len(plaintext)))
-	// The plaintext, padded with zeros to a whole number of 64-bit blocks.
-	r := make([]byte, (len(plaintext)+7)/8*8)
-	copy(r, plaintext)
-	n := len(r) / 8
-
-	var b [16]byte
-	if n == 1 {
-		// A single block is encrypted once, with the register, in ECB mode.
-		copy(b[:8], a[:])
-		copy(b[8:], r)
-		block.Encrypt(b[:], b[:])
-		return b[:], nil
-	}
-	// Otherwise it is the wrapping process of RFC 3394 with that register as IV.
-	for j := range 6 {
-		for i := range n {
-			copy(b[:8], a[:])
-			copy(b[8:], r[i*8:i*8+8])
-			block.Encrypt(b[:], b[:])
-			t := uint64(n*j + i + 1)
-			binary.BigEndian.PutUint64(a[:], binary.BigEndian.Uint64(b[:8])^t)
-			copy(r[i*8:], b[8:])
-		}
-	}
-	return append(a[:], r...), nil
-}
-
 // --- calls ---
 
 // paramsInput is a GetParametersForImport request.
@@ -292,7 +188,7 @@ func importRequest(keyID string, p *importParams, algorithm types.AlgorithmSpec,
 	if algorithm == "" {
 		algorithm = p.algorithm
 	}
-	wrapped, err := wrapKeyMaterial(p.out.PublicKey, algorithm, material)
+	wrapped, err := keywrap.ForImport(p.out.PublicKey, string(algorithm), material)
 	if err != nil {
 		return nil, err
 	}
@@ -576,7 +472,7 @@ func (w *world) thenParamsHold(spec string) error {
 	if len(p.out.ImportToken) == 0 {
 		problems = append(problems, "there is no ImportToken")
 	}
-	pub, err := rsaPublicKey(p.out.PublicKey)
+	pub, err := keywrap.RSAPublicKey(p.out.PublicKey)
 	switch {
 	case err != nil:
 		problems = append(problems, err.Error())
