@@ -86,9 +86,10 @@ func TestWireProtocolErrors(t *testing.T) {
 
 // TestWireRequestIDAndStatus checks, through the SDK, that every response,
 // success or error, carries a fresh x-amzn-RequestId, and that each error
-// comes with the HTTP status the API model gives it: 404 NotFoundException,
-// 409 KMSInvalidStateException and DisabledException, 412
-// DryRunOperationException, 400 for the other client faults.
+// comes with the HTTP status real KMS sends: 400 for NotFoundException,
+// KMSInvalidStateException and DisabledException (recorded; the model says 404
+// and 409) and DryRunOperationException (the model says 412), and 400 for
+// the other client faults.
 func TestWireRequestIDAndStatus(t *testing.T) {
 	e := newKeysEnv(t)
 	out, err := e.kms.CreateKey(testCtx(t), &kms.CreateKeyInput{})
@@ -112,19 +113,19 @@ func TestWireRequestIDAndStatus(t *testing.T) {
 		{"NotFoundException", func() error {
 			_, err := e.kms.DescribeKey(testCtx(t), &kms.DescribeKeyInput{KeyId: aws.String("11111111-2222-3333-4444-555555555555")})
 			return err
-		}, "NotFoundException", http.StatusNotFound},
+		}, "NotFoundException", http.StatusBadRequest},
 		{"KMSInvalidStateException", func() error {
 			_, err := e.kms.EnableKey(testCtx(t), &kms.EnableKeyInput{KeyId: doomed.KeyId})
 			return err
-		}, "KMSInvalidStateException", http.StatusConflict},
+		}, "KMSInvalidStateException", http.StatusBadRequest},
 		{"DisabledException", func() error {
 			_, err := e.kms.Encrypt(testCtx(t), &kms.EncryptInput{KeyId: disabled.KeyId, Plaintext: []byte("x")})
 			return err
-		}, "DisabledException", http.StatusConflict},
+		}, "DisabledException", http.StatusBadRequest},
 		{"DryRunOperationException", func() error {
 			_, err := e.kms.Encrypt(testCtx(t), &kms.EncryptInput{KeyId: out.KeyMetadata.KeyId, Plaintext: []byte("x"), DryRun: aws.Bool(true)})
 			return err
-		}, "DryRunOperationException", http.StatusPreconditionFailed},
+		}, "DryRunOperationException", http.StatusBadRequest},
 		{"ValidationException", func() error {
 			_, err := e.kms.GenerateRandom(testCtx(t), &kms.GenerateRandomInput{NumberOfBytes: aws.Int32(0)})
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -235,6 +236,17 @@ func (w *world) after(ctx context.Context, _ *godog.Scenario, err error) (contex
 func (w *world) cleanupBudget() time.Duration {
 	t := w.env.Timeouts
 	return 4*t.Call + t.Connect + 2*t.Disconnect
+}
+
+// finding notes a difference from real KMS that cannot hurt a client: it is
+// reported beside the verdict and never fails the scenario.
+func (w *world) finding(format string, args ...any) {
+	note := fmt.Sprintf(format, args...)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !slices.Contains(w.result.Findings, note) {
+		w.result.Findings = append(w.result.Findings, note)
+	}
 }
 
 // skip ends the scenario as skipped, with the reason in the report.
