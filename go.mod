@@ -12,6 +12,7 @@ require (
 	github.com/cucumber/gherkin/go/v26 v26.2.0
 	github.com/cucumber/godog v0.15.1
 	github.com/cucumber/messages/go/v21 v21.0.1
+	github.com/decred/dcrd/dcrec/secp256k1/v4 v4.4.1
 	github.com/elazarl/goproxy v1.9.2
 	github.com/prometheus/client_golang v1.13.0
 	github.com/rs/zerolog v1.28.0

@@ -166,7 +166,7 @@ func (w *world) createKey(ctx context.Context, in *kms.CreateKeyInput) (*key, er
 	if out.KeyMetadata == nil || aws.ToString(out.KeyMetadata.KeyId) == "" {
 		return nil, fmt.Errorf("CreateKey returned no KeyMetadata.KeyId")
 	}
-	k := &key{id: aws.ToString(out.KeyMetadata.KeyId), arn: aws.ToString(out.KeyMetadata.Arn)}
+	k := &key{id: aws.ToString(out.KeyMetadata.KeyId), arn: aws.ToString(out.KeyMetadata.Arn), spec: in.KeySpec}
 	w.keys = append(w.keys, k)
 	w.key = k
 	return k, nil

@@ -115,9 +115,6 @@ func (w *world) registerImport(sc stepdef.Context) {
 
 // --- key material and its wrapping ---
 
-// newMaterial makes fresh key material for a SYMMETRIC_DEFAULT key: 256 random bits.
-func newMaterial() ([]byte, error) { return randomBytes(symmetricMaterialSize) }
-
 func randomBytes(n int) ([]byte, error) {
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
@@ -198,8 +195,8 @@ func importRequest(keyID string, p *importParams, algorithm types.AlgorithmSpec,
 
 // freshImport makes fresh key material and returns it with the request that
 // imports it, wrapped for p, into the key keyID.
-func freshImport(keyID string, p *importParams, algorithm types.AlgorithmSpec) (*kms.ImportKeyMaterialInput, []byte, error) {
-	material, err := newMaterial()
+func freshImport(keyID string, spec types.KeySpec, p *importParams, algorithm types.AlgorithmSpec) (*kms.ImportKeyMaterialInput, []byte, error) {
+	material, err := keyMaterialFor(spec)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -367,7 +364,7 @@ func (w *world) givenImportedExpiring(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	in, material, err := freshImport(k.id, p, "")
+	in, material, err := freshImport(k.id, k.spec, p, "")
 	if err != nil {
 		return err
 	}
@@ -533,7 +530,7 @@ func (w *world) thenWrappedMaterialImports(ctx context.Context) error {
 	if p == nil || p.out == nil || p.keyID != k.id {
 		return fmt.Errorf("the scenario has no parameters for import of key %s", k.id)
 	}
-	in, material, err := freshImport(k.id, p, "")
+	in, material, err := freshImport(k.id, k.spec, p, "")
 	if err != nil {
 		return err
 	}
@@ -546,7 +543,15 @@ func (w *world) thenWrappedMaterialImports(ctx context.Context) error {
 // --- ImportKeyMaterial ---
 
 func (w *world) importFresh(ctx context.Context) error {
-	return w.importOfSize(ctx, symmetricMaterialSize)
+	k, err := w.needKey()
+	if err != nil {
+		return err
+	}
+	material, err := keyMaterialFor(k.spec)
+	if err != nil {
+		return err
+	}
+	return w.importMaterialUnderTest(ctx, material, nil)
 }
 
 func (w *world) importOfSize(ctx context.Context, size int) error {
@@ -558,7 +563,7 @@ func (w *world) importOfSize(ctx context.Context, size int) error {
 }
 
 func (w *world) importFreshAs(ctx context.Context, importType string) error {
-	material, err := newMaterial()
+	material, err := keyMaterialFor(types.KeySpecSymmetricDefault)
 	if err != nil {
 		return err
 	}
@@ -647,7 +652,7 @@ func (w *world) importGiving(ctx context.Context, setting string) error {
 	if err != nil {
 		return err
 	}
-	material, err := newMaterial()
+	material, err := keyMaterialFor(types.KeySpecSymmetricDefault)
 	if err != nil {
 		return err
 	}
@@ -663,7 +668,7 @@ func (w *world) importWrappedWith(ctx context.Context, algorithm string) error {
 	if types.AlgorithmSpec(algorithm) == p.algorithm {
 		return fmt.Errorf("the parameters were fetched for %s already: the scenario must wrap with another algorithm", algorithm)
 	}
-	in, _, err := freshImport(k.id, p, types.AlgorithmSpec(algorithm))
+	in, _, err := freshImport(k.id, k.spec, p, types.AlgorithmSpec(algorithm))
 	if err != nil {
 		return err
 	}
@@ -681,7 +686,7 @@ func (w *world) importMixedParams(ctx context.Context) error {
 	if earlier == nil || later == nil || earlier.keyID != k.id || later.keyID != k.id {
 		return fmt.Errorf("the scenario needs two sets of parameters for import of key %s", k.id)
 	}
-	in, _, err := freshImport(k.id, later, "")
+	in, _, err := freshImport(k.id, k.spec, later, "")
 	if err != nil {
 		return err
 	}
@@ -699,7 +704,7 @@ func (w *world) importOtherKeysParams(ctx context.Context) error {
 	if w.importing.other == nil {
 		return fmt.Errorf("the scenario fetched no parameters for another key")
 	}
-	in, _, err := freshImport(k.id, w.importing.other, "")
+	in, _, err := freshImport(k.id, k.spec, w.importing.other, "")
 	if err != nil {
 		return err
 	}
@@ -711,7 +716,7 @@ func (w *world) importBogusToken(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	material, err := newMaterial()
+	material, err := keyMaterialFor(types.KeySpecSymmetricDefault)
 	if err != nil {
 		return err
 	}
@@ -729,7 +734,7 @@ func (w *world) importIntoThatKey(ctx context.Context) error {
 	if p == nil || p.keyID == k.id {
 		return fmt.Errorf("the scenario fetched no parameters for another key before this one")
 	}
-	in, _, err := freshImport(k.id, p, "")
+	in, _, err := freshImport(k.id, k.spec, p, "")
 	if err != nil {
 		return err
 	}
@@ -743,7 +748,7 @@ func (w *world) importByKeyID(ctx context.Context, c *kms.Client, keyID string) 
 	if err != nil {
 		return err
 	}
-	in, _, err := freshImport(keyID, p, "")
+	in, _, err := freshImport(keyID, types.KeySpecSymmetricDefault, p, "")
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func (w *world) importMaterial(ctx context.Context, k *key) error {
 	if err != nil {
 		return err
 	}
-	in, material, err := freshImport(k.id, p, "")
+	in, material, err := freshImport(k.id, k.spec, p, "")
 	if err != nil {
 		return fmt.Errorf("wrapping key material for key %s: %w", k.id, err)
 	}
@@ -67,10 +67,16 @@ func randomHex(n int) string {
 // createImportKey creates a symmetric encryption key without key material,
 // for the scenario to import its own.
 func (w *world) createImportKey(ctx context.Context) (*key, error) {
+	return w.createImportKeyOf(ctx, types.KeySpecSymmetricDefault)
+}
+
+// createImportKeyOf creates a key of spec with Origin EXTERNAL, waiting for
+// its material.
+func (w *world) createImportKeyOf(ctx context.Context, spec types.KeySpec) (*key, error) {
 	return w.createKey(ctx, &kms.CreateKeyInput{
 		Origin:   types.OriginTypeExternal,
-		KeySpec:  types.KeySpecSymmetricDefault,
-		KeyUsage: types.KeyUsageTypeEncryptDecrypt,
+		KeySpec:  spec,
+		KeyUsage: usageFor(spec),
 	})
 }
 

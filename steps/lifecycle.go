@@ -234,7 +234,7 @@ func (w *world) keptMaterialImport(k *key, p *importParams) (*kms.ImportKeyMater
 	material, ok := w.importing.materials[k.id]
 	if !ok {
 		var err error
-		if material, err = newMaterial(); err != nil {
+		if material, err = keyMaterialFor(types.KeySpecSymmetricDefault); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -73,6 +73,7 @@ func (w *world) register(sc stepdef.Context) {
 	w.registerCreateStore(sc)
 	w.registerUpdateStore(sc)
 	w.registerImport(sc)
+	w.registerImportKinds(sc)
 	w.registerLifecycle(sc)
 	w.registerCreateKey(sc)
 	w.registerValidation(sc)

@@ -229,7 +229,7 @@ func (w *world) validImportBody(ctx context.Context, k *key) (map[string]any, er
 	if err != nil {
 		return nil, err
 	}
-	in, material, err := freshImport(k.id, p, "")
+	in, material, err := freshImport(k.id, k.spec, p, "")
 	if err != nil {
 		return nil, fmt.Errorf("wrapping key material for key %s: %w", k.id, err)
 	}

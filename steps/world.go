@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/cucumber/godog"
 	messages "github.com/cucumber/messages/go/v21"
 
@@ -77,8 +78,9 @@ type store struct {
 // key is a KMS key the scenario created.
 type key struct {
 	id, arn   string
-	material  string // KeyMaterialId of the imported material, when the endpoint names it
-	scheduled bool   // already scheduled for deletion
+	spec      types.KeySpec // as the scenario asked for it; empty means SYMMETRIC_DEFAULT
+	material  string        // KeyMaterialId of the imported material, when the endpoint names it
+	scheduled bool          // already scheduled for deletion
 }
 
 // Initializer returns the godog scenario initializer for a run in env.

@@ -115,13 +115,28 @@ Feature: GetParametersForImport
     Then the request fails with a client error
     And the key is PendingImport
 
-  @untestable @cond:GetParametersForImport.15
-  Scenario: RSA private key material is imported wrapped with an AES key wrap algorithm
-    Given a condition the public API cannot produce: it needs an asymmetric key with imported material, and this suite follows the Origin member doc (CreateKey.33), under which only symmetric keys take imported material
+  # Real KMS imports into asymmetric and HMAC keys too (recorded), although
+  # the Origin member's doc says EXTERNAL is for symmetric keys only. An RSA
+  # private key is too large for RSAES-OAEP alone, so it travels under an AES
+  # key wrapped with RSA.
+  @cond:GetParametersForImport.15
+  Scenario Outline: <spec> private key material is imported wrapped with <algorithm>
+    Given an <spec> KMS key for imported key material
+    When I get parameters for import of the key with <wrapping> and <algorithm>
+    Then the response holds an <wrapping> public key and an import token for the key
+    And key material wrapped for those parameters can be imported
 
-  @untestable @cond:GetParametersForImport.16
+    Examples:
+      | spec     | wrapping | algorithm                |
+      | RSA_2048 | RSA_2048 | RSA_AES_KEY_WRAP_SHA_256 |
+      | RSA_3072 | RSA_3072 | RSA_AES_KEY_WRAP_SHA_1   |
+
+  @cond:GetParametersForImport.16
   Scenario: ECC_NIST_P521 private key material is imported under an RSA_2048 key with AES key wrap
-    Given a condition the public API cannot produce: it needs an asymmetric key with imported material, and this suite follows the Origin member doc (CreateKey.33), under which only symmetric keys take imported material
+    Given an ECC_NIST_P521 KMS key for imported key material
+    When I get parameters for import of the key with RSA_2048 and RSA_AES_KEY_WRAP_SHA_256
+    Then the response holds an RSA_2048 public key and an import token for the key
+    And key material wrapped for those parameters can be imported
 
   @fault @error:DependencyTimeoutException @cond:GetParametersForImport.17
   Scenario: After a dependency timeout the key still awaits its material

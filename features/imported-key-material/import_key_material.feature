@@ -1,9 +1,11 @@
 @op:ImportKeyMaterial @import
 Feature: ImportKeyMaterial
   Key material wrapped under the public key from GetParametersForImport goes
-  into a key whose origin is EXTERNAL together with its import token. A key
-  takes the same material again after it was deleted or expired, never
-  different material in its place.
+  into a key whose origin is EXTERNAL together with its import token. Real
+  KMS imports into symmetric, asymmetric and HMAC keys. A key takes the same
+  material again after it was deleted or expired, never different material in
+  its place; a symmetric key also takes new material, which waits for
+  on-demand rotation while the current material stays in use.
 
   @cond:ImportKeyMaterial.06
   Scenario Outline: Material wrapped with <algorithm> under an <spec> key makes the key Enabled
@@ -184,9 +186,48 @@ Feature: ImportKeyMaterial
     Then the request fails with IncorrectKeyMaterialException
     And the key is PendingImport
 
-  @untestable @cond:ImportKeyMaterial.19
-  Scenario: An asymmetric key refuses a different private key after its first import
-    Given a condition the public API cannot produce: it needs an asymmetric key with imported material, and this suite follows the Origin member doc (CreateKey.33), under which only symmetric keys take imported material
+  @cond:ImportKeyMaterial.06 @cond:CreateKey.33
+  Scenario Outline: An <spec> key takes imported material and becomes Enabled
+    Given an <spec> KMS key for imported key material
+    And parameters for import of the key have been fetched with <wrapping> and <algorithm>
+    When I import the key material
+    Then the request succeeds
+    And the key is Enabled
+
+    Examples:
+      | spec            | wrapping | algorithm                |
+      | RSA_2048        | RSA_4096 | RSA_AES_KEY_WRAP_SHA_256 |
+      | ECC_NIST_P256   | RSA_2048 | RSAES_OAEP_SHA_256       |
+      | ECC_NIST_P384   | RSA_3072 | RSAES_OAEP_SHA_1         |
+      | ECC_SECG_P256K1 | RSA_2048 | RSAES_OAEP_SHA_256       |
+      | HMAC_224        | RSA_2048 | RSAES_OAEP_SHA_256       |
+      | HMAC_512        | RSA_2048 | RSA_AES_KEY_WRAP_SHA_1   |
+
+  @cond:DeleteImportedKeyMaterial.06
+  Scenario Outline: An <spec> key whose material is deleted awaits import again
+    Given an <spec> KMS key for imported key material
+    And the key material has been imported
+    When I delete the key's imported key material
+    Then the request succeeds
+    And the key is PendingImport
+
+    Examples:
+      | spec          |
+      | ECC_NIST_P256 |
+      | HMAC_256      |
+
+  @cond:ImportKeyMaterial.19
+  Scenario Outline: An <spec> key refuses different material after its first import
+    Given an <spec> KMS key for imported key material
+    And the key material has been imported
+    When I import different key material
+    Then the request fails with a client error
+    And the key is Enabled
+
+    Examples:
+      | spec          |
+      | ECC_NIST_P256 |
+      | HMAC_256      |
 
   Scenario Outline: Material for a symmetric key with <settings> is refused
     Given a symmetric KMS key for imported key material
@@ -215,9 +256,45 @@ Feature: ImportKeyMaterial
       | settings                 |
       | a ValidTo 366 days ahead |
 
-  @untestable @cond:ImportKeyMaterial.24 @cond:ImportKeyMaterial.25 @cond:ImportKeyMaterial.26
-  Scenario: ImportType, KeyMaterialDescription and KeyMaterialId are refused for an asymmetric key
-    Given a condition the public API cannot produce: it needs an asymmetric key with imported material, and this suite follows the Origin member doc (CreateKey.33), under which only symmetric keys take imported material
+  Scenario Outline: An <spec> key refuses material given <member>
+    Given an <spec> KMS key for imported key material
+    When I import the key material with <member>
+    Then the request fails with a client error
+    And the key is PendingImport
+
+    @cond:ImportKeyMaterial.24
+    Examples: ImportType
+      | spec          | member                      |
+      | ECC_NIST_P256 | ImportType NEW_KEY_MATERIAL |
+      | HMAC_256      | ImportType NEW_KEY_MATERIAL |
+
+    @cond:ImportKeyMaterial.25
+    Examples: KeyMaterialDescription
+      | spec          | member                   |
+      | ECC_NIST_P256 | a KeyMaterialDescription |
+
+    @cond:ImportKeyMaterial.26
+    Examples: KeyMaterialId
+      | spec     | member          |
+      | HMAC_256 | a KeyMaterialId |
+
+  @cond:ImportKeyMaterial.07
+  Scenario: New key material for a symmetric key waits for rotation
+    Given a symmetric KMS key for imported key material
+    And the key material has been imported
+    When I import new key material as NEW_KEY_MATERIAL
+    Then the request succeeds
+    And the response names new key material, not the key's current material
+    And the key is Enabled with the same key material
+
+  @error:KMSInvalidStateException @cond:ImportKeyMaterial.07
+  Scenario: More new key material is refused while earlier new material waits for rotation
+    Given a symmetric KMS key for imported key material
+    And the key material has been imported
+    And new key material has been imported as NEW_KEY_MATERIAL
+    When I import new key material as NEW_KEY_MATERIAL
+    Then the request fails with KMSInvalidStateException
+    And the key is Enabled with the same key material
 
   @cond:ImportKeyMaterial.27
   Scenario: A KeyMaterialId together with ImportType NEW_KEY_MATERIAL is refused
