@@ -38,7 +38,7 @@ type footprint struct {
 
 // What steps create, by their text (outline values already filled in).
 var (
-	createsKey      = regexp.MustCompile(`^(?:an? (?:symmetric )?KMS key\b|I create a KMS key\b|I request a new KMS key\b|I send a CreateKey request\b)`)
+	createsKey      = regexp.MustCompile(`^(?:an? (?:[A-Z0-9_]+ |symmetric )?KMS key\b|I create a KMS key\b|I request a new KMS key\b|I send a CreateKey request\b)`)
 	createsCloudHSM = regexp.MustCompile(`^(?:a CloudHSM key store\b|I create a (?:new )?CloudHSM key store\b|a backing for a new CloudHSM key store|a KMS key (?:whose origin is|with origin) AWS_CLOUDHSM\b)`)
 	createsExternal = regexp.MustCompile(`^(?:an? (?:disconnected )?external key store\b|I create an? (?:new )?external key store\b|a backing for a new external key store|a KMS key (?:whose origin is|with origin) EXTERNAL_KEY_STORE\b|a CloudHSM key store and an external key store)`)
 	usesSecond      = regexp.MustCompile(`^the second account\b`)
