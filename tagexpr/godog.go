@@ -53,8 +53,6 @@ func fields(part string, off int, sep string) func(yield func(int, string) bool)
 	}
 }
 
-func isOperator(word string) bool { return word == "and" || word == "or" || word == "not" }
-
 func join(o op, x, y *Expr) *Expr {
 	if x == nil {
 		return y

@@ -86,6 +86,8 @@ func tokenize(s string) ([]token, error) {
 	return append(toks, token{kind: tokEnd, off: len(s)}), nil
 }
 
+func isOperator(word string) bool { return word == "and" || word == "or" || word == "not" }
+
 // parser reads the standard syntax by recursive descent, one function per
 // precedence level:
 //

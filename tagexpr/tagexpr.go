@@ -122,11 +122,11 @@ func checkTag(s string, off int, word string) error {
 		return errorAt(s, off, `"@" has no name after it`)
 	case strings.HasPrefix(word, "@"):
 		return nil
-	case word == "AND" || word == "OR" || word == "NOT" || word == "And" || word == "Or" || word == "Not":
+	case isOperator(strings.ToLower(word)):
 		return errorAt(s, off, "%q is not a tag: tags start with @, and the operators and, or, not are lowercase", word)
 	case word == "||" || word == "|" || word == "&" || word == "!" || strings.HasPrefix(word, "!"):
 		return errorAt(s, off, "%q is not a tag: combine tags with and, or, not", word)
 	default:
-		return errorAt(s, off, "%q is not a tag: tags start with @ (e.g. @%s)", word, strings.TrimLeft(word, "!~"))
+		return errorAt(s, off, "%q is not a tag: tags start with @ (e.g. @%s)", word, strings.TrimLeft(word, "!~@"))
 	}
 }

@@ -211,6 +211,8 @@ func TestErrors(t *testing.T) {
 		{"@a && @b @c", 7, `"@b @c" is not one tag`},
 		{"@a && ~@b@c", 10, `"~@b@c" is not one tag: "@" has no meaning inside a tag`},
 		{"@a && ~@", 8, `"@" has no name after it`},
+		{"@a && ~~@b", 8, `"~@b" is not a tag: tags start with @ (e.g. @b)`},
+		{"@a Or @b", 4, `"Or" is not a tag: tags start with @, and the operators and, or, not are lowercase`},
 	} {
 		e, err := Parse(tc.expr)
 		var se *SyntaxError
