@@ -72,7 +72,7 @@ test-soak:
 FUZZTIME ?= 10s
 FUZZ_TARGETS := FuzzParseRules:./proxy/rules FuzzRequestFacts:./proxy \
 	FuzzRedactBody:./proxy/journal FuzzParseKMSARN:./reference FuzzLooksLikeKeyID:./reference \
-	FuzzServeKMS:./reference
+	FuzzServeKMS:./reference FuzzParse:./tagexpr
 fuzz:
 	@set -e; log=$$(mktemp); trap 'rm -f $$log' EXIT; \
 	for t in $(FUZZ_TARGETS); do \

@@ -60,7 +60,11 @@ func TestCheckTags(t *testing.T) {
 		"cloudhsm":                          false,
 		"@a &&":                             false,
 		"@a,,@b":                            false,
-		"@a and not @b":                     false,
+		"@a and not @b":                     true,
+		"(@a or @b) and not @c":             true,
+		"@a or":                             false,
+		"(@a or @b":                         false,
+		"@a, @b or @c":                      false,
 		"(@a || @b)":                        false,
 	} {
 		if err := runner.CheckTags(expr); (err == nil) != ok {

@@ -33,26 +33,28 @@ type phase struct {
 }
 
 // planPhases splits the selected scenarios into the endpoint phase and the
-// client retry phases, leaving out a phase the tags select nothing for. The
+// client retry phases, leaving out a phase the tags select nothing for;
+// filter is the selection in godog's syntax (see selectScenarios). The
 // slow retry scenarios get a phase of their own so that they all start at
 // once: godog starts scenarios in file order, and the longest ones, started
 // last, set the run's wall time.
-func planPhases(opts Options, fp footprint) []phase {
+func planPhases(opts Options, filter string, fp footprint) []phase {
 	var out []phase
 	if fp.scenarios > fp.retries {
-		out = append(out, phase{name: "endpoint", tags: andTags(opts.Tags, "~"+retriesTag), concurrency: opts.Concurrency})
+		out = append(out, phase{name: "endpoint", tags: andTags(filter, "~"+retriesTag), concurrency: opts.Concurrency})
 	}
 	if fp.slow > 0 {
-		out = append(out, phase{name: "slow-retries", tags: andTags(opts.Tags, retriesTag+" && "+slowTag), concurrency: opts.RetryConcurrency})
+		out = append(out, phase{name: "slow-retries", tags: andTags(filter, retriesTag+" && "+slowTag), concurrency: opts.RetryConcurrency})
 	}
 	if fp.retries > fp.slow {
-		out = append(out, phase{name: "retries", tags: andTags(opts.Tags, retriesTag+" && ~"+slowTag), concurrency: opts.RetryConcurrency})
+		out = append(out, phase{name: "retries", tags: andTags(filter, retriesTag+" && ~"+slowTag), concurrency: opts.RetryConcurrency})
 	}
 	return out
 }
 
-// andTags joins two godog tag expressions. godog reads "&&" as the outer
-// operator and "," inside it, so appending "&& x" keeps the user's meaning.
+// andTags joins two tag filters in godog's syntax. godog reads "&&" as the
+// outer operator and "," inside it, so appending "&& x" keeps the meaning of
+// the first.
 func andTags(user, extra string) string {
 	if strings.TrimSpace(user) == "" {
 		return extra

@@ -18,13 +18,17 @@ func TestPlanPhases(t *testing.T) {
 		{"@slow", []string{"slow-retries"}},
 		{"@op:DeleteCustomKeyStore,@retries", []string{"endpoint", "slow-retries", "retries"}},
 		{"@cond:DeleteCustomKeyStore.03", []string{"endpoint"}},
+		{"not @retries", []string{"endpoint"}},
+		{"@retries and not @slow", []string{"retries"}},
+		{"@op:DeleteCustomKeyStore or @retries", []string{"endpoint", "slow-retries", "retries"}},
+		{"@retries and (@slow or @client:boto3)", []string{"slow-retries", "retries"}},
 	} {
 		t.Run(tc.tags, func(t *testing.T) {
-			_, fp, err := selectScenarios(tc.tags)
+			_, fp, filter, err := selectScenarios(tc.tags)
 			if err != nil {
 				t.Fatal(err)
 			}
-			phases := planPhases(Options{Tags: tc.tags, Concurrency: 3, RetryConcurrency: 7}, fp)
+			phases := planPhases(Options{Tags: tc.tags, Concurrency: 3, RetryConcurrency: 7}, filter, fp)
 			var got []string
 			for _, p := range phases {
 				got = append(got, p.name)

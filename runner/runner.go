@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -24,11 +25,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/cucumber/godog"
+	messages "github.com/cucumber/messages/go/v21"
 
 	"github.com/kmsconform/kmsconform/features"
 	"github.com/kmsconform/kmsconform/reports"
 	"github.com/kmsconform/kmsconform/retries"
 	"github.com/kmsconform/kmsconform/steps"
+	"github.com/kmsconform/kmsconform/tagexpr"
 )
 
 // Options configure a run. The zero value (plus Out) runs every scenario
@@ -45,7 +48,9 @@ type Options struct {
 	Credentials aws.CredentialsProvider
 	// Region defaults to the AWS config's region (or us-east-1).
 	Region string
-	// Tags selects scenarios, in godog's syntax: "@a && ~@b", "@a,@b".
+	// Tags selects scenarios with a Cucumber tag expression,
+	// "@a and not (@b or @c)", or one in godog's older syntax, "@a && ~@b",
+	// "@a,@b" (see package tagexpr). Empty selects every scenario.
 	Tags        string
 	Concurrency int // endpoint scenarios at once; default 4
 	// RetryConcurrency is how many client retry scenarios (@retries) run at
@@ -115,7 +120,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		cfg = c
 	}
-	names, fp, err := selectScenarios(opts.Tags)
+	names, fp, filter, err := selectScenarios(opts.Tags)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +188,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		retrySuite.Register(sc)
 		initSteps(sc)
 	}
-	phases := planPhases(opts, fp)
+	phases := planPhases(opts, filter, fp)
 
 	if opts.Progress != nil {
 		fmt.Fprintf(opts.Progress, "kmsconform: %d scenarios against %s (%s), concurrency %d (client retry scenarios %d), run %s\n",
@@ -237,26 +242,84 @@ func suiteOptions(tags string) *godog.Options {
 	}
 }
 
-// selectScenarios returns the feature names by file and what the scenarios
-// the tag expression selects would create.
-func selectScenarios(tags string) (map[string]string, footprint, error) {
-	suite := godog.TestSuite{Options: suiteOptions(tags)}
-	feats, err := suite.RetrieveFeatures()
+// selectScenarios returns the feature names by file, what the scenarios the
+// tag expression selects would create, and the expression as a filter in
+// godog's syntax, for the phases.
+//
+// The runner selects the scenarios itself, with package tagexpr, and then
+// has godog select the same ones: godog offers no way to run a given set of
+// scenarios but its filter (naming them as file:line would change their URIs
+// in the reports and cannot pick one Examples row of an outline), and that
+// filter reads only "&&" of "," of "~"-tags, without precedence or
+// parentheses. tagexpr writes the expression in that conjunctive form, and
+// godog's selection is checked against the runner's, so that a translation
+// mistake stops the run rather than running other scenarios.
+func selectScenarios(tags string) (map[string]string, footprint, string, error) {
+	expr, err := parseTags(tags)
 	if err != nil {
-		return nil, footprint{}, fmt.Errorf("reading the embedded features: %w", err)
+		return nil, footprint{}, "", err
+	}
+	feats, err := godog.TestSuite{Options: suiteOptions("")}.RetrieveFeatures()
+	if err != nil {
+		return nil, footprint{}, "", fmt.Errorf("reading the embedded features: %w", err)
 	}
 	names := map[string]string{}
+	present := map[string]bool{}
 	var fp footprint
+	var selected []string
 	for _, f := range feats {
 		names[f.Uri] = f.GherkinDocument.Feature.Name
 		for _, p := range f.Pickles {
-			fp.add(p)
+			tagNames := make([]string, len(p.Tags))
+			for i, t := range p.Tags {
+				tagNames[i] = t.Name
+				present[t.Name] = true
+			}
+			if expr == nil || expr.Match(tagNames) {
+				fp.add(p)
+				selected = append(selected, pickleKey(p))
+			}
 		}
 	}
 	if fp.scenarios == 0 {
-		return nil, footprint{}, usagef("--tags %q selects no scenario", tags)
+		return nil, footprint{}, "", usagef("--tags %q selects no scenario", tags)
 	}
-	return names, fp, nil
+	if expr == nil {
+		return names, fp, "", nil
+	}
+	filter, err := expr.Godog(func(tag string) bool { return present[tag] })
+	if err != nil {
+		return nil, footprint{}, "", usagef("--tags %q: %v", tags, err)
+	}
+	if err := checkFilter(filter, selected); err != nil {
+		return nil, footprint{}, "", err
+	}
+	return names, fp, filter, nil
+}
+
+// checkFilter checks that godog's filter selects the scenarios want lists
+// (as pickleKey, in file order).
+func checkFilter(filter string, want []string) error {
+	feats, err := godog.TestSuite{Options: suiteOptions(filter)}.RetrieveFeatures()
+	if err != nil {
+		return fmt.Errorf("reading the embedded features: %w", err)
+	}
+	var got []string
+	for _, f := range feats {
+		for _, p := range f.Pickles {
+			got = append(got, pickleKey(p))
+		}
+	}
+	if !slices.Equal(got, want) {
+		return fmt.Errorf("godog's filter %q selects %d scenarios, not the %d the tag expression selects", filter, len(got), len(want))
+	}
+	return nil
+}
+
+// pickleKey names a scenario, or one row of an outline, within one parse of
+// the features.
+func pickleKey(p *messages.Pickle) string {
+	return p.Uri + " " + strings.Join(p.AstNodeIds, ",")
 }
 
 func (o *Options) check() error {
@@ -306,28 +369,25 @@ func checkURL(s string) error {
 	return nil
 }
 
-// CheckTags checks a tag expression in godog's syntax: terms separated by
-// "&&" (and) and "," (or), each a tag optionally negated with "~", such as
-// "@op:DeleteCustomKeyStore && ~@cloudhsm".
+// CheckTags checks a --tags expression: Cucumber's standard syntax,
+// "@a and not (@b or @c)", or godog's older one, "@a && ~@b", "@a,@b" (see
+// package tagexpr). Empty selects every scenario. The error names the flag,
+// the expression and the position of the mistake.
 func CheckTags(expr string) error {
-	if strings.TrimSpace(expr) == "" {
-		return nil
+	_, err := parseTags(expr)
+	return err
+}
+
+// parseTags reads a --tags expression; nil for an empty one.
+func parseTags(s string) (*tagexpr.Expr, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
 	}
-	for _, and := range strings.Split(expr, "&&") {
-		for _, term := range strings.Split(and, ",") {
-			t := strings.TrimSpace(term)
-			name := strings.TrimPrefix(t, "~")
-			switch {
-			case t == "":
-				return usagef("--tags %q: empty term (write terms like @a && ~@b, or @a,@b)", expr)
-			case !strings.HasPrefix(name, "@") || len(name) < 2:
-				return usagef("--tags %q: %q is not a tag; tags start with @ (e.g. @op:DeleteCustomKeyStore)", expr, t)
-			case strings.ContainsAny(name[1:], " \t@~()!|&"):
-				return usagef("--tags %q: unsupported syntax in %q; combine tags with && (and), \",\" (or) and ~ (not)", expr, t)
-			}
-		}
+	e, err := tagexpr.Parse(s)
+	if err != nil {
+		return nil, usagef("--tags %v", err)
 	}
-	return nil
+	return e, nil
 }
 
 // collector gathers scenario results as they finish.

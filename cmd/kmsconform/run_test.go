@@ -25,8 +25,14 @@ func TestRunUsageErrors(t *testing.T) {
 		{"concurrency zero", []string{"--concurrency", "0"}, "--concurrency 0: want a number from 1 to 64"},
 		{"retry concurrency too high", []string{"--retry-concurrency", "65"}, "--retry-concurrency 65: want a number from 1 to 64"},
 		{"concurrency not a number", []string{"--concurrency", "many"}, `invalid value "many" for flag -concurrency`},
-		{"tag syntax", []string{"--tags", "@a and not @b"}, "unsupported syntax"},
-		{"tag without @", []string{"--tags", "cloudhsm"}, "is not a tag"},
+		{"operator without operand", []string{"--tags", "@op:DescribeKey or and @xks"},
+			`--tags "@op:DescribeKey or and @xks": position 20: "and" follows "or" at position 17 with no operand between them`},
+		{"unbalanced parenthesis", []string{"--tags", "(@op:DescribeKey or @op:EnableKey and not @cross-account"},
+			`--tags "(@op:DescribeKey or @op:EnableKey and not @cross-account": position 1: "(" is not closed`},
+		{"tags without operator", []string{"--tags", "@xks @cloudhsm"}, `position 6: expected "and" or "or" before "@cloudhsm"`},
+		{"tag without @", []string{"--tags", "not cloudhsm"}, `--tags "not cloudhsm": position 5: "cloudhsm" is not a tag`},
+		{"old syntax without @", []string{"--tags", "@xks && ~cloudhsm"}, `--tags "@xks && ~cloudhsm": position 10: "cloudhsm" is not a tag`},
+		{"syntaxes mixed", []string{"--tags", "@xks,@import and not @retries"}, `position 6: "@import and not @retries" mixes the standard syntax`},
 		{"tags select nothing", []string{"--tags", "@no-such-tag", "--out", dir}, "selects no scenario"},
 		{"endpoint not a URL", []string{"--endpoint", "localhost:4566"}, "want an absolute http:// or https:// URL"},
 		{"config unreadable", []string{"--config", filepath.Join(dir, "missing.yaml")}, "reading config"},
@@ -52,7 +58,7 @@ func TestRunHelpTeaches(t *testing.T) {
 	if code := runRun(context.Background(), []string{"--help"}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"-endpoint", "-tags", "-concurrency", "-out", "-config", "-control", "Examples:"} {
+	for _, want := range []string{"-endpoint", "-tags", "Cucumber tag expression", "@a && ~@b", "-concurrency", "-out", "-config", "-control", "Examples:"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("help lacks %q", want)
 		}
