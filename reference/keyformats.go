@@ -134,8 +134,8 @@ func canonicalMaterial(spec string, material []byte) ([]byte, error) {
 	if bits, ok := rsaBits[spec]; ok {
 		return canonicalRSA(spec, bits, algorithm, material)
 	}
-	if curve, ok := nistCurves[spec]; ok {
-		return canonicalNIST(spec, curve, p8, material)
+	if _, ok := nistCurves[spec]; ok {
+		return canonicalNIST(spec, p8, material)
 	}
 	if c, ok := otherCurves[spec]; ok {
 		return canonicalOtherCurve(spec, c, p8)
@@ -171,14 +171,14 @@ func canonicalRSA(spec string, bits int, algorithm asn1.ObjectIdentifier, materi
 	return x509.MarshalPKCS8PrivateKey(priv)
 }
 
-func canonicalNIST(spec string, curve elliptic.Curve, p8 oneAsymmetricKey, material []byte) ([]byte, error) {
+func canonicalNIST(spec string, p8 oneAsymmetricKey, material []byte) ([]byte, error) {
 	want := curveOIDs[spec]
 	if err := checkECAlgorithm(spec, want, p8); err != nil {
 		return nil, err
 	}
-	key, err := x509.ParsePKCS8PrivateKey(material)
+	key, err := x509.ParsePKCS8PrivateKey(material) // on the curve just checked
 	priv, ok := key.(*ecdsa.PrivateKey)
-	if err != nil || !ok || priv.Curve != curve {
+	if err != nil || !ok {
 		return nil, incorrectMaterial("The key material is not a valid EC private key for a %s key.", spec)
 	}
 	return x509.MarshalPKCS8PrivateKey(priv)
