@@ -251,11 +251,11 @@ func (in *createKeyInput) origin(region, spec, usage string) (string, error) {
 		return "", errorf("UnsupportedOperationException", "KMS keys in a custom key store must have KeySpec SYMMETRIC_DEFAULT and KeyUsage ENCRYPT_DECRYPT.")
 	case inStore && in.MultiRegion != nil && *in.MultiRegion:
 		return "", errorf("UnsupportedOperationException", "Multi-Region keys cannot be created in a custom key store.")
-	case origin == OriginExternal && spec != symmetricDefault:
+	case origin == OriginExternal && !importableSpec(spec):
 		// CreateKey.33: the Origin member says EXTERNAL is valid only for
-		// symmetric keys; the reference follows it (it imports only 256-bit
-		// symmetric material).
-		return "", errorf("UnsupportedOperationException", "Origin EXTERNAL is valid only for symmetric encryption KMS keys.")
+		// symmetric keys, but the operation docs import into symmetric, HMAC
+		// and asymmetric keys, as real KMS does; ML-KEM keys are none of those.
+		return "", errorf("UnsupportedOperationException", "Origin EXTERNAL is not valid for KMS keys with KeySpec %s.", spec)
 	}
 	return origin, nil
 }
@@ -526,7 +526,7 @@ func (c *call) metadata(k *Key) keyMetadata {
 	if slices.Contains(customerMasterKeySpecs, k.KeySpec) { // the deprecated member knows only the older specs
 		m.CustomerMasterKeySpec = k.KeySpec
 	}
-	if k.MaterialID != "" || k.Material != nil {
+	if k.KeySpec == symmetricDefault && (k.MaterialID != "" || k.Material != nil) { // the member doc: symmetric encryption keys only
 		m.CurrentKeyMaterialID = materialID(k)
 	}
 	if state == KeyPendingDeletion || state == KeyPendingReplicaDeletion {
