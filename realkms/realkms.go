@@ -28,8 +28,9 @@
 //     period, CancelKeyDeletion, DeleteImportedKeyMaterial, RotateKeyOnDemand,
 //     and ReplicateKey, which replicates to the second Region).
 //   - blobs: after the keys, each blob is the member of the answer to one
-//     request (placeholders allowed), decoded from base64, with dropPrefix
-//     bytes cut from its start and append (text) added to its end.
+//     request sent in the replay's Region (placeholders allowed), decoded
+//     from base64, with dropPrefix bytes cut from its start and append (text)
+//     added to its end.
 //
 // An entry with region: other sends its request to the second Region.
 //
