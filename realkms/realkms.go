@@ -307,6 +307,9 @@ func (e *Entry) check() error {
 	errs = append(errs, err)
 	if scope != nil {
 		errs = append(errs, checkPlaceholders(e.Request, scope, inRequest, "request"))
+		for _, k := range e.Setup.Keys {
+			errs = append(errs, checkPlaceholders(k.Create, scope, inRequest, "key "+k.Name))
+		}
 		for _, b := range e.Setup.Blobs {
 			errs = append(errs, checkPlaceholders(b.Request, scope, inRequest, "blob "+b.Name))
 		}

@@ -132,6 +132,7 @@ func TestLoadRejects(t *testing.T) {
 		{"operation of another file", "Encrypt.yaml", goodEntry, []string{"Encrypt.yaml:2", "operation \"DescribeKey\""}},
 		{"duplicate id", "DescribeKey.yaml", goodEntry + goodEntry, []string{"DescribeKey.yaml:12: DescribeKey.x: duplicate id"}},
 		{"unknown name", "DescribeKey.yaml", strings.Replace(goodEntry, "${key.id}", "${other.id}", 1), []string{"names no setup key"}},
+		{"unknown name in a setup key", "DescribeKey.yaml", strings.Replace(goodEntry, "material: {imports: 1}", "material: {imports: 1}\n        create: {Description: \"${nothing.id}\"}", 1), []string{"key key: ${nothing.id}: names no setup key"}},
 		{"unknown attribute", "DescribeKey.yaml", strings.Replace(goodEntry, "${key.id}", "${key.colour}", 1), []string{"a key has"}},
 		{"random bytes in a message", "DescribeKey.yaml", strings.Replace(goodEntry, "does not exist", "${bytes:3}", 1), []string{"cannot be matched"}},
 		{"pattern in a request", "DescribeKey.yaml", strings.Replace(goodEntry, "${key.id}", "${hex64}", 1), []string{"cannot be sent"}},
