@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -68,7 +69,9 @@ type Condition struct {
 	// Text says the condition in one line.
 	Text string `yaml:"text" json:"text"`
 	// Sources are the documents the condition comes from: error-doc,
-	// operation-doc, member-doc, output-shape, key-state-table, model-constraint.
+	// operation-doc, member-doc, output-shape, key-state-table, model-constraint;
+	// or real-kms-recording for a behaviour the docs omit and real KMS was
+	// recorded showing (an ID with an R: Operation.R01).
 	Sources []string `yaml:"sources" json:"sources"`
 	// KeyStateNotes are the footnote numbers of the key-state table cited.
 	KeyStateNotes []int `yaml:"keyStateNotes,omitempty" json:"keyStateNotes,omitempty"`
@@ -247,7 +250,13 @@ func (c *Catalog) index() error {
 
 func (c *Catalog) checkCondition(op *Operation, cond *Condition) error {
 	prefix, nn, ok := strings.Cut(cond.ID, ".")
-	if !ok || prefix != op.Name || len(nn) != 2 {
+	recorded := slices.Equal(cond.Sources, []string{"real-kms-recording"})
+	switch {
+	case !ok || prefix != op.Name:
+		return fmt.Errorf("condition %q is not of the form %s.NN", cond.ID, op.Name)
+	case recorded && !(len(nn) == 3 && nn[0] == 'R'):
+		return fmt.Errorf("condition %q comes from a recording only: its ID is of the form %s.RNN", cond.ID, op.Name)
+	case !recorded && len(nn) != 2:
 		return fmt.Errorf("condition %q is not of the form %s.NN", cond.ID, op.Name)
 	}
 	if _, dup := c.conditions[cond.ID]; dup {

@@ -269,7 +269,7 @@ func (e *Entry) errorf(format string, args ...any) error {
 
 var (
 	idPattern     = regexp.MustCompile(`^[A-Z][A-Za-z]+\.[a-z0-9][A-Za-z0-9_.-]*$`)
-	condPattern   = regexp.MustCompile(`^[A-Z][A-Za-z]+\.([0-9]{2}|V(\.[A-Za-z]+)+)$`)
+	condPattern   = regexp.MustCompile(`^[A-Z][A-Za-z]+\.([0-9]{2}|R[0-9]{2}|V(\.[A-Za-z]+)+)$`)
 	codePattern   = regexp.MustCompile(`^[A-Z][A-Za-z]+Exception$`)
 	commitPattern = regexp.MustCompile(`^[0-9a-f]{40}$`)
 	namePattern   = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
@@ -299,7 +299,7 @@ func (e *Entry) check() error {
 	}
 	for _, c := range e.Conds {
 		if !condPattern.MatchString(c) {
-			add("condition ID %q is not Operation.NN or Operation.V.Member...", c)
+			add("condition ID %q is not Operation.NN, Operation.RNN or Operation.V.Member...", c)
 		}
 	}
 	errs = append(errs, e.Want.check(), e.Source.check())

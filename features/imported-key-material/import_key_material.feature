@@ -229,17 +229,25 @@ Feature: ImportKeyMaterial
       | ECC_NIST_P256 |
       | HMAC_256      |
 
+  # Real KMS was recorded answering ValidationException "A validTo date must
+  # be set if the ExpirationModel is KEY_MATERIAL_EXPIRES".
+  @cond:ImportKeyMaterial.20
+  Scenario Outline: Expiring material for a symmetric key with <settings> is refused
+    Given a symmetric KMS key for imported key material
+    When I import the key material giving <settings>
+    Then the request fails with ValidationException
+    And the key is PendingImport
+
+    Examples:
+      | settings                                            |
+      | ExpirationModel KEY_MATERIAL_EXPIRES and no ValidTo |
+      | no ExpirationModel and no ValidTo                   |
+
   Scenario Outline: Material for a symmetric key with <settings> is refused
     Given a symmetric KMS key for imported key material
     When I import the key material giving <settings>
     Then the request fails with a client error
     And the key is PendingImport
-
-    @cond:ImportKeyMaterial.20
-    Examples: expiring material without ValidTo
-      | settings                                            |
-      | ExpirationModel KEY_MATERIAL_EXPIRES and no ValidTo |
-      | no ExpirationModel and no ValidTo                   |
 
     @cond:ImportKeyMaterial.21
     Examples: material that does not expire with a ValidTo
@@ -287,7 +295,7 @@ Feature: ImportKeyMaterial
     And the response names new key material, not the key's current material
     And the key is Enabled with the same key material
 
-  @error:KMSInvalidStateException @cond:ImportKeyMaterial.07
+  @error:KMSInvalidStateException @cond:ImportKeyMaterial.R01
   Scenario: More new key material is refused while earlier new material waits for rotation
     Given a symmetric KMS key for imported key material
     And the key material has been imported
