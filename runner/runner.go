@@ -171,7 +171,6 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		Backing:       tgt.backing,
 		States:        tgt.states,
 		Control:       tgt.ctl,
-		Faults:        ev.faults(),
 		Report:        col.add,
 		Warn:          col.warn,
 	}

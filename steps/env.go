@@ -1,8 +1,12 @@
 // Package steps implements kmsconform's Gherkin steps: it reaches each
 // scenario's preconditions through the public KMS API (helped, where the API
-// cannot reach a state, by a reference KMS's control API or by the proxy's
-// fault injection), makes the call under test, checks the documented outcome,
-// and removes everything the scenario created.
+// cannot reach a state, by a reference KMS's control API), makes the call
+// under test, checks the documented outcome, and removes everything the
+// scenario created.
+//
+// A scenario passes for the endpoint only when the recording proxy's journal
+// shows that the endpoint itself answered its call under test (see
+// Env.Journal); an answer the proxy made up never counts.
 package steps
 
 import (
@@ -49,8 +53,6 @@ type Env struct {
 	Backing Backing
 	// States forces connection states the public API cannot hold; nil when the target has no control API.
 	States StateControl
-	// Faults injects errors through the proxy; nil when fault injection is unavailable.
-	Faults FaultInjector
 	// Control breaks backings, makes accounts of a scenario's own and lets
 	// time pass; nil when the target has no control API.
 	Control Control
@@ -138,10 +140,4 @@ type StateControl interface {
 	Release(ctx context.Context, storeID string) error
 	// Fail puts the store in FAILED with the given ConnectionErrorCode.
 	Fail(ctx context.Context, storeID, errorCode string) error
-}
-
-// FaultInjector makes the proxy answer one scenario's next request for an
-// operation with a KMS error instead of forwarding it.
-type FaultInjector interface {
-	InjectError(ctx context.Context, scenarioID, operation, errorCode string) (remove func(), err error)
 }

@@ -61,12 +61,11 @@ func (w *world) register(sc stepdef.Context) {
 	sc.Then(`^the deleted key material is the key's current material$`, w.thenDeletedCurrent)
 	sc.Then(`^the response names the key by its ARN and the deleted key material by its ID$`, w.thenResponseNames)
 
-	// Outcomes, faults and conditions the API cannot produce.
+	// Outcomes and conditions the API cannot produce.
 	sc.Then(`^the request fails with ([A-Za-z]+)$`, w.thenFailsWith)
 	sc.Then(`^the request fails with a client error$`, w.thenClientError)
 	sc.Then(`^the request succeeds$`, w.thenSucceeds)
 	sc.Then(`^the request succeeds with an empty response$`, w.thenEmptyResponse)
-	sc.Given(`^the endpoint answers every ([A-Za-z]+) request with ([A-Za-z]+)$`, w.givenFault)
 	sc.Given(`^`+untestablePrefix+`(.+)$`, w.givenUntestable)
 
 	w.registerConnect(sc)
@@ -510,18 +509,6 @@ func (w *world) thenEmptyResponse() error {
 	if err := json.Unmarshal(bytes.TrimSpace(w.last.body), &v); err != nil || len(v) != 0 {
 		return fmt.Errorf("%s answered %s, want an empty JSON object {}", w.last.op, excerpt(string(w.last.body), 200))
 	}
-	return nil
-}
-
-func (w *world) givenFault(ctx context.Context, op, code string) error {
-	if w.env.Faults == nil {
-		return w.skip("injecting %s needs the kmsconform proxy's fault injection, which this run lacks", code)
-	}
-	remove, err := w.env.Faults.InjectError(ctx, HeaderValue(w.id), op, code)
-	if err != nil {
-		return fmt.Errorf("injecting %s into %s: %w", code, op, err)
-	}
-	w.cleanup = append(w.cleanup, func(context.Context) error { remove(); return nil })
 	return nil
 }
 

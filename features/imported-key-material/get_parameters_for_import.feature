@@ -122,17 +122,3 @@ Feature: GetParametersForImport
   @untestable @cond:GetParametersForImport.16
   Scenario: ECC_NIST_P521 private key material is imported under an RSA_2048 key with AES key wrap
     Given a condition the public API cannot produce: it needs an asymmetric key with imported material, and this suite follows the Origin member doc (CreateKey.33), under which only symmetric keys take imported material
-
-  @fault @error:DependencyTimeoutException @cond:GetParametersForImport.17
-  Scenario: After a dependency timeout the key still awaits its material
-    Given the endpoint answers every GetParametersForImport request with DependencyTimeoutException
-    When I get parameters for import of the key
-    Then the request fails with DependencyTimeoutException
-    And the key is PendingImport
-
-  @fault @error:KMSInternalException @cond:GetParametersForImport.18
-  Scenario: After an internal error the key still awaits its material
-    Given the endpoint answers every GetParametersForImport request with KMSInternalException
-    When I get parameters for import of the key
-    Then the request fails with KMSInternalException
-    And the key is PendingImport
