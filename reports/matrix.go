@@ -34,12 +34,16 @@ func outcomeRank(o string) int {
 	return 0
 }
 
-// Conditions combines the run's scenarios per @cond ID, sorted by operation
-// and condition number.
+// Conditions combines the run's endpoint scenarios per @cond ID, sorted by
+// operation and condition number. Client scenarios (see ChecksClient) are
+// left out: what a client makes of an answer says nothing of the endpoint.
 func (r *Run) Conditions() []ConditionResult {
 	byID := map[string]*ConditionResult{}
 	for i := range r.Scenarios {
 		s := &r.Scenarios[i]
+		if s.ChecksClient() {
+			continue
+		}
 		for _, id := range s.Conditions {
 			c, ok := byID[id]
 			if !ok {

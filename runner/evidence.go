@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"github.com/kmsconform/kmsconform/evidence"
 	"net"
 	"net/http"
 	"net/url"
@@ -13,8 +12,6 @@ import (
 
 	"github.com/kmsconform/kmsconform/proxy"
 	"github.com/kmsconform/kmsconform/proxy/journal"
-	"github.com/kmsconform/kmsconform/reports"
-	"github.com/kmsconform/kmsconform/steps"
 )
 
 // journalCapacity keeps a whole run's exchanges in memory: a scenario makes a
@@ -100,8 +97,8 @@ func (e *recorder) close() {
 	_ = e.proxy.Close()
 }
 
-// exchanges returns what the proxy recorded for one scenario.
-func (e *recorder) exchanges(scenarioID string) []reports.Exchange {
-	header := steps.HeaderValue(scenarioID)
-	return evidence.Exchanges(e.proxy.Journal().Filter(func(en journal.Entry) bool { return en.Scenario == header }))
+// journal returns what the proxy recorded of one scenario's requests, by the
+// value of their scenario header.
+func (e *recorder) journal(scenarioHeader string) []journal.Entry {
+	return e.proxy.Journal().Filter(func(en journal.Entry) bool { return en.Scenario == scenarioHeader })
 }

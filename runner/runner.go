@@ -156,7 +156,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 
-	col := &collector{progress: opts.Progress, ev: ev, total: selected, attach: retrySuite.Attach}
+	col := &collector{progress: opts.Progress, total: selected, attach: retrySuite.Attach}
 	env := &steps.Env{
 		Endpoint:      tgt.url,
 		Region:        tgt.region,
@@ -171,6 +171,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		Backing:       tgt.backing,
 		States:        tgt.states,
 		Control:       tgt.ctl,
+		Journal:       ev.journal,
 		Report:        col.add,
 		Warn:          col.warn,
 	}
@@ -333,7 +334,6 @@ func CheckTags(expr string) error {
 type collector struct {
 	mu       sync.Mutex
 	progress io.Writer
-	ev       *recorder
 	attach   func(*reports.Scenario) // adds the retry suite's evidence
 	total    int
 	done     []reports.Scenario
@@ -341,7 +341,6 @@ type collector struct {
 }
 
 func (c *collector) add(s *reports.Scenario) {
-	s.Exchanges = c.ev.exchanges(s.ID)
 	c.attach(s)
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -19,6 +19,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/kmsconform/kmsconform/proxy/journal"
 	"github.com/kmsconform/kmsconform/reports"
 )
 
@@ -26,6 +27,12 @@ import (
 // added after signing, so it is not part of the signature and a proxy can
 // attribute exchanges without touching what was signed.
 const ScenarioHeader = "X-Kmsconform-Scenario"
+
+// CallHeader marks each request of a call under test (a When step's call)
+// with that call's number within its scenario, so that the journal, and the
+// evidence in the reports, show which exchange the verdict rests on. Like
+// ScenarioHeader, it is added after signing.
+const CallHeader = "X-Kmsconform-Call"
 
 // Env is what every scenario of a run shares. Fill it before the run; it is
 // read-only afterwards except for its own counters.
@@ -56,6 +63,14 @@ type Env struct {
 	// Control breaks backings, makes accounts of a scenario's own and lets
 	// time pass; nil when the target has no control API.
 	Control Control
+
+	// Journal returns what the recording proxy saw of one scenario's
+	// requests (those whose ScenarioHeader carries the given value),
+	// redacted. They are the scenario's evidence, and a scenario passes for
+	// the endpoint only when they show that the endpoint itself answered its
+	// call under test (see world.judgeCalls). nil, without a recording
+	// proxy, lets no scenario that makes a call under test pass.
+	Journal func(scenarioHeader string) []journal.Entry
 
 	// Report receives each scenario's result once its cleanup is done.
 	Report func(*reports.Scenario)

@@ -13,6 +13,8 @@ import (
 	"github.com/cucumber/godog"
 	messages "github.com/cucumber/messages/go/v21"
 
+	"github.com/kmsconform/kmsconform/evidence"
+	"github.com/kmsconform/kmsconform/proxy/journal"
 	"github.com/kmsconform/kmsconform/reports"
 	"github.com/kmsconform/kmsconform/stepdef"
 )
@@ -44,6 +46,7 @@ type world struct {
 	last   outcome
 	output any
 	tested bool
+	calls  []call // every call under test, in order
 
 	stores   []*store
 	keys     []*key
@@ -224,6 +227,18 @@ func (w *world) after(ctx context.Context, _ *godog.Scenario, err error) (contex
 		res.Findings = append(res.Findings, problem)
 		if w.env.Warn != nil {
 			w.env.Warn(w.id, problem)
+		}
+	}
+	// After the cleanup, so that the evidence holds its exchanges too.
+	var entries []journal.Entry
+	if w.env.Journal != nil {
+		entries = w.env.Journal(HeaderValue(w.id))
+	}
+	res.Exchanges = evidence.Exchanges(entries)
+	if res.Status == reports.StatusPassed {
+		switch verdict, reason := judgeCalls(w.calls, entries, w.env.Journal != nil); verdict {
+		case reports.StatusFailed, reports.StatusSkipped:
+			res.Status, res.Reason = verdict, reason
 		}
 	}
 	res.Duration = time.Since(w.started)
