@@ -73,6 +73,7 @@ type reportView struct {
 	Families   []familyRow
 	Matrix     matrix
 	Failures   []*scenarioView
+	Findings   []*scenarioView // scenarios with findings, whatever their outcome
 	Groups     []scenarioGroup
 }
 
@@ -160,6 +161,9 @@ func buildReportView(run *Run) *reportView {
 		}
 		if s.Status == StatusFailed {
 			v.Failures = append(v.Failures, sv)
+		}
+		if len(s.Findings) > 0 {
+			v.Findings = append(v.Findings, sv)
 		}
 		fam := s.Family()
 		if families[fam] == nil {

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -22,5 +23,29 @@ func TestConditionMatrixLeavesClientsOut(t *testing.T) {
 	}
 	if strings.Contains(html.String(), `data-outcome="failed"`) {
 		t.Errorf("the condition matrix shows the client scenario's failure")
+	}
+}
+
+// summary.md lists each distinct finding once, with a scenario that
+// recorded it, and stays short however many there are.
+func TestSummaryGroupsFindings(t *testing.T) {
+	run := &Run{}
+	for i := range 12 {
+		run.Scenarios = append(run.Scenarios, Scenario{ID: fmt.Sprint("s", i), Name: fmt.Sprint("scenario ", i), Status: StatusPassed,
+			Findings: []string{"a status of the right class", fmt.Sprint("note ", i%8)}})
+	}
+	groups := GroupFindings(run)
+	if len(groups) != 9 || groups[0].Finding != "a status of the right class" || len(groups[0].Scenarios) != 12 || len(groups[1].Scenarios) != 2 {
+		t.Fatalf("groups: %d, first %+v", len(groups), groups[0])
+	}
+	var b strings.Builder
+	if err := WriteSummary(&b, run); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"**Findings** in 12 scenario(s)", "- a status of the right class — scenario 0 and 11 more\n", "- … and 4 more (see report.html)", "all scenarios that ran passed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
 	}
 }

@@ -153,6 +153,16 @@ func WriteSummary(w io.Writer, run *reports.Run, warnings []string, out string) 
 			fmt.Fprintf(w, "  %3d × %s\n", reasons[r], oneLine(r, 200))
 		}
 	}
+	if groups := reports.GroupFindings(run); len(groups) > 0 {
+		fmt.Fprintf(w, "\nFindings (never failures):\n")
+		for i, g := range groups {
+			if i == maxListed {
+				fmt.Fprintf(w, "  … and %d more (all in %s)\n", len(groups)-i, reports.HTMLFile)
+				break
+			}
+			fmt.Fprintf(w, "  %3d × %s\n", len(g.Scenarios), oneLine(g.Finding, 200))
+		}
+	}
 	// Where the documentation forbids a call without naming the error, the
 	// code the endpoint chose is what the run teaches.
 	var learned []string
