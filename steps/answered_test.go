@@ -166,8 +166,8 @@ func TestOnlyTheEndpointsAnswerCounts(t *testing.T) {
 	t.Run("the reference answers", func(t *testing.T) {
 		t.Parallel()
 		res := runThroughProxy(t, ref.URL, nil)
-		if res.Status != reports.StatusPassed {
-			t.Fatalf("status %s (%s), want passed", res.Status, res.Reason)
+		if res.Status != reports.StatusPassed || res.Observed != "NotFoundException" {
+			t.Fatalf("status %s (%s), observed %q; want passed, observed NotFoundException", res.Status, res.Reason, res.Observed)
 		}
 		marked := 0
 		for _, e := range res.Exchanges {
@@ -187,6 +187,9 @@ func TestOnlyTheEndpointsAnswerCounts(t *testing.T) {
 		res := runThroughProxy(t, empty.URL, notFoundEverywhere)
 		if res.Status != reports.StatusSkipped || !strings.Contains(res.Reason, "answered by the proxy, not by the endpoint") {
 			t.Fatalf("status %s (%s), want skipped: the endpoint was never asked", res.Status, res.Reason)
+		}
+		if res.Observed != "" {
+			t.Errorf("observed %q: the endpoint returned nothing", res.Observed)
 		}
 		for _, st := range res.Steps {
 			if st.Status != "passed" {
