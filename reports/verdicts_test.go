@@ -24,6 +24,17 @@ func TestConditionMatrixLeavesClientsOut(t *testing.T) {
 	if strings.Contains(html.String(), `data-outcome="failed"`) {
 		t.Errorf("the condition matrix shows the client scenario's failure")
 	}
+	// DescribeKey.11, which only the client scenario cites, shows apart.
+	m := buildMatrix(run)
+	if len(m.Rows) != 1 || len(m.Rows[0].Cells) != 11 {
+		t.Fatalf("matrix = %+v", m)
+	}
+	if c := m.Rows[0].Cells[10]; c.Outcome != OutcomeInjected || !strings.Contains(c.Title, "checked through injected faults") {
+		t.Errorf("DescribeKey.11 cell = %+v, want it apart, as checked through injected faults", c)
+	}
+	if c := m.Rows[0].Cells[2]; c.Outcome != StatusPassed {
+		t.Errorf("DescribeKey.03 cell = %+v, want the endpoint's pass", c)
+	}
 }
 
 // summary.md lists each distinct finding once, with a scenario that

@@ -122,16 +122,20 @@ func (st *scenario) useClient(ctx context.Context, name string, new2026 bool) er
 	}
 	st.client, st.policy = name, p
 	st.record(func(r *Record) { r.Client, r.Policy = name, p })
-	switch {
-	case new2026 && p.Rules != rules2026:
-		st.finding("%s ignores AWS_NEW_RETRIES_2026=true: the pinned version predates it, so its documentation is still %s mode with the pre-2026 rules", name, p.Mode)
-	case !new2026 && p.Rules == rules2026:
-		st.finding("%s applies the 2026 retry rules without AWS_NEW_RETRIES_2026: %s", name, p.Source)
+	// Noted once the client is known to run: a skipped scenario has no findings.
+	noteRules := func() {
+		switch {
+		case new2026 && p.Rules != rules2026:
+			st.finding("%s ignores AWS_NEW_RETRIES_2026=true: the pinned version predates it, so its documentation is still %s mode with the pre-2026 rules", name, p.Mode)
+		case !new2026 && p.Rules == rules2026:
+			st.finding("%s applies the 2026 retry rules without AWS_NEW_RETRIES_2026: %s", name, p.Source)
+		}
 	}
 	if err := st.startProxy(); err != nil {
 		return err
 	}
 	if name == GoSDK {
+		noteRules()
 		return nil // built per call: its HTTP client depends on the fault
 	}
 	find, ok := st.suite.installed[name]
@@ -171,6 +175,7 @@ func (st *scenario) useClient(ctx context.Context, name string, new2026 bool) er
 	}
 	st.caller = inst.Driver(env)
 	st.record(func(r *Record) { r.ClientVersion = inst.Version })
+	noteRules()
 	return nil
 }
 
