@@ -1,9 +1,12 @@
 package steps
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kmsconform/kmsconform/proxy/journal"
 	"github.com/kmsconform/kmsconform/reports"
@@ -18,6 +21,45 @@ func (w *world) newCall(op string) string {
 	c := call{id: strconv.Itoa(len(w.calls) + 1), op: op}
 	w.calls = append(w.calls, c)
 	return c.id
+}
+
+// journalSettle bounds the wait for the journal to record every call under
+// test: the proxy records an exchange once it has answered, so the newest
+// entry may reach the journal a moment after the client has its answer.
+const journalSettle = 2 * time.Second
+
+// settledJournal returns what the journal holds of the scenario once it has
+// an entry for every call under test, or once journalSettle has passed.
+func (w *world) settledJournal(ctx context.Context) []journal.Entry {
+	if w.env.Journal == nil {
+		return nil
+	}
+	header := HeaderValue(w.id)
+	deadline := time.NewTimer(journalSettle)
+	defer deadline.Stop()
+	for {
+		entries := w.env.Journal(header)
+		if recordsEvery(w.calls, entries) {
+			return entries
+		}
+		select {
+		case <-ctx.Done():
+			return entries
+		case <-deadline.C:
+			return entries
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// recordsEvery reports whether entries hold a request of every call.
+func recordsEvery(calls []call, entries []journal.Entry) bool {
+	for _, c := range calls {
+		if !slices.ContainsFunc(entries, func(e journal.Entry) bool { return e.Request.Headers[CallHeader] == c.id }) {
+			return false
+		}
+	}
+	return true
 }
 
 // judgeCalls decides whether a scenario whose steps passed is a pass for the

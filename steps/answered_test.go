@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -203,4 +204,28 @@ func TestOnlyTheEndpointsAnswerCounts(t *testing.T) {
 			t.Fatalf("status %s (%s), want failed", res.Status, res.Reason)
 		}
 	})
+}
+
+// The proxy records an exchange just after it has answered, so the verdict
+// waits for the journal to hold every call under test before judging.
+func TestJournalIsWaitedFor(t *testing.T) {
+	reads := 0
+	w := &world{id: "f.feature: s", calls: []call{{id: "1", op: "DescribeKey"}}, env: &Env{Journal: func(string) []journal.Entry {
+		reads++
+		if reads < 3 {
+			return nil
+		}
+		return []journal.Entry{entry(1, "1", true, "response", 400)}
+	}}}
+	entries := w.settledJournal(context.Background())
+	if verdict, reason := judgeCalls(w.calls, entries, true); verdict != reports.StatusPassed {
+		t.Errorf("verdict %s (%s) after %d reads, want passed", verdict, reason, reads)
+	}
+	// A call the journal never records is judged once the wait ends.
+	w.calls = append(w.calls, call{id: "2", op: "EnableKey"})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if verdict, _ := judgeCalls(w.calls, w.settledJournal(ctx), true); verdict != reports.StatusSkipped {
+		t.Errorf("verdict %s, want skipped: the second call never reached the proxy", verdict)
+	}
 }

@@ -14,7 +14,6 @@ import (
 	messages "github.com/cucumber/messages/go/v21"
 
 	"github.com/kmsconform/kmsconform/evidence"
-	"github.com/kmsconform/kmsconform/proxy/journal"
 	"github.com/kmsconform/kmsconform/reports"
 	"github.com/kmsconform/kmsconform/stepdef"
 )
@@ -230,10 +229,7 @@ func (w *world) after(ctx context.Context, _ *godog.Scenario, err error) (contex
 		}
 	}
 	// After the cleanup, so that the evidence holds its exchanges too.
-	var entries []journal.Entry
-	if w.env.Journal != nil {
-		entries = w.env.Journal(HeaderValue(w.id))
-	}
+	entries := w.settledJournal(cctx)
 	res.Exchanges = evidence.Exchanges(entries)
 	if verdict, reason := judgeCalls(w.calls, entries, w.env.Journal != nil); verdict != reports.StatusPassed {
 		res.Observed = "" // whatever the client saw, the endpoint did not say it
