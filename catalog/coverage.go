@@ -17,8 +17,14 @@ import (
 type Status string
 
 const (
-	// Covered: at least one scenario checks it.
+	// Covered: at least one endpoint scenario checks it.
 	Covered Status = "covered"
+	// Injected: a server fault (HTTP 5xx, such as KMSInternalException) that
+	// no endpoint can be made to produce on demand, checked through injected
+	// faults: a client scenario (@retries) injects it into the operation and
+	// checks what the client makes of it. The endpoint's own answer is not
+	// checked, so reports show it apart from Covered.
+	Injected Status = "injected"
 	// Untestable: only @untestable scenarios name it.
 	Untestable Status = "untestable"
 	// Missing: no scenario names it.
@@ -49,6 +55,7 @@ type PairCoverage struct {
 	ErrorPair
 	Status     Status        `json:"status"`
 	Scenarios  []ScenarioRef `json:"scenarios,omitempty"`
+	Injected   []ScenarioRef `json:"injected,omitempty"`
 	Untestable []ScenarioRef `json:"untestable,omitempty"`
 }
 
@@ -62,6 +69,7 @@ type ConditionCoverage struct {
 	Error      string        `json:"error,omitempty"`
 	Status     Status        `json:"status"`
 	Scenarios  []ScenarioRef `json:"scenarios,omitempty"`
+	Injected   []ScenarioRef `json:"injected,omitempty"`
 	Untestable []ScenarioRef `json:"untestable,omitempty"`
 }
 
@@ -96,10 +104,12 @@ type Totals struct {
 	Scenarios            int `json:"scenarios"`
 	Conditions           int `json:"conditions"`
 	ConditionsCovered    int `json:"conditionsCovered"`
+	ConditionsInjected   int `json:"conditionsInjected"`
 	ConditionsUntestable int `json:"conditionsUntestable"`
 	ConditionsMissing    int `json:"conditionsMissing"`
 	Pairs                int `json:"pairs"`
 	PairsCovered         int `json:"pairsCovered"`
+	PairsInjected        int `json:"pairsInjected"`
 	PairsUntestable      int `json:"pairsUntestable"`
 	PairsMissing         int `json:"pairsMissing"`
 	Constraints          int `json:"constraints"`
@@ -135,6 +145,12 @@ type Report struct {
 //
 // A scenario tagged @untestable covers nothing: what it cites is reported as
 // untestable, with its reason.
+//
+// A client scenario (tagged @retries) checks a client, not the endpoint, so
+// it covers nothing either, with one exception: where it cites a server
+// fault of an operation (@op: with @error:, or an error condition with
+// @cond:), that pair and condition are Injected: checked through injected
+// faults, since no endpoint can be made to produce a server fault on demand.
 func Coverage(cat *Catalog, features fs.FS) (*Report, error) {
 	r := &Report{CatalogHash: cat.Hash()}
 	pairs := make(map[[2]string]*PairCoverage)
@@ -276,14 +292,22 @@ func (r *Report) account(cat *Catalog, sc taggedScenario, pairs map[[2]string]*P
 	problem := func(kind ProblemKind, tag, detail string) {
 		r.Problems = append(r.Problems, Problem{Kind: kind, Tag: tag, Scenario: sc.ref, Detail: detail})
 	}
-	record := func(scenarios, untestable *[]ScenarioRef) {
-		if slices.Contains(*scenarios, sc.ref) || slices.Contains(*untestable, sc.ref) {
-			return // cited twice, e.g. through @error: and an error condition
+	// record adds the scenario to a pair's or condition's lists; server says
+	// whether the error cited is a server fault.
+	record := func(scenarios, injected, untestable *[]ScenarioRef, server bool) {
+		var list *[]ScenarioRef
+		switch {
+		case t.Client && (!server || t.Untestable):
+			return // a client's behaviour says nothing about the endpoint
+		case t.Client:
+			list = injected
+		case t.Untestable:
+			list = untestable
+		default:
+			list = scenarios
 		}
-		if t.Untestable {
-			*untestable = append(*untestable, sc.ref)
-		} else {
-			*scenarios = append(*scenarios, sc.ref)
+		if !slices.Contains(*list, sc.ref) { // cited twice, e.g. through @error: and an error condition
+			*list = append(*list, sc.ref)
 		}
 	}
 	for _, m := range t.Malformed {
@@ -323,11 +347,15 @@ func (r *Report) account(cat *Catalog, sc taggedScenario, pairs map[[2]string]*P
 			problem(UnknownCondition, TagCondition+id, "no such condition or constraint in the catalog")
 			continue
 		}
-		record(&cc.Scenarios, &cc.Untestable)
-		condOps = appendOnce(condOps, cc.Operation)
+		var pc *PairCoverage
 		if cond, ok := cat.Condition(id); ok && cond.Kind == KindError {
-			pc := pairs[[2]string{cond.Operation, cond.Error}]
-			record(&pc.Scenarios, &pc.Untestable)
+			pc = pairs[[2]string{cond.Operation, cond.Error}]
+		}
+		server := pc != nil && pc.Fault == FaultServer
+		record(&cc.Scenarios, &cc.Injected, &cc.Untestable, server)
+		condOps = appendOnce(condOps, cc.Operation)
+		if pc != nil {
+			record(&pc.Scenarios, &pc.Injected, &pc.Untestable, server)
 		}
 	}
 	if len(t.Operations) == 0 {
@@ -346,7 +374,7 @@ func (r *Report) account(cat *Catalog, sc taggedScenario, pairs map[[2]string]*P
 		for _, op := range ops {
 			if pc := pairs[[2]string{op, code}]; pc != nil {
 				modeled = true
-				record(&pc.Scenarios, &pc.Untestable)
+				record(&pc.Scenarios, &pc.Injected, &pc.Untestable, pc.Fault == FaultServer)
 			}
 		}
 		// Errors of operations outside the focus set are not catalogued, so
@@ -370,11 +398,13 @@ func (r *Report) finish() {
 	r.Totals = Totals{Scenarios: scenarios, Problems: problems}
 	for i := range r.Pairs {
 		p := &r.Pairs[i]
-		p.Status = status(p.Scenarios, p.Untestable)
+		p.Status = status(p.Scenarios, p.Injected, p.Untestable)
 		r.Totals.Pairs++
 		switch p.Status {
 		case Covered:
 			r.Totals.PairsCovered++
+		case Injected:
+			r.Totals.PairsInjected++
 		case Untestable:
 			r.Totals.PairsUntestable++
 		default:
@@ -383,11 +413,13 @@ func (r *Report) finish() {
 	}
 	for i := range r.Conditions {
 		c := &r.Conditions[i]
-		c.Status = status(c.Scenarios, c.Untestable)
+		c.Status = status(c.Scenarios, c.Injected, c.Untestable)
 		r.Totals.Conditions++
 		switch c.Status {
 		case Covered:
 			r.Totals.ConditionsCovered++
+		case Injected:
+			r.Totals.ConditionsInjected++
 		case Untestable:
 			r.Totals.ConditionsUntestable++
 		default:
@@ -396,7 +428,7 @@ func (r *Report) finish() {
 	}
 	for i := range r.Constraints {
 		c := &r.Constraints[i]
-		c.Status = status(c.Scenarios, c.Untestable)
+		c.Status = status(c.Scenarios, c.Injected, c.Untestable)
 		r.Totals.Constraints++
 		if c.Status == Covered {
 			r.Totals.ConstraintsCovered++
@@ -404,10 +436,12 @@ func (r *Report) finish() {
 	}
 }
 
-func status(scenarios, untestable []ScenarioRef) Status {
+func status(scenarios, injected, untestable []ScenarioRef) Status {
 	switch {
 	case len(scenarios) > 0:
 		return Covered
+	case len(injected) > 0:
+		return Injected
 	case len(untestable) > 0:
 		return Untestable
 	default:
@@ -453,6 +487,8 @@ func (r *Report) Restrict(operations []string) (*Report, error) {
 // Failures lists what makes a strict check fail: documented pairs no
 // scenario checks, conditions with neither a scenario nor an @untestable
 // scenario, and every problem. Input constraints are reported but never fail.
+// A pair or condition checked through injected faults passes; only server
+// faults can be (see Coverage).
 func (r *Report) Failures() []string {
 	var out []string
 	for _, p := range r.Pairs {

@@ -56,6 +56,17 @@ Feature: enabling keys
       Then the call fails with NotFoundException
 `
 
+// clientFaultCovered covers everything of tinyCatalog but its server fault,
+// EnableKey's KMSInternalException (pair and condition EnableKey.03).
+const clientFaultCovered = `Feature: f
+  @cond:EnableKey.01
+  Scenario: s
+  @cond:EnableKey.02
+  Scenario: s2
+  @cond:DisableKey.01
+  Scenario: s3
+`
+
 func TestCoverage(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -178,6 +189,65 @@ Feature: f
 `},
 			wantPairs:    map[string]Status{"EnableKey/KMSInternalException": Missing},
 			wantProblems: []ProblemKind{ErrorNotModeled},
+		},
+		{
+			name: "a client scenario injecting a server fault checks it through injected faults, apart from the endpoint",
+			files: map[string]string{"a.feature": clientFaultCovered + `
+  @retries @op:EnableKey @error:KMSInternalException @cond:EnableKey.03
+  Scenario: the client sees the injected internal error
+`},
+			wantPairs:      map[string]Status{"EnableKey/KMSInternalException": Injected, "EnableKey/NotFoundException": Covered},
+			wantConditions: map[string]Status{"EnableKey.03": Injected},
+			strictPasses:   true,
+		},
+		{
+			name:           "without the client scenario the server fault is missing",
+			files:          map[string]string{"a.feature": clientFaultCovered},
+			wantPairs:      map[string]Status{"EnableKey/KMSInternalException": Missing},
+			wantConditions: map[string]Status{"EnableKey.03": Missing},
+			wantFailures:   []string{"no scenario expects KMSInternalException from EnableKey", "no scenario checks EnableKey.03"},
+		},
+		{
+			name: "a client scenario covers no client error: only server faults can be checked through injected faults",
+			files: map[string]string{"a.feature": `Feature: f
+  @cond:EnableKey.02
+  Scenario: s
+  @untestable:no-500 @cond:EnableKey.03
+  Scenario: u
+  @cond:DisableKey.01
+  Scenario: d
+  @retries @op:EnableKey @error:NotFoundException @cond:EnableKey.01
+  Scenario: the client sees an injected NotFoundException
+`},
+			wantPairs:      map[string]Status{"EnableKey/NotFoundException": Missing},
+			wantConditions: map[string]Status{"EnableKey.01": Missing},
+			wantFailures:   []string{"no scenario expects NotFoundException from EnableKey", "no scenario checks EnableKey.01"},
+		},
+		{
+			name: "a client scenario's other citations cover nothing, and an untestable one marks nothing untestable",
+			files: map[string]string{"a.feature": `Feature: f
+  @cond:EnableKey.01
+  Scenario: s
+  @cond:DisableKey.01
+  Scenario: s3
+  @retries @cond:EnableKey.02
+  Scenario: a client call on a disabled key
+  @retries @untestable:quota @op:EnableKey @error:KMSInternalException @cond:EnableKey.03
+  Scenario: the client's retry quota
+`},
+			wantPairs:      map[string]Status{"EnableKey/KMSInternalException": Missing},
+			wantConditions: map[string]Status{"EnableKey.02": Missing, "EnableKey.03": Missing},
+			wantFailures:   []string{"no scenario expects KMSInternalException from EnableKey", "no scenario checks EnableKey.02"},
+		},
+		{
+			name: "an endpoint scenario outranks a client one",
+			files: map[string]string{"a.feature": clientFaultCovered + `
+  @op:EnableKey @error:KMSInternalException
+  Scenario: the endpoint answers KMSInternalException
+  @retries @op:EnableKey @error:KMSInternalException
+  Scenario: the client sees it
+`},
+			wantPairs: map[string]Status{"EnableKey/KMSInternalException": Covered},
 		},
 		{
 			name: "examples tags apply only to their block",
@@ -362,5 +432,49 @@ func TestCoverageCountsAScenarioOnce(t *testing.T) {
 	}
 	if got := r.Conditions[0].Scenarios; len(got) != 1 {
 		t.Errorf("EnableKey.01 scenarios = %v, want one", got)
+	}
+}
+
+// Reports show what is checked through injected faults apart from what the
+// endpoint's scenarios check.
+func TestCoverageShowsInjectedApart(t *testing.T) {
+	r, err := Coverage(tiny(t), features(map[string]string{"a.feature": clientFaultCovered + `
+  @retries @op:EnableKey @error:KMSInternalException @cond:EnableKey.03
+  Scenario: the client sees the injected internal error
+`}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Totals{Scenarios: 4, Conditions: 4, ConditionsCovered: 3, ConditionsInjected: 1,
+		Pairs: 3, PairsCovered: 2, PairsInjected: 1, Constraints: 2}
+	if r.Totals != want {
+		t.Errorf("totals = %+v, want %+v", r.Totals, want)
+	}
+	var md, text, js bytes.Buffer
+	for _, write := range []func() error{
+		func() error { return r.WriteMarkdown(&md) },
+		func() error { return r.WriteText(&text) },
+		func() error { return r.WriteJSON(&js) },
+	} {
+		if err := write(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, want := range []string{
+		"| (operation, error) pairs | 3 | 2 | 1 | 0 | 0 |",
+		"| EnableKey | 1/2 | 2/3 | 1, 1 | 0 | 0/2 |",
+		"| EnableKey | KMSInternalException | 500 | server | injected | injected fault, client scenario: a.feature:",
+	} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md.String())
+		}
+	}
+	for _, want := range []string{"EnableKey   1/2          2/3         1+1", "1 error pairs and 1 conditions are server faults"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, text.String())
+		}
+	}
+	if !strings.Contains(js.String(), `"pairsInjected": 1`) || !strings.Contains(js.String(), `"injected": [`) {
+		t.Errorf("JSON lacks the injected counts and scenarios:\n%s", js.String())
 	}
 }

@@ -10,10 +10,10 @@ import (
 
 // opSummary is one operation's line in the summary tables.
 type opSummary struct {
-	name                                     string
-	pairs, pairsCovered, pairsUntestable     int
-	conds, condsCovered, condsUntestable     int
-	constraints, constraintsCovered, missing int
+	name                                                string
+	pairs, pairsCovered, pairsInjected, pairsUntestable int
+	conds, condsCovered, condsInjected, condsUntestable int
+	constraints, constraintsCovered, missing            int
 }
 
 func (r *Report) summaries() []opSummary {
@@ -29,6 +29,8 @@ func (r *Report) summaries() []opSummary {
 		switch p.Status {
 		case Covered:
 			s.pairsCovered++
+		case Injected:
+			s.pairsInjected++
 		case Untestable:
 			s.pairsUntestable++
 		default:
@@ -41,6 +43,8 @@ func (r *Report) summaries() []opSummary {
 		switch c.Status {
 		case Covered:
 			s.condsCovered++
+		case Injected:
+			s.condsInjected++
 		case Untestable:
 			s.condsUntestable++
 		default:
@@ -58,23 +62,30 @@ func (r *Report) summaries() []opSummary {
 }
 
 // WriteText writes a terminal-friendly summary: one line per operation,
-// then what is missing and every problem.
+// then what is missing and every problem. ERROR PAIRS and CONDITIONS count
+// what endpoint scenarios check; INJECTED counts the error pairs and
+// conditions (server faults) checked only through injected faults.
 func (r *Report) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "OPERATION\tERROR PAIRS\tCONDITIONS\tUNTESTABLE\tCONSTRAINTS\tMISSING")
+	fmt.Fprintln(tw, "OPERATION\tERROR PAIRS\tCONDITIONS\tINJECTED\tUNTESTABLE\tCONSTRAINTS\tMISSING")
 	for _, s := range r.summaries() {
-		fmt.Fprintf(tw, "%s\t%d/%d\t%d/%d\t%d\t%d/%d\t%d\n", s.name,
-			s.pairsCovered, s.pairs, s.condsCovered, s.conds, s.condsUntestable,
-			s.constraintsCovered, s.constraints, s.missing)
+		fmt.Fprintf(tw, "%s\t%d/%d\t%d/%d\t%s\t%d\t%d/%d\t%d\n", s.name,
+			s.pairsCovered, s.pairs, s.condsCovered, s.conds, injectedCell(s.pairsInjected, s.condsInjected),
+			s.condsUntestable, s.constraintsCovered, s.constraints, s.missing)
 	}
 	t := r.Totals
-	fmt.Fprintf(tw, "TOTAL\t%d/%d\t%d/%d\t%d\t%d/%d\t%d\n",
-		t.PairsCovered, t.Pairs, t.ConditionsCovered, t.Conditions, t.ConditionsUntestable,
-		t.ConstraintsCovered, t.Constraints, t.PairsMissing+t.ConditionsMissing)
+	fmt.Fprintf(tw, "TOTAL\t%d/%d\t%d/%d\t%s\t%d\t%d/%d\t%d\n",
+		t.PairsCovered, t.Pairs, t.ConditionsCovered, t.Conditions, injectedCell(t.PairsInjected, t.ConditionsInjected),
+		t.ConditionsUntestable, t.ConstraintsCovered, t.Constraints, t.PairsMissing+t.ConditionsMissing)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\n%d scenarios; catalog %s\n", t.Scenarios, shortHash(r.CatalogHash))
+	if t.PairsInjected+t.ConditionsInjected > 0 {
+		fmt.Fprintf(w, "INJECTED (pairs+conditions): %d error pairs and %d conditions are server faults no endpoint\n"+
+			"produces on demand; client scenarios (@retries) inject them and check the client, not the endpoint.\n",
+			t.PairsInjected, t.ConditionsInjected)
+	}
 	if n := t.PairsMissing; n > 0 {
 		fmt.Fprintf(w, "\nError pairs no scenario expects (%d):\n", n)
 		for _, line := range r.missingByOperation(func(p PairCoverage) string { return p.Code }, nil) {
@@ -105,16 +116,18 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	t := r.Totals
 	fmt.Fprintf(&b, "# kmsconform coverage\n\nCatalog `%s`, %d scenarios.\n\n", r.CatalogHash, t.Scenarios)
-	fmt.Fprintf(&b, "| | total | covered | untestable | missing |\n|---|---:|---:|---:|---:|\n")
-	fmt.Fprintf(&b, "| (operation, error) pairs | %d | %d | %d | %d |\n", t.Pairs, t.PairsCovered, t.PairsUntestable, t.PairsMissing)
-	fmt.Fprintf(&b, "| conditions | %d | %d | %d | %d |\n", t.Conditions, t.ConditionsCovered, t.ConditionsUntestable, t.ConditionsMissing)
-	fmt.Fprintf(&b, "| input constraints | %d | %d | | %d |\n", t.Constraints, t.ConstraintsCovered, t.Constraints-t.ConstraintsCovered)
+	fmt.Fprintf(&b, "| | total | covered by the endpoint's scenarios | checked through injected faults | untestable | missing |\n|---|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "| (operation, error) pairs | %d | %d | %d | %d | %d |\n", t.Pairs, t.PairsCovered, t.PairsInjected, t.PairsUntestable, t.PairsMissing)
+	fmt.Fprintf(&b, "| conditions | %d | %d | %d | %d | %d |\n", t.Conditions, t.ConditionsCovered, t.ConditionsInjected, t.ConditionsUntestable, t.ConditionsMissing)
+	fmt.Fprintf(&b, "| input constraints | %d | %d | | | %d |\n", t.Constraints, t.ConstraintsCovered, t.Constraints-t.ConstraintsCovered)
+	b.WriteString("\n*Checked through injected faults*: server faults (such as KMSInternalException) no endpoint produces on demand. " +
+		"Client scenarios (`@retries`) inject them into the operation and check what the client makes of them; the endpoint's own answer is not checked.\n")
 	fmt.Fprintf(&b, "\nTag problems: %d.\n", t.Problems)
 
-	b.WriteString("\n## By operation\n\n| operation | error pairs | conditions | untestable | constraints |\n|---|---:|---:|---:|---:|\n")
+	b.WriteString("\n## By operation\n\n| operation | error pairs | conditions | injected (pairs, conditions) | untestable | constraints |\n|---|---:|---:|---:|---:|---:|\n")
 	for _, s := range r.summaries() {
-		fmt.Fprintf(&b, "| %s | %d/%d | %d/%d | %d | %d/%d |\n", s.name, s.pairsCovered, s.pairs,
-			s.condsCovered, s.conds, s.condsUntestable, s.constraintsCovered, s.constraints)
+		fmt.Fprintf(&b, "| %s | %d/%d | %d/%d | %d, %d | %d | %d/%d |\n", s.name, s.pairsCovered, s.pairs,
+			s.condsCovered, s.conds, s.pairsInjected, s.condsInjected, s.condsUntestable, s.constraintsCovered, s.constraints)
 	}
 
 	if len(r.Problems) > 0 {
@@ -126,17 +139,17 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 
 	b.WriteString("\n## Error pairs\n\n| operation | error | HTTP | fault | status | scenarios |\n|---|---|---:|---|---|---|\n")
 	for _, p := range r.Pairs {
-		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s |\n", p.Operation, p.Code, p.HTTPStatus, p.Fault, p.Status, refs(p.Scenarios, p.Untestable))
+		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s |\n", p.Operation, p.Code, p.HTTPStatus, p.Fault, p.Status, refs(p.Scenarios, p.Injected, p.Untestable))
 	}
 
 	b.WriteString("\n## Conditions\n\n| condition | kind | expects | status | scenarios |\n|---|---|---|---|---|\n")
 	for _, c := range r.Conditions {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", c.ID, c.Kind, c.Error, c.Status, refs(c.Scenarios, c.Untestable))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", c.ID, c.Kind, c.Error, c.Status, refs(c.Scenarios, c.Injected, c.Untestable))
 	}
 
 	b.WriteString("\n## Input constraints\n\n| constraint | status | scenarios |\n|---|---|---|\n")
 	for _, c := range r.Constraints {
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", c.ID, c.Status, refs(c.Scenarios, c.Untestable))
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", c.ID, c.Status, refs(c.Scenarios, c.Injected, c.Untestable))
 	}
 
 	if len(r.Untagged) > 0 {
@@ -182,10 +195,13 @@ func (r *Report) missingByOperation(pairName func(PairCoverage) string, condName
 	return lines
 }
 
-func refs(scenarios, untestable []ScenarioRef) string {
+func refs(scenarios, injected, untestable []ScenarioRef) string {
 	var parts []string
 	for _, s := range scenarios {
 		parts = append(parts, mdCell(s.String()))
+	}
+	for _, s := range injected {
+		parts = append(parts, mdCell("injected fault, client scenario: "+s.String()))
 	}
 	for _, s := range untestable {
 		part := "untestable: " + s.String()
@@ -203,3 +219,11 @@ func mdCell(s string) string {
 }
 
 func shortHash(h string) string { return h[:min(12, len(h))] }
+
+// injectedCell is the INJECTED column: pairs+conditions, or "-" for none.
+func injectedCell(pairs, conds int) string {
+	if pairs+conds == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%d+%d", pairs, conds)
+}

@@ -10,6 +10,9 @@ const (
 	TagError      = "@error:"     // @error:NotFoundException — the error it expects
 	TagCondition  = "@cond:"      // @cond:CreateKey.02 — the catalog entry it checks
 	TagUntestable = "@untestable" // @untestable or @untestable:<reason> — documents, checks nothing
+	// TagClient marks a client scenario: it checks how a KMS client behaves
+	// (package retries), not the endpoint.
+	TagClient = "@retries"
 )
 
 // Tags is what a scenario's tags say about the catalog.
@@ -18,6 +21,8 @@ type Tags struct {
 	Errors     []string
 	Conditions []string
 	Untestable bool
+	// Client: the scenario checks a client, not the endpoint (TagClient).
+	Client bool
 	// UntestableReason is the text after "@untestable:", if any.
 	UntestableReason string
 	// Malformed are tags that look like catalog tags but are not: no value
@@ -34,6 +39,8 @@ func ParseTags(names []string) Tags {
 		switch {
 		case name == TagUntestable:
 			t.Untestable = true
+		case name == TagClient:
+			t.Client = true
 		case strings.HasPrefix(name, TagUntestable+":"):
 			t.Untestable = true
 			if reason := strings.TrimPrefix(name, TagUntestable+":"); reason != "" {

@@ -73,7 +73,11 @@ type reportView struct {
 	Families   []familyRow
 	Matrix     matrix
 	Failures   []*scenarioView
-	Groups     []scenarioGroup
+	// Findings are the run's distinct findings, each with the scenarios
+	// that recorded it, whatever their outcome.
+	Findings         []findingView
+	FindingScenarios int
+	Groups           []scenarioGroup
 }
 
 // changeSection is one list of a diff page; ReasonFrom says which run's
@@ -99,6 +103,13 @@ type familyRow struct {
 	HasRate  bool
 	Bar      []barSegment
 }
+
+type findingView struct {
+	Finding   string
+	Scenarios []findingRef
+}
+
+type findingRef struct{ Name, Anchor string }
 
 type scenarioGroup struct {
 	Family    string
@@ -170,6 +181,14 @@ func buildReportView(run *Run) *reportView {
 		g := &v.Groups[slices.IndexFunc(v.Groups, func(g scenarioGroup) bool { return g.Family == fam })]
 		g.Scenarios = append(g.Scenarios, sv)
 	}
+	for _, g := range GroupFindings(run) {
+		fv := findingView{Finding: g.Finding}
+		for _, s := range g.Scenarios {
+			fv.Scenarios = append(fv.Scenarios, findingRef{Name: s.Name, Anchor: anchor(s)})
+		}
+		v.Findings = append(v.Findings, fv)
+	}
+	v.FindingScenarios = countFindings(run)
 	slices.SortFunc(v.Groups, func(a, b scenarioGroup) int { return cmp.Compare(a.Family, b.Family) })
 	for _, g := range v.Groups {
 		// In the order of the condition matrix; untagged scenarios last.

@@ -34,12 +34,16 @@ func outcomeRank(o string) int {
 	return 0
 }
 
-// Conditions combines the run's scenarios per @cond ID, sorted by operation
-// and condition number.
+// Conditions combines the run's endpoint scenarios per @cond ID, sorted by
+// operation and condition number. Client scenarios (see ChecksClient) are
+// left out: what a client makes of an answer says nothing of the endpoint.
 func (r *Run) Conditions() []ConditionResult {
 	byID := map[string]*ConditionResult{}
 	for i := range r.Scenarios {
 		s := &r.Scenarios[i]
+		if s.ChecksClient() {
+			continue
+		}
 		for _, id := range s.Conditions {
 			c, ok := byID[id]
 			if !ok {
@@ -59,6 +63,46 @@ func (r *Run) Conditions() []ConditionResult {
 	}
 	sortConditions(out)
 	return out
+}
+
+// OutcomeInjected marks, in the condition matrix, a condition that only
+// client scenarios cite: a server fault they inject and check the clients
+// with. It says nothing of the endpoint, so it is shown apart.
+const OutcomeInjected = "injected"
+
+// clientOnlyConditions are the conditions that client scenarios cite and no
+// endpoint scenario does, each with its client scenarios.
+func (r *Run) clientOnlyConditions() []ConditionResult {
+	endpoint := map[string]bool{}
+	for _, c := range r.Conditions() {
+		endpoint[c.ID] = true
+	}
+	byID := map[string]*ConditionResult{}
+	var out []*ConditionResult
+	for i := range r.Scenarios {
+		s := &r.Scenarios[i]
+		if !s.ChecksClient() {
+			continue
+		}
+		for _, id := range s.Conditions {
+			if endpoint[id] {
+				continue
+			}
+			c, ok := byID[id]
+			if !ok {
+				op, n := SplitCondition(id)
+				c = &ConditionResult{ID: id, Operation: op, Number: n, Outcome: OutcomeInjected}
+				byID[id] = c
+				out = append(out, c)
+			}
+			c.Scenarios = append(c.Scenarios, s)
+		}
+	}
+	list := make([]ConditionResult, len(out))
+	for i, c := range out {
+		list[i] = *c
+	}
+	return list
 }
 
 func sortConditions(list []ConditionResult) {
@@ -107,8 +151,12 @@ type matrixCell struct {
 	Href     string
 }
 
+// buildMatrix is the endpoint's grid: its scenarios' outcomes, and apart
+// from them the conditions only client scenarios check (OutcomeInjected).
 func buildMatrix(r *Run) matrix {
-	return layoutMatrix(r.Conditions(), func(c ConditionResult) matrixCell {
+	conds := append(r.Conditions(), r.clientOnlyConditions()...)
+	sortConditions(conds)
+	return layoutMatrix(conds, func(c ConditionResult) matrixCell {
 		return matrixCell{Outcome: c.Outcome, Title: conditionTitle(c), Href: "#" + anchor(c.Scenarios[0])}
 	}, "no scenario in this run")
 }
@@ -188,7 +236,11 @@ func layoutMatrix(conds []ConditionResult, cellFor func(ConditionResult) matrixC
 
 func conditionTitle(c ConditionResult) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s", c.ID, c.Outcome)
+	if c.Outcome == OutcomeInjected {
+		fmt.Fprintf(&b, "%s: no endpoint scenario; checked through injected faults by client scenarios, which say nothing of the endpoint", c.ID)
+	} else {
+		fmt.Fprintf(&b, "%s: %s", c.ID, c.Outcome)
+	}
 	for _, s := range c.Scenarios {
 		fmt.Fprintf(&b, "\n• %s — %s", s.Name, s.Outcome())
 		if s.Reason != "" {

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -28,6 +29,14 @@ func (s *Scenario) Family() string {
 		return "other"
 	}
 	return path.Base(dir)
+}
+
+// ChecksClient reports whether the scenario checks a KMS client rather than
+// the endpoint: the client retry scenarios, tagged @retries. Their results
+// belong in the client matrix, never in the endpoint's results per
+// operation or per condition.
+func (s *Scenario) ChecksClient() bool {
+	return slices.Contains(s.Tags, "@retries")
 }
 
 // IsRetry reports whether the scenario exercises retries: it is tagged

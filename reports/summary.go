@@ -7,8 +7,11 @@ import (
 )
 
 // summaryFailureLimit keeps summary.md short enough for a CI job summary;
-// report.html has the rest.
-const summaryFailureLimit = 15
+// report.html has the rest. summaryFindingLimit does the same for findings.
+const (
+	summaryFailureLimit = 15
+	summaryFindingLimit = 5
+)
 
 // WriteSummary writes summary.md: the verdict, totals per family and the
 // first failures, in GitHub-flavoured Markdown (e.g. for $GITHUB_STEP_SUMMARY).
@@ -70,8 +73,19 @@ func WriteSummary(w io.Writer, run *Run) error {
 			b.WriteString("\n")
 		}
 	}
-	if n := countFindings(run); n > 0 {
-		fmt.Fprintf(&b, "\n%d scenario(s) recorded findings: documented behaviour worth knowing, not failures (see report.html).\n", n)
+	if groups := GroupFindings(run); len(groups) > 0 {
+		fmt.Fprintf(&b, "\n**Findings** in %d scenario(s): differences that cannot hurt a client, or known, pinned deviations; never failures\n\n", countFindings(run))
+		for i, g := range groups {
+			if i == summaryFindingLimit {
+				fmt.Fprintf(&b, "- … and %d more (see report.html)\n", len(groups)-i)
+				break
+			}
+			fmt.Fprintf(&b, "- %s — %s", mdEscape(truncate(g.Finding, 200)), mdEscape(g.Scenarios[0].Name))
+			if n := len(g.Scenarios) - 1; n > 0 {
+				fmt.Fprintf(&b, " and %d more", n)
+			}
+			b.WriteString("\n")
+		}
 	}
 	if run.Digest != "" {
 		fmt.Fprintf(&b, "\n<sub>results digest `%s`</sub>\n", mdCode(run.Digest))
@@ -115,6 +129,32 @@ func mdEscape(s string) string {
 // mdCode makes s safe inside a single-backtick code span.
 func mdCode(s string) string {
 	return strings.ReplaceAll(strings.Join(strings.Fields(s), " "), "`", "'")
+}
+
+// FindingGroup is one finding and the scenarios that recorded it.
+type FindingGroup struct {
+	Finding   string
+	Scenarios []*Scenario
+}
+
+// GroupFindings lists the run's distinct findings, in the order first
+// recorded, each with the scenarios that recorded it.
+func GroupFindings(run *Run) []FindingGroup {
+	var groups []FindingGroup
+	index := map[string]int{}
+	for i := range run.Scenarios {
+		s := &run.Scenarios[i]
+		for _, f := range s.Findings {
+			j, ok := index[f]
+			if !ok {
+				j = len(groups)
+				index[f] = j
+				groups = append(groups, FindingGroup{Finding: f})
+			}
+			groups[j].Scenarios = append(groups[j].Scenarios, s)
+		}
+	}
+	return groups
 }
 
 func countFindings(run *Run) int {

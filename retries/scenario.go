@@ -19,6 +19,7 @@ import (
 	"github.com/kmsconform/kmsconform/clients"
 	"github.com/kmsconform/kmsconform/proxy"
 	"github.com/kmsconform/kmsconform/proxy/journal"
+	"github.com/kmsconform/kmsconform/steps"
 )
 
 // callBudget bounds the call under test, retries and backoffs included: the
@@ -121,16 +122,20 @@ func (st *scenario) useClient(ctx context.Context, name string, new2026 bool) er
 	}
 	st.client, st.policy = name, p
 	st.record(func(r *Record) { r.Client, r.Policy = name, p })
-	switch {
-	case new2026 && p.Rules != rules2026:
-		st.finding("%s ignores AWS_NEW_RETRIES_2026=true: the pinned version predates it, so its documentation is still %s mode with the pre-2026 rules", name, p.Mode)
-	case !new2026 && p.Rules == rules2026:
-		st.finding("%s applies the 2026 retry rules without AWS_NEW_RETRIES_2026: %s", name, p.Source)
+	// Noted once the client is known to run: a skipped scenario has no findings.
+	noteRules := func() {
+		switch {
+		case new2026 && p.Rules != rules2026:
+			st.finding("%s ignores AWS_NEW_RETRIES_2026=true: the pinned version predates it, so its documentation is still %s mode with the pre-2026 rules", name, p.Mode)
+		case !new2026 && p.Rules == rules2026:
+			st.finding("%s applies the 2026 retry rules without AWS_NEW_RETRIES_2026: %s", name, p.Source)
+		}
 	}
 	if err := st.startProxy(); err != nil {
 		return err
 	}
 	if name == GoSDK {
+		noteRules()
 		return nil // built per call: its HTTP client depends on the fault
 	}
 	find, ok := st.suite.installed[name]
@@ -170,6 +175,7 @@ func (st *scenario) useClient(ctx context.Context, name string, new2026 bool) er
 	}
 	st.caller = inst.Driver(env)
 	st.record(func(r *Record) { r.ClientVersion = inst.Version })
+	noteRules()
 	return nil
 }
 
@@ -221,32 +227,66 @@ func (st *scenario) givenFault(name, operation string) error {
 	return nil
 }
 
+// givenNothingExists makes the call under test name a KMS key and a custom
+// key store that do not exist: when the injected fault answers every
+// attempt, the endpoint never sees the call, and should the fault not
+// apply, the endpoint refuses it rather than change anything.
+func (st *scenario) givenNothingExists() error {
+	st.keyID, st.storeID = madeUpKeyID(), madeUpStoreID()
+	return nil
+}
+
 // input builds the call under test's input from what the scenario set up.
 func (st *scenario) input(operation string) (map[string]any, error) {
-	needKey := func() error {
+	var missing error
+	key := func() string {
 		if st.keyID == "" {
-			return errors.New("the scenario has no KMS key")
+			missing = errors.New("the scenario has no KMS key")
 		}
-		return nil
+		return st.keyID
 	}
-	switch operation {
-	case "DescribeKey":
-		return map[string]any{"KeyId": st.keyID}, needKey()
-	case "ScheduleKeyDeletion":
-		return map[string]any{"KeyId": st.keyID, "PendingWindowInDays": 7}, needKey()
-	case "DeleteImportedKeyMaterial":
-		return map[string]any{"KeyId": st.keyID}, needKey()
-	case "DeleteCustomKeyStore":
+	store := func() string {
 		if st.storeID == "" {
-			return nil, errors.New("the scenario has no custom key store")
+			missing = errors.New("the scenario has no custom key store")
 		}
-		return map[string]any{"CustomKeyStoreId": st.storeID}, nil
+		return st.storeID
+	}
+	var in map[string]any
+	switch operation {
+	case "DescribeKey", "DeleteImportedKeyMaterial", "CancelKeyDeletion", "EnableKey", "DisableKey":
+		in = map[string]any{"KeyId": key()}
+	case "ScheduleKeyDeletion":
+		in = map[string]any{"KeyId": key(), "PendingWindowInDays": 7}
+	case "GetParametersForImport":
+		in = map[string]any{"KeyId": key(), "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"}
+	case "ImportKeyMaterial":
+		// Made-up token and material: no endpoint could import them.
+		in = map[string]any{"KeyId": key(), "ImportToken": "a21zY29uZm9ybQ==", "EncryptedKeyMaterial": "a21zY29uZm9ybQ==",
+			"ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"}
+	case "GenerateRandom":
+		in = map[string]any{"NumberOfBytes": 32}
+	case "DeleteCustomKeyStore", "DescribeCustomKeyStores", "ConnectCustomKeyStore", "DisconnectCustomKeyStore":
+		in = map[string]any{"CustomKeyStoreId": store()}
+	case "UpdateCustomKeyStore":
+		in = map[string]any{"CustomKeyStoreId": store(), "NewCustomKeyStoreName": st.storeName()}
+	case "CreateCustomKeyStore":
+		// A cluster that does not exist: should the fault not apply, the
+		// endpoint refuses the call rather than creating a key store.
+		in = map[string]any{"CustomKeyStoreName": st.storeName(), "CloudHsmClusterId": madeUpClusterID()}
 	case "CreateKey":
 		// A store that does not exist: should the fault not apply, the
 		// endpoint refuses the call rather than creating a key.
-		return map[string]any{"CustomKeyStoreId": "cks-0123456789abcdef0", "Description": "kmsconform retries"}, nil
+		in = map[string]any{"CustomKeyStoreId": "cks-0123456789abcdef0", "Description": "kmsconform retries"}
+	default:
+		return nil, fmt.Errorf("the retry steps cannot call %s", operation)
 	}
-	return nil, fmt.Errorf("the retry steps cannot call %s", operation)
+	return in, missing
+}
+
+// storeName is a key store name of the run's, which kmsconform cleanup
+// would recognize.
+func (st *scenario) storeName() string {
+	return steps.StoreNamePrefix(st.suite.env.RunID) + "retries-" + randomHex(4)
 }
 
 func (st *scenario) call(ctx context.Context, operation string) error {

@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -169,4 +170,25 @@ func (st *scenario) thenStoreGone(ctx context.Context) error {
 		return fmt.Errorf("DescribeCustomKeyStores %s: %w", st.storeID, err)
 	}
 	return fmt.Errorf("key store %s still exists (%d described)", st.storeID, len(out.CustomKeyStores))
+}
+
+// madeUpKeyID is a well-formed key ID (a version 4 UUID) that names no key.
+func madeUpKeyID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// madeUpStoreID is a well-formed custom key store ID that names no store.
+func madeUpStoreID() string { return "cks-" + randomHex(9)[:17] }
+
+// madeUpClusterID is a well-formed CloudHSM cluster ID that names no cluster.
+func madeUpClusterID() string { return "cluster-" + randomHex(6)[:11] }
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

@@ -124,6 +124,7 @@ func (st *scenario) register(steps stepdef.Context) {
 	steps.Given(`^a KMS key for the retry test$`, st.givenKey)
 	steps.Given(`^a KMS key with imported key material for the retry test$`, st.givenImportedKey)
 	steps.Given(`^a disconnected external key store for the retry test$`, st.givenStore)
+	steps.Given(`^the call under test names only resources that do not exist$`, st.givenNothingExists)
 	steps.Given(`^the proxy injects (\S+) into (\w+) calls$`, st.givenFault)
 	steps.When(`^the client under test calls (\w+)$`, st.call)
 	steps.Then(`^the proxy saw the documented number of attempts$`, st.thenAttempts)

@@ -17,8 +17,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/cucumber/godog"
 
+	"github.com/kmsconform/kmsconform/clients"
 	"github.com/kmsconform/kmsconform/features"
 	"github.com/kmsconform/kmsconform/proxy/rules"
 	"github.com/kmsconform/kmsconform/reference"
@@ -258,5 +260,51 @@ func TestWrongBehaviourFails(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The server-fault scenarios call every focus operation naming resources
+// that do not exist, so that a fault that fails to apply changes nothing:
+// without the fault, the endpoint refuses each call (GenerateRandom, which
+// changes nothing anyway, excepted) and the account holds no key and no store.
+func TestMadeUpCallsChangeNothing(t *testing.T) {
+	t.Parallel()
+	s := newTestSuite(t)
+	st := &scenario{suite: s, id: "made-up"}
+	if err := st.givenNothingExists(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, op := range []string{"CreateKey", "DescribeKey", "EnableKey", "DisableKey", "ScheduleKeyDeletion", "CancelKeyDeletion",
+		"GenerateRandom", "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial", "CreateCustomKeyStore",
+		"DescribeCustomKeyStores", "UpdateCustomKeyStore", "ConnectCustomKeyStore", "DisconnectCustomKeyStore", "DeleteCustomKeyStore"} {
+		in, err := st.input(op)
+		if err != nil {
+			t.Fatalf("%s: %v", op, err)
+		}
+		out, err := st.goCaller().Call(ctx, clients.Request{Operation: op, Input: in, Endpoint: s.env.Endpoint, Region: testRegion,
+			Retry: &clients.Retry{MaxAttempts: 1}})
+		switch {
+		case err != nil:
+			t.Errorf("%s: %v", op, err)
+		case op == "GenerateRandom":
+			if !out.OK {
+				t.Errorf("GenerateRandom: %s", describe(out))
+			}
+		case out.OK || out.Error == nil || out.Error.HTTPStatus != 400:
+			t.Errorf("%s with made-up resources: %s, want a client error", op, describe(out))
+		}
+	}
+	c := st.kms()
+	keys, err := c.ListKeys(ctx, &kms.ListKeysInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stores, err := c.DescribeCustomKeyStores(ctx, &kms.DescribeCustomKeyStoresInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys.Keys) != 0 || len(stores.CustomKeyStores) != 0 {
+		t.Errorf("the calls left %d keys and %d key stores", len(keys.Keys), len(stores.CustomKeyStores))
 	}
 }

@@ -5,18 +5,13 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"github.com/kmsconform/kmsconform/evidence"
 	"net"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/kmsconform/kmsconform/proxy"
-	"github.com/kmsconform/kmsconform/proxy/faults"
 	"github.com/kmsconform/kmsconform/proxy/journal"
-	"github.com/kmsconform/kmsconform/proxy/rules"
-	"github.com/kmsconform/kmsconform/reports"
-	"github.com/kmsconform/kmsconform/steps"
 )
 
 // journalCapacity keeps a whole run's exchanges in memory: a scenario makes a
@@ -102,28 +97,8 @@ func (e *recorder) close() {
 	_ = e.proxy.Close()
 }
 
-// exchanges returns what the proxy recorded for one scenario.
-func (e *recorder) exchanges(scenarioID string) []reports.Exchange {
-	header := steps.HeaderValue(scenarioID)
-	return evidence.Exchanges(e.proxy.Journal().Filter(func(en journal.Entry) bool { return en.Scenario == header }))
-}
-
-func (e *recorder) faults() steps.FaultInjector { return injector{e.proxy.Rules()} }
-
-// injector adds error rules scoped to one scenario by its header and to one
-// operation. They fire on every attempt, so that SDK retries (when enabled)
-// see the same error, until the scenario's cleanup removes them.
-type injector struct{ set *rules.Set }
-
-func (i injector) InjectError(_ context.Context, scenarioID, operation, code string) (func(), error) {
-	id, err := i.set.Add(rules.Rule{
-		Description: "kmsconform scenario fault",
-		Operation:   operation,
-		Header:      map[string]string{steps.ScenarioHeader: scenarioID},
-		Faults:      []faults.Spec{faults.Preset(code)},
-	})
-	if err != nil {
-		return nil, err
-	}
-	return func() { i.set.Delete(id) }, nil
+// journal returns what the proxy recorded of one scenario's requests, by the
+// value of their scenario header.
+func (e *recorder) journal(scenarioHeader string) []journal.Entry {
+	return e.proxy.Journal().Filter(func(en journal.Entry) bool { return en.Scenario == scenarioHeader })
 }

@@ -56,19 +56,29 @@ func oneLine(s string, n int) string {
 // names; report.html names them all.
 const maxListed = 5
 
-// WriteSummary prints the end-of-run summary: counts per operation, every
-// failure with its reason, the reasons scenarios were skipped, and anything
-// cleanup had to leave behind.
+// clientRow labels the client retry scenarios in the per-operation table:
+// they check clients, so they count apart from every operation's endpoint results.
+const clientRow = "(client retries, @retries)"
+
+// WriteSummary prints the end-of-run summary: the endpoint's counts per
+// operation, the client scenarios' apart, every failure with its reason, the
+// reasons scenarios were skipped, and anything cleanup had to leave behind.
 func WriteSummary(w io.Writer, run *reports.Run, warnings []string, out string) {
 	type counts struct{ passed, failed, skipped int }
 	per := map[string]*counts{}
 	var ops []string
 	for _, s := range run.Scenarios {
-		c := per[s.Operation]
+		row := s.Operation
+		if s.ChecksClient() {
+			row = clientRow
+		}
+		c := per[row]
 		if c == nil {
 			c = &counts{}
-			per[s.Operation] = c
-			ops = append(ops, s.Operation)
+			per[row] = c
+			if row != clientRow {
+				ops = append(ops, row)
+			}
 		}
 		switch s.Status {
 		case reports.StatusPassed:
@@ -80,7 +90,10 @@ func WriteSummary(w io.Writer, run *reports.Run, warnings []string, out string) 
 		}
 	}
 	sort.Strings(ops)
-	fmt.Fprintf(w, "\n%-28s %7s %7s %7s\n", "operation", "passed", "failed", "skipped")
+	if per[clientRow] != nil {
+		ops = append(ops, clientRow)
+	}
+	fmt.Fprintf(w, "\n%-28s %7s %7s %7s\n", "operation (endpoint)", "passed", "failed", "skipped")
 	for _, op := range ops {
 		c := per[op]
 		fmt.Fprintf(w, "%-28s %7d %7d %7d\n", op, c.passed, c.failed, c.skipped)
@@ -138,6 +151,16 @@ func WriteSummary(w io.Writer, run *reports.Run, warnings []string, out string) 
 		fmt.Fprintf(w, "\nSkipped, by reason:\n")
 		for _, r := range order {
 			fmt.Fprintf(w, "  %3d × %s\n", reasons[r], oneLine(r, 200))
+		}
+	}
+	if groups := reports.GroupFindings(run); len(groups) > 0 {
+		fmt.Fprintf(w, "\nFindings (never failures):\n")
+		for i, g := range groups {
+			if i == maxListed {
+				fmt.Fprintf(w, "  … and %d more (all in %s)\n", len(groups)-i, reports.HTMLFile)
+				break
+			}
+			fmt.Fprintf(w, "  %3d × %s\n", len(g.Scenarios), oneLine(g.Finding, 200))
 		}
 	}
 	// Where the documentation forbids a call without naming the error, the

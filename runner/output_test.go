@@ -44,3 +44,29 @@ func TestSummaryFitsOnAScreen(t *testing.T) {
 		t.Errorf("summary is %d lines long:\n%s", lines, text)
 	}
 }
+
+// Client retry scenarios count apart from the endpoint's operations: a
+// client that fails DescribeKey's retries does not fail the endpoint's
+// DescribeKey.
+func TestSummaryKeepsClientsApartFromOperations(t *testing.T) {
+	run := &reports.Run{Scenarios: []reports.Scenario{
+		{ID: "k.feature: describe", Operation: "DescribeKey", Status: reports.StatusPassed},
+		{ID: "retries/r.feature: retry", Operation: "DescribeKey", Tags: []string{"@retries"}, Status: reports.StatusFailed, Reason: "boto3 made 4 attempts"},
+		{ID: "retries/r.feature: retry 2", Operation: "CreateKey", Tags: []string{"@retries"}, Status: reports.StatusPassed},
+	}}
+	run.Totals = run.Tally()
+	var out bytes.Buffer
+	runner.WriteSummary(&out, run, nil, "")
+	text := out.String()
+	for _, want := range []string{
+		"DescribeKey                        1       0       0\n",
+		"(client retries, @retries)         1       1       0\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "CreateKey ") {
+		t.Errorf("a client scenario has a row of the endpoint's:\n%s", text)
+	}
+}

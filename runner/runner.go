@@ -161,7 +161,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 
-	col := &collector{progress: opts.Progress, ev: ev, total: selected, attach: retrySuite.Attach}
+	col := &collector{progress: opts.Progress, total: selected, attach: retrySuite.Attach}
 	env := &steps.Env{
 		Endpoint:      tgt.url,
 		Region:        tgt.region,
@@ -176,7 +176,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		Backing:       tgt.backing,
 		States:        tgt.states,
 		Control:       tgt.ctl,
-		Faults:        ev.faults(),
+		Journal:       ev.journal,
 		Report:        col.add,
 		Warn:          col.warn,
 	}
@@ -394,7 +394,6 @@ func parseTags(s string) (*tagexpr.Expr, error) {
 type collector struct {
 	mu       sync.Mutex
 	progress io.Writer
-	ev       *recorder
 	attach   func(*reports.Scenario) // adds the retry suite's evidence
 	total    int
 	done     []reports.Scenario
@@ -402,7 +401,6 @@ type collector struct {
 }
 
 func (c *collector) add(s *reports.Scenario) {
-	s.Exchanges = c.ev.exchanges(s.ID)
 	c.attach(s)
 	c.mu.Lock()
 	defer c.mu.Unlock()

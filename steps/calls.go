@@ -29,7 +29,8 @@ func do[T any](ctx context.Context, w *world, op string, fn func(context.Context
 // act makes the call under test: its outcome, success or error, is what the
 // Then steps check. Only an interrupted run fails the step itself.
 func act[T any](ctx context.Context, w *world, op string, fn func(context.Context) (T, error)) error {
-	out, o := do(ctx, w, op, fn)
+	id := w.newCall(op)
+	out, o := do(context.WithValue(ctx, callKey{}, id), w, op, fn)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}

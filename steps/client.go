@@ -69,6 +69,7 @@ func (e *Env) newClient(creds aws.CredentialsProvider, scenarioID string, rec *r
 		APIOptions: []func(*middleware.Stack) error{
 			guardOwnership(&e.owned),
 			scenarioHeader(scenarioID),
+			callHeader,
 			recordAnswers(rec),
 		},
 	})
@@ -86,6 +87,23 @@ func scenarioHeader(id string) func(*middleware.Stack) error {
 				return next.HandleFinalize(ctx, in)
 			}), middleware.After)
 	}
+}
+
+// callKey carries the number of the call under test in a context.
+type callKey struct{}
+
+// callHeader sets CallHeader on the requests of a call under test, after
+// signing, from the number act put in the context.
+func callHeader(stack *middleware.Stack) error {
+	return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("kmsconformCallHeader",
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			if id, ok := ctx.Value(callKey{}).(string); ok {
+				if req, ok := in.Request.(*smithyhttp.Request); ok {
+					req.Header.Set(CallHeader, id)
+				}
+			}
+			return next.HandleFinalize(ctx, in)
+		}), middleware.After)
 }
 
 // recordAnswers sits closest to the transport so that it reads the raw body
@@ -171,6 +189,9 @@ func (o outcome) describe() string {
 		return fmt.Sprintf("%s got no answer: %v", o.op, o.err)
 	case o.code != "":
 		return fmt.Sprintf("%s answered %s (HTTP %d): %s", o.op, o.code, o.status, excerpt(o.message(), 200))
+	case o.status < 300:
+		// A success the client could not read: its error says why.
+		return fmt.Sprintf("%s answered HTTP %d, but the client failed on the answer: %v", o.op, o.status, o.err)
 	default:
 		return fmt.Sprintf("%s answered HTTP %d: %s", o.op, o.status, excerpt(string(o.body), 200))
 	}

@@ -68,7 +68,6 @@ func (w *world) registerCreateKey(sc stepdef.Context) {
 	sc.When(`^the second account describes the key by its (key ID|key ARN)$`, w.secondDescribesKey)
 	sc.When(`^I describe the key by the alias (alias/aws/[a-z0-9-]+)$`, w.describePredefinedAlias)
 	sc.Then(`^the response describes the key$`, w.thenDescribesKey)
-	sc.Then(`^the key's tags still show it was created by this run$`, w.thenRunTagged)
 	sc.Then(`^the response describes an Enabled symmetric encryption key that AWS manages$`, w.thenDescribesManagedKey)
 	sc.Then(`^describing (alias/aws/[a-z0-9-]+) again gives the same key$`, w.thenSameManagedKey)
 	sc.Then(`^the metadata shows the key PendingDeletion with its deletion date (\d+) days ahead$`, w.thenShowsDeletionDate)
@@ -82,7 +81,6 @@ func (w *world) registerCreateKey(sc stepdef.Context) {
 	sc.When(`^I ask for (\d+) random bytes$`, w.askRandom)
 	sc.When(`^I ask for (\d+) random bytes from the key store$`, w.askRandomFromStore)
 	sc.When(`^I ask for (\d+) random bytes from a custom key store that does not exist$`, w.askRandomFromMissingStore)
-	sc.Given(`^a request for (\d+) random bytes has been answered in full$`, w.givenRandomAnswered)
 	sc.Then(`^the answer holds (\d+) bytes$`, w.thenRandomLength)
 	sc.Then(`^the answer holds (\d+) bytes with no visible pattern$`, w.thenRandomLooksRandom)
 	sc.Then(`^a second request for (\d+) random bytes answers different bytes$`, w.thenRandomDiffers)
@@ -777,27 +775,6 @@ func (w *world) thenDescribesKey() error {
 	return problemsError(p, "DescribeKey described another key")
 }
 
-// thenRunTagged reads the key's tags, which needs no DescribeKey: after a
-// DescribeKey fault the key must still be there, unchanged.
-func (w *world) thenRunTagged(ctx context.Context) error {
-	k, err := w.needKey()
-	if err != nil {
-		return err
-	}
-	out, err := setup(ctx, w, "ListResourceTags", func(ctx context.Context) (*kms.ListResourceTagsOutput, error) {
-		return w.client.ListResourceTags(ctx, &kms.ListResourceTagsInput{KeyId: aws.String(k.id)})
-	})
-	if err != nil {
-		return err
-	}
-	for _, t := range out.Tags {
-		if aws.ToString(t.TagKey) == RunTag && aws.ToString(t.TagValue) == w.env.RunID {
-			return nil
-		}
-	}
-	return fmt.Errorf("key %s has %d tag(s), none of them %s=%s", k.id, len(out.Tags), RunTag, w.env.RunID)
-}
-
 func (w *world) thenDescribesManagedKey() error {
 	md, err := w.describeOutput()
 	if err != nil {
@@ -988,19 +965,6 @@ func (w *world) randomOutput(n int) ([]byte, error) {
 		return nil, fmt.Errorf("GenerateRandom answered %d bytes, want %d", len(out.Plaintext), n)
 	}
 	return out.Plaintext, nil
-}
-
-// givenRandomAnswered shows that the endpoint serves GenerateRandom before a
-// fault is injected, so that the fault scenarios rest on a working endpoint.
-func (w *world) givenRandomAnswered(ctx context.Context, n int) error {
-	b, err := w.randomForSetup(ctx, n)
-	if err != nil {
-		return err
-	}
-	if len(b) != n {
-		return fmt.Errorf("GenerateRandom answered %d bytes, want %d", len(b), n)
-	}
-	return nil
 }
 
 // randomForSetup asks GenerateRandom for n bytes outside the call under test.

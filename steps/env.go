@@ -1,8 +1,12 @@
 // Package steps implements kmsconform's Gherkin steps: it reaches each
 // scenario's preconditions through the public KMS API (helped, where the API
-// cannot reach a state, by a reference KMS's control API or by the proxy's
-// fault injection), makes the call under test, checks the documented outcome,
-// and removes everything the scenario created.
+// cannot reach a state, by a reference KMS's control API), makes the call
+// under test, checks the documented outcome, and removes everything the
+// scenario created.
+//
+// A scenario passes for the endpoint only when the recording proxy's journal
+// shows that the endpoint itself answered its call under test (see
+// Env.Journal); an answer the proxy made up never counts.
 package steps
 
 import (
@@ -15,6 +19,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/kmsconform/kmsconform/proxy/journal"
 	"github.com/kmsconform/kmsconform/reports"
 )
 
@@ -22,6 +27,12 @@ import (
 // added after signing, so it is not part of the signature and a proxy can
 // attribute exchanges without touching what was signed.
 const ScenarioHeader = "X-Kmsconform-Scenario"
+
+// CallHeader marks each request of a call under test (a When step's call)
+// with that call's number within its scenario, so that the journal, and the
+// evidence in the reports, show which exchange the verdict rests on. Like
+// ScenarioHeader, it is added after signing.
+const CallHeader = "X-Kmsconform-Call"
 
 // Env is what every scenario of a run shares. Fill it before the run; it is
 // read-only afterwards except for its own counters.
@@ -49,11 +60,17 @@ type Env struct {
 	Backing Backing
 	// States forces connection states the public API cannot hold; nil when the target has no control API.
 	States StateControl
-	// Faults injects errors through the proxy; nil when fault injection is unavailable.
-	Faults FaultInjector
 	// Control breaks backings, makes accounts of a scenario's own and lets
 	// time pass; nil when the target has no control API.
 	Control Control
+
+	// Journal returns what the recording proxy saw of one scenario's
+	// requests (those whose ScenarioHeader carries the given value),
+	// redacted. They are the scenario's evidence, and a scenario passes for
+	// the endpoint only when they show that the endpoint itself answered its
+	// call under test (see world.judgeCalls). nil, without a recording
+	// proxy, lets no scenario that makes a call under test pass.
+	Journal func(scenarioHeader string) []journal.Entry
 
 	// Report receives each scenario's result once its cleanup is done.
 	Report func(*reports.Scenario)
@@ -138,10 +155,4 @@ type StateControl interface {
 	Release(ctx context.Context, storeID string) error
 	// Fail puts the store in FAILED with the given ConnectionErrorCode.
 	Fail(ctx context.Context, storeID, errorCode string) error
-}
-
-// FaultInjector makes the proxy answer one scenario's next request for an
-// operation with a KMS error instead of forwarding it.
-type FaultInjector interface {
-	InjectError(ctx context.Context, scenarioID, operation, errorCode string) (remove func(), err error)
 }

@@ -37,8 +37,9 @@ type rawRequest struct {
 	op    string
 	body  []byte
 	creds aws.CredentialsProvider
-	// scenario is the value of ScenarioHeader, added after signing.
-	scenario string
+	// scenario is the value of ScenarioHeader, added after signing; call,
+	// if set, the value of CallHeader.
+	scenario, call string
 }
 
 // rawCall sends r to the run's endpoint through the run's HTTP client (and so
@@ -89,6 +90,9 @@ func (e *Env) signedRequest(ctx context.Context, r rawRequest) (*http.Request, e
 	}
 	if r.scenario != "" {
 		req.Header.Set(ScenarioHeader, r.scenario)
+	}
+	if r.call != "" {
+		req.Header.Set(CallHeader, r.call)
 	}
 	return req, nil
 }
@@ -157,7 +161,7 @@ func (w *world) sendRaw(ctx context.Context, op string, body map[string]any) err
 	if creates(op) {
 		callCtx = uninterrupted(ctx) // a create cut short may still have happened
 	}
-	o := w.env.rawCall(callCtx, rawRequest{op: op, body: encoded, creds: w.env.Primary, scenario: HeaderValue(w.id)})
+	o := w.env.rawCall(callCtx, rawRequest{op: op, body: encoded, creds: w.env.Primary, scenario: HeaderValue(w.id), call: w.newCall(op)})
 	w.last, w.tested, w.output = o, true, nil
 	if o.err == nil {
 		if err := w.adopt(op, body, o.body); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/cucumber/godog"
 	messages "github.com/cucumber/messages/go/v21"
 
+	"github.com/kmsconform/kmsconform/evidence"
 	"github.com/kmsconform/kmsconform/reports"
 	"github.com/kmsconform/kmsconform/stepdef"
 )
@@ -45,6 +46,7 @@ type world struct {
 	last   outcome
 	output any
 	tested bool
+	calls  []call // every call under test, in order
 
 	stores   []*store
 	keys     []*key
@@ -234,6 +236,15 @@ func (w *world) after(ctx context.Context, _ *godog.Scenario, err error) (contex
 		res.Findings = append(res.Findings, problem)
 		if w.env.Warn != nil {
 			w.env.Warn(w.id, problem)
+		}
+	}
+	// After the cleanup, so that the evidence holds its exchanges too.
+	entries := w.settledJournal(cctx)
+	res.Exchanges = evidence.Exchanges(entries)
+	if verdict, reason := judgeCalls(w.calls, entries, w.env.Journal != nil); verdict != reports.StatusPassed {
+		res.Observed = "" // whatever the client saw, the endpoint did not say it
+		if res.Status == reports.StatusPassed {
+			res.Status, res.Reason = verdict, reason
 		}
 	}
 	res.Duration = time.Since(w.started)

@@ -22,6 +22,13 @@ scenarios check. Scenarios cite the catalog with tags: @op:<Operation>,
 @error:<ErrorCode>, @cond:<Operation.NN> and @untestable[:<reason>].
 Prints a table, and writes coverage.md and coverage.json to --out.
 
+Client scenarios (@retries) check clients, not the endpoint, and cover
+nothing, except this: a server fault (KMSInternalException,
+DependencyTimeoutException, KeyUnavailableException) that a client scenario
+injects into an operation (@op: with @error:, or its @cond:) is "checked
+through injected faults" (INJECTED), shown apart from the endpoint's own
+coverage. No endpoint produces a server fault on demand.
+
 Flags:
   --features DIR      read *.feature files under DIR instead of the scenarios
                       built into kmsconform
@@ -29,7 +36,8 @@ Flags:
                       16 in the catalog), e.g. CreateKey,DescribeKey
   --strict            exit 1 if a documented pair has no scenario, a condition
                       has neither a scenario nor an @untestable one, or a tag
-                      names something the catalog does not know
+                      names something the catalog does not know (a server
+                      fault checked through injected faults passes)
   --out DIR           directory for coverage.md and coverage.json (default "out")
 
 Exit codes: 0 done, 1 strict check failed (or the report could not be

@@ -229,21 +229,3 @@ Feature: ConnectCustomKeyStore
   @untestable @cond:ConnectCustomKeyStore.15 @cloudhsm
   Scenario: Connecting changes the kmsuser password in the cluster
     Given a condition the public API cannot produce: the kmsuser password lives in the CloudHSM cluster, and KMS keeps the new one to itself, so no KMS call shows whether it was rotated
-
-  @fault @error:KMSInternalException @cond:ConnectCustomKeyStore.18
-  Scenario Outline: After an internal error the key store is still disconnected (<type>)
-    Given a <type> key store that is DISCONNECTED
-    And the endpoint answers every ConnectCustomKeyStore request with KMSInternalException
-    When I connect the key store
-    Then the request fails with KMSInternalException
-    And the key store still exists and is DISCONNECTED
-
-    @cloudhsm
-    Examples: CloudHSM
-      | type     |
-      | CloudHSM |
-
-    @xks
-    Examples: external
-      | type     |
-      | external |

@@ -300,22 +300,3 @@ Feature: CreateCustomKeyStore
     Then the request succeeds
     And the new key store is DISCONNECTED and shows the name, type and backing it was created with
     And the new key store fails to connect with XKS_PROXY_NOT_REACHABLE
-
-  # Server faults.
-
-  @fault @error:KMSInternalException @cond:CreateCustomKeyStore.38
-  Scenario Outline: After an internal error no key store exists (<type>)
-    Given the endpoint answers every CreateCustomKeyStore request with KMSInternalException
-    When I create a <type> key store
-    Then the request fails with KMSInternalException
-    And no key store was created
-
-    @cloudhsm
-    Examples: CloudHSM
-      | type     |
-      | CloudHSM |
-
-    @xks
-    Examples: external
-      | type     |
-      | external |

@@ -162,21 +162,3 @@ Feature: DeleteCustomKeyStore
     Examples: external
       | type     |
       | external |
-
-  @fault @error:KMSInternalException @cond:DeleteCustomKeyStore.12
-  Scenario Outline: After an internal error the key store is still there (<type>)
-    Given a <type> key store that is DISCONNECTED
-    And the endpoint answers every DeleteCustomKeyStore request with KMSInternalException
-    When I delete the key store
-    Then the request fails with KMSInternalException
-    And the key store still exists and is DISCONNECTED
-
-    @cloudhsm
-    Examples: CloudHSM
-      | type     |
-      | CloudHSM |
-
-    @xks
-    Examples: external
-      | type     |
-      | external |

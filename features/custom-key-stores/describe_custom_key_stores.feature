@@ -213,20 +213,3 @@ Feature: DescribeCustomKeyStores
     Examples: external
       | type     |
       | external |
-
-  @fault @error:KMSInternalException @cond:DescribeCustomKeyStores.10
-  Scenario Outline: An internal error is passed on to the caller (<type>)
-    Given a <type> key store that is DISCONNECTED
-    And the endpoint answers every DescribeCustomKeyStores request with KMSInternalException
-    When I look up the key store by its ID
-    Then the request fails with KMSInternalException
-
-    @cloudhsm
-    Examples: CloudHSM
-      | type     |
-      | CloudHSM |
-
-    @xks
-    Examples: external
-      | type     |
-      | external |

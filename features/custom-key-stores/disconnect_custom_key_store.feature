@@ -144,21 +144,3 @@ Feature: DisconnectCustomKeyStore
     Examples: external
       | type     |
       | external |
-
-  @fault @error:KMSInternalException @cond:DisconnectCustomKeyStore.09
-  Scenario Outline: After an internal error the key store is still connected (<type>)
-    Given a <type> key store that is CONNECTED
-    And the endpoint answers every DisconnectCustomKeyStore request with KMSInternalException
-    When I disconnect the key store
-    Then the request fails with KMSInternalException
-    And the key store still exists and is CONNECTED
-
-    @cloudhsm
-    Examples: CloudHSM
-      | type     |
-      | CloudHSM |
-
-    @xks
-    Examples: external
-      | type     |
-      | external |

@@ -377,21 +377,3 @@ Feature: UpdateCustomKeyStore
     When I point the key store at the other XKS proxy
     Then the request fails with XksProxyInvalidConfigurationException
     And the key store is unchanged
-
-  @fault @error:KMSInternalException @cond:UpdateCustomKeyStore.37
-  Scenario Outline: After an internal error the key store keeps its name (<type>)
-    Given a <type> key store that is DISCONNECTED
-    And the endpoint answers every UpdateCustomKeyStore request with KMSInternalException
-    When I rename the key store
-    Then the request fails with KMSInternalException
-    And the key store is unchanged
-
-    @cloudhsm
-    Examples: CloudHSM
-      | type     |
-      | CloudHSM |
-
-    @xks
-    Examples: external
-      | type     |
-      | external |

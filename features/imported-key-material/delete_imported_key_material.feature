@@ -123,19 +123,3 @@ Feature: DeleteImportedKeyMaterial
   @multi-region @untestable @cond:DeleteImportedKeyMaterial.16
   Scenario: Deleting a replica's material leaves the primary and other replicas alone
     Given a condition the public API cannot produce: it needs a multi-Region key with replicas in a second Region, which a single-Region endpoint cannot hold
-
-  @fault @error:DependencyTimeoutException @cond:DeleteImportedKeyMaterial.17
-  Scenario: After a dependency timeout the key keeps its material
-    Given the key material has been imported
-    And the endpoint answers every DeleteImportedKeyMaterial request with DependencyTimeoutException
-    When I delete the key's imported key material
-    Then the request fails with DependencyTimeoutException
-    And the key is Enabled with the same key material
-
-  @fault @error:KMSInternalException @cond:DeleteImportedKeyMaterial.18
-  Scenario: After an internal error the key keeps its material
-    Given the key material has been imported
-    And the endpoint answers every DeleteImportedKeyMaterial request with KMSInternalException
-    When I delete the key's imported key material
-    Then the request fails with KMSInternalException
-    And the key is Enabled with the same key material

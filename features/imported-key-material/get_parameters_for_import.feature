@@ -138,16 +138,3 @@ Feature: GetParametersForImport
     Then the response holds an RSA_2048 public key and an import token for the key
     And key material wrapped for those parameters can be imported
 
-  @fault @error:DependencyTimeoutException @cond:GetParametersForImport.17
-  Scenario: After a dependency timeout the key still awaits its material
-    Given the endpoint answers every GetParametersForImport request with DependencyTimeoutException
-    When I get parameters for import of the key
-    Then the request fails with DependencyTimeoutException
-    And the key is PendingImport
-
-  @fault @error:KMSInternalException @cond:GetParametersForImport.18
-  Scenario: After an internal error the key still awaits its material
-    Given the endpoint answers every GetParametersForImport request with KMSInternalException
-    When I get parameters for import of the key
-    Then the request fails with KMSInternalException
-    And the key is PendingImport

@@ -382,21 +382,3 @@ Feature: ImportKeyMaterial
     When I import the key material
     Then the request succeeds
     And the response names the key by its ARN and the imported key material by its ID
-
-  @fault @error:DependencyTimeoutException @cond:ImportKeyMaterial.35
-  Scenario: After a dependency timeout the key still awaits its material
-    Given a symmetric KMS key for imported key material
-    And parameters for import of the key have been fetched
-    And the endpoint answers every ImportKeyMaterial request with DependencyTimeoutException
-    When I import the key material
-    Then the request fails with DependencyTimeoutException
-    And the key is PendingImport
-
-  @fault @error:KMSInternalException @cond:ImportKeyMaterial.36
-  Scenario: After an internal error the key still awaits its material
-    Given a symmetric KMS key for imported key material
-    And parameters for import of the key have been fetched
-    And the endpoint answers every ImportKeyMaterial request with KMSInternalException
-    When I import the key material
-    Then the request fails with KMSInternalException
-    And the key is PendingImport

@@ -114,19 +114,3 @@ Feature: CancelKeyDeletion
     Examples: external
       | type     |
       | external |
-
-  @fault @error:DependencyTimeoutException @cond:CancelKeyDeletion.13
-  Scenario: After a dependency timeout the key is still pending deletion
-    Given a KMS key with origin AWS_KMS in state PendingDeletion
-    And the endpoint answers every CancelKeyDeletion request with DependencyTimeoutException
-    When I cancel the deletion of the key
-    Then the request fails with DependencyTimeoutException
-    And the key is still PendingDeletion with the same deletion date
-
-  @fault @error:KMSInternalException @cond:CancelKeyDeletion.14
-  Scenario: After an internal error the key is still pending deletion
-    Given a KMS key with origin AWS_KMS in state PendingDeletion
-    And the endpoint answers every CancelKeyDeletion request with KMSInternalException
-    When I cancel the deletion of the key
-    Then the request fails with KMSInternalException
-    And the key is still PendingDeletion with the same deletion date

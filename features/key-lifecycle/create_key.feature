@@ -262,19 +262,3 @@ Feature: CreateKey
     When I request a new KMS key with Origin EXTERNAL and KeySpec SYMMETRIC_DEFAULT and KeyUsage ENCRYPT_DECRYPT
     Then the request succeeds
     And the new key has Origin EXTERNAL and is PendingImport
-
-  @fault @error:DependencyTimeoutException @cond:CreateKey.34
-  Scenario: After a dependency timeout the account holds no new key
-    Given a KMS key whose origin is AWS_KMS
-    And the endpoint answers every CreateKey request with DependencyTimeoutException
-    When I request a new KMS key with default settings
-    Then the request fails with DependencyTimeoutException
-    And no KMS key was created
-
-  @fault @error:KMSInternalException @cond:CreateKey.35
-  Scenario: After an internal error the account holds no new key
-    Given a KMS key whose origin is AWS_KMS
-    And the endpoint answers every CreateKey request with KMSInternalException
-    When I request a new KMS key with default settings
-    Then the request fails with KMSInternalException
-    And no KMS key was created

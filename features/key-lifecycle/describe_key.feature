@@ -103,19 +103,3 @@ Feature: DescribeKey
     When I describe the key
     Then the request succeeds
     And the response holds only the key's metadata, without its aliases, tags, policy, rotation status or grants
-
-  @fault @error:DependencyTimeoutException @cond:DescribeKey.10
-  Scenario: A dependency timeout is reported as such and leaves the key as it was
-    Given a KMS key whose origin is AWS_KMS
-    And the endpoint answers every DescribeKey request with DependencyTimeoutException
-    When I describe the key
-    Then the request fails with DependencyTimeoutException
-    And the key's tags still show it was created by this run
-
-  @fault @error:KMSInternalException @cond:DescribeKey.11
-  Scenario: An internal error is reported as such and leaves the key as it was
-    Given a KMS key whose origin is AWS_KMS
-    And the endpoint answers every DescribeKey request with KMSInternalException
-    When I describe the key
-    Then the request fails with KMSInternalException
-    And the key's tags still show it was created by this run

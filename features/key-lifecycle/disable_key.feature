@@ -88,19 +88,3 @@ Feature: DisableKey
     Given a KMS key with origin AWS_KMS in state Disabled
     When I encrypt a message with the key
     Then the request fails with DisabledException
-
-  @fault @error:DependencyTimeoutException @cond:DisableKey.12
-  Scenario: After a dependency timeout the key is still enabled
-    Given a KMS key with origin AWS_KMS in state Enabled
-    And the endpoint answers every DisableKey request with DependencyTimeoutException
-    When I disable the key
-    Then the request fails with DependencyTimeoutException
-    And the key is Enabled
-
-  @fault @error:KMSInternalException @cond:DisableKey.13
-  Scenario: After an internal error the key is still enabled
-    Given a KMS key with origin AWS_KMS in state Enabled
-    And the endpoint answers every DisableKey request with KMSInternalException
-    When I disable the key
-    Then the request fails with KMSInternalException
-    And the key is Enabled

@@ -86,27 +86,3 @@ Feature: EnableKey
   @untestable @error:LimitExceededException @cond:EnableKey.11
   Scenario: Enabling a key that would exceed a quota is refused
     Given a condition the public API cannot produce: no documented KMS quota counts enabled keys (every key counts against the key quota from CreateKey on, whatever its state), so no sequence of calls makes EnableKey exceed one
-
-  @fault @error:LimitExceededException @cond:EnableKey.11
-  Scenario: After a quota error the key is still disabled
-    Given a KMS key with origin AWS_KMS in state Disabled
-    And the endpoint answers every EnableKey request with LimitExceededException
-    When I enable the key
-    Then the request fails with LimitExceededException
-    And the key is Disabled
-
-  @fault @error:DependencyTimeoutException @cond:EnableKey.12
-  Scenario: After a dependency timeout the key is still disabled
-    Given a KMS key with origin AWS_KMS in state Disabled
-    And the endpoint answers every EnableKey request with DependencyTimeoutException
-    When I enable the key
-    Then the request fails with DependencyTimeoutException
-    And the key is Disabled
-
-  @fault @error:KMSInternalException @cond:EnableKey.13
-  Scenario: After an internal error the key is still disabled
-    Given a KMS key with origin AWS_KMS in state Disabled
-    And the endpoint answers every EnableKey request with KMSInternalException
-    When I enable the key
-    Then the request fails with KMSInternalException
-    And the key is Disabled

@@ -72,17 +72,3 @@ Feature: GenerateRandom
     When I ask for 32 random bytes
     Then the request succeeds
     And the answer holds 32 bytes with no visible pattern
-
-  @fault @error:DependencyTimeoutException @cond:GenerateRandom.09
-  Scenario: A dependency timeout is reported as such
-    Given a request for 32 random bytes has been answered in full
-    And the endpoint answers every GenerateRandom request with DependencyTimeoutException
-    When I ask for 32 random bytes
-    Then the request fails with DependencyTimeoutException
-
-  @fault @error:KMSInternalException @cond:GenerateRandom.10
-  Scenario: An internal error is reported as such
-    Given a request for 32 random bytes has been answered in full
-    And the endpoint answers every GenerateRandom request with KMSInternalException
-    When I ask for 32 random bytes
-    Then the request fails with KMSInternalException

@@ -116,19 +116,3 @@ Feature: ScheduleKeyDeletion
     Given a KMS key with origin AWS_KMS in state PendingDeletion
     When I encrypt a message with the key
     Then the request fails with either KMSInvalidStateException or DisabledException
-
-  @fault @error:DependencyTimeoutException @cond:ScheduleKeyDeletion.15
-  Scenario: After a dependency timeout the key is still enabled
-    Given a KMS key with origin AWS_KMS in state Enabled
-    And the endpoint answers every ScheduleKeyDeletion request with DependencyTimeoutException
-    When I schedule deletion of the key
-    Then the request fails with DependencyTimeoutException
-    And the key is Enabled
-
-  @fault @error:KMSInternalException @cond:ScheduleKeyDeletion.16
-  Scenario: After an internal error the key is still enabled
-    Given a KMS key with origin AWS_KMS in state Enabled
-    And the endpoint answers every ScheduleKeyDeletion request with KMSInternalException
-    When I schedule deletion of the key
-    Then the request fails with KMSInternalException
-    And the key is Enabled
