@@ -107,8 +107,18 @@ func (s *Suite) Register(sc *godog.ScenarioContext) {
 	st := &scenario{suite: s}
 	sc.Before(st.before)
 	sc.After(st.after)
-	steps := stepdef.Bind(sc, s.patterns)
+	st.register(stepdef.Bind(sc, s.patterns))
+}
 
+// Definitions lists the retry steps as registered: the tests derive from it
+// which steps check an outcome.
+func Definitions() []stepdef.Definition {
+	var defs []stepdef.Definition
+	(&scenario{}).register(stepdef.Record(func(d stepdef.Definition) { defs = append(defs, d) }))
+	return defs
+}
+
+func (st *scenario) register(steps stepdef.Context) {
 	steps.Given(`^the client under test is (\S+) with its default retry settings$`, st.givenClient)
 	steps.Given(`^the client under test is (\S+) with AWS_NEW_RETRIES_2026=true$`, st.givenClient2026)
 	steps.Given(`^a KMS key for the retry test$`, st.givenKey)

@@ -35,3 +35,36 @@ func TestExcerptDropsMarkup(t *testing.T) {
 		t.Errorf("excerpt = %q", got)
 	}
 }
+
+// The client-error check refuses what is no refusal: success, server
+// errors, and throttling, which says the endpoint did not judge the request.
+func TestClientErrorProblem(t *testing.T) {
+	fail := func(code string, status int) outcome {
+		return outcome{op: "CreateKey", err: &smithy.GenericAPIError{Code: code}, code: code, status: status}
+	}
+	tests := []struct {
+		name string
+		o    outcome
+		ok   bool
+	}{
+		{"ValidationException", fail("ValidationException", 400), true},
+		{"AccessDeniedException", fail("AccessDeniedException", 400), true},
+		{"a modeled error", fail("UnsupportedOperationException", 400), true},
+		{"success", outcome{op: "CreateKey", status: 200}, false},
+		{"server error", fail("KMSInternalException", 500), false},
+		{"no answer", outcome{op: "CreateKey", err: errors.New("timeout")}, false},
+		{"ThrottlingException", fail("ThrottlingException", 400), false},
+		{"a bare 429", fail("", 429), false},
+		{"LimitExceededException", fail("LimitExceededException", 400), false},
+		{"TooManyRequestsException", fail("TooManyRequestsException", 400), false},
+	}
+	for _, tc := range tests {
+		err := clientErrorProblem(tc.o)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: clientErrorProblem = %v, want ok %v", tc.name, err, tc.ok)
+		}
+		if err != nil && tc.o.err != nil && !errors.Is(err, tc.o.err) && tc.o.status >= 400 {
+			t.Errorf("%s: %v does not wrap the call's error", tc.name, err)
+		}
+	}
+}

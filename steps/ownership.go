@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -19,6 +20,10 @@ import (
 type ownership struct {
 	mu  sync.Mutex
 	ids map[string]bool
+	// creates are the creates sent whose answers are not recorded yet, by
+	// sequence number; sent numbers them.
+	creates map[int64]bool
+	sent    int64
 }
 
 func (o *ownership) add(ids ...string) {
@@ -38,6 +43,54 @@ func (o *ownership) owns(id string) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.ids[id]
+}
+
+// createSent notes a create about to be sent and returns its number.
+func (o *ownership) createSent() int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.creates == nil {
+		o.creates = map[int64]bool{}
+	}
+	o.sent++
+	o.creates[o.sent] = true
+	return o.sent
+}
+
+// createDone notes that create n is answered, and its result recorded.
+func (o *ownership) createDone(n int64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	delete(o.creates, n)
+}
+
+// createsSoFar is the number of the latest create sent.
+func (o *ownership) createsSoFar() int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.sent
+}
+
+// awaitCreates waits until every create up to number n is answered and
+// recorded, so that what they created counts as the run's. Creates sent
+// later do not hold it up.
+func (o *ownership) awaitCreates(ctx context.Context, n int64) error {
+	for {
+		o.mu.Lock()
+		pending := false
+		for m := range o.creates {
+			pending = pending || m <= n
+		}
+		o.mu.Unlock()
+		if !pending {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for the run's creates in flight to be answered: %w", ctx.Err())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
 
 // Well-formed names of existing resources. A value that matches none of them
@@ -171,6 +224,10 @@ func guardOwnership(o *ownership) func(*middleware.Stack) error {
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 				if err := o.check(in.Parameters); err != nil {
 					return middleware.InitializeOutput{}, middleware.Metadata{}, err
+				}
+				switch in.Parameters.(type) {
+				case *kms.CreateKeyInput, *kms.CreateCustomKeyStoreInput:
+					defer o.createDone(o.createSent())
 				}
 				out, md, err := next.HandleInitialize(ctx, in)
 				if err == nil {

@@ -69,6 +69,7 @@ type world struct {
 type store struct {
 	id      string
 	kind    string // "CloudHSM" or "external"
+	name    string // the name it was created with
 	keys    int    // KMS keys created in it
 	deleted bool
 	held    bool // its transitions are held through the control API
