@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -66,5 +67,28 @@ func TestClientErrorProblem(t *testing.T) {
 		if err != nil && tc.o.err != nil && !errors.Is(err, tc.o.err) && tc.o.status >= 400 {
 			t.Errorf("%s: %v does not wrap the call's error", tc.name, err)
 		}
+	}
+}
+
+// A call under test that fails leaves no output behind: an earlier call's
+// must not stand in for it.
+func TestActClearsAStaleOutput(t *testing.T) {
+	w := &world{env: &Env{Timeouts: DefaultTimeouts()}}
+	ctx := context.Background()
+	if err := act(ctx, w, "First", func(context.Context) (string, error) { return "first answer", nil }); err != nil {
+		t.Fatal(err)
+	}
+	if w.output != "first answer" {
+		t.Fatalf("output after a success = %v", w.output)
+	}
+	failed := errors.New("refused")
+	if err := act(ctx, w, "Second", func(context.Context) (string, error) { return "", failed }); err != nil {
+		t.Fatal(err)
+	}
+	if w.output != nil || !errors.Is(w.last.err, failed) {
+		t.Errorf("after a failed call: output %v, last error %v; want no output and the failure", w.output, w.last.err)
+	}
+	if err := w.thenSucceeds(); !errors.Is(err, failed) {
+		t.Errorf("thenSucceeds = %v, want it to wrap the call's error", err)
 	}
 }
