@@ -593,7 +593,8 @@ func (w *world) keyIDs(ctx context.Context) (map[string]bool, error) {
 // the CreateKey under test. A key that appeared since, and that no create of
 // this run was answered with, was created by that request although the
 // endpoint said it was not. (Other scenarios' creates are waited for: each
-// is the run's once its answer is recorded.)
+// is the run's once its answer is recorded. A key another kmsconform run
+// tagged as its own is left out.)
 func (w *world) thenNoKeyCreated(ctx context.Context) error {
 	if w.keyCreate.before == nil {
 		return fmt.Errorf("the scenario listed no keys before a CreateKey request to check")
@@ -622,51 +623,80 @@ func (w *world) thenNoKeyCreated(ctx context.Context) error {
 			appeared = append(appeared, id)
 		}
 	}
-	if len(appeared) == 0 {
-		return nil
-	}
 	slices.Sort(appeared)
-	var left []string
+	var unexplained, left []string
 	for _, id := range appeared {
-		if !w.adoptKey(ctx, id) {
-			left = append(left, id)
+		switch w.classifyNewcomer(ctx, id) {
+		case newcomerAdopted:
+			unexplained = append(unexplained, id)
+		case newcomerUnknown:
+			unexplained, left = append(unexplained, id), append(left, id)
 		}
 	}
+	if len(unexplained) == 0 {
+		return nil
+	}
 	msg := fmt.Sprintf("%s answered %s, yet key(s) %s appeared in the account, and no request of this run was answered with them",
-		w.last.op, describeAnswer(w.last), strings.Join(appeared, ", "))
+		w.last.op, describeAnswer(w.last), strings.Join(unexplained, ", "))
 	if len(left) > 0 {
 		msg += fmt.Sprintf(" (%s carry neither this scenario's description nor the run's tag, so cleanup leaves them alone)", strings.Join(left, ", "))
 	}
 	return errors.New(msg)
 }
 
-// adoptKey makes the cleanup remove key id, which appeared in the account
-// without any create of the run being answered with it, if it shows that
-// the run created it: it carries the scenario's description or the run's
-// tag. It reports whether it did.
-func (w *world) adoptKey(ctx context.Context, id string) bool {
-	md, err := w.describeKey(ctx, id)
-	if err != nil {
-		return false
+// newcomer is what a key that appeared in the account during a scenario
+// turns out to be.
+type newcomer int
+
+const (
+	newcomerUnknown   newcomer = iota // nothing shows whose it is
+	newcomerAdopted                   // the run's: the scenario's cleanup now removes it
+	newcomerElsewhere                 // another kmsconform run's (its run tag says so), or deleted since
+)
+
+// classifyNewcomer tells what key id is, which appeared in the account
+// without any create of the run being answered with it. A key with the
+// scenario's description or the run's tag is the run's: the cleanup removes
+// it. A key tagged by another kmsconform run, or deleted since, is no
+// concern of the scenario's.
+func (w *world) classifyNewcomer(ctx context.Context, id string) newcomer {
+	md, o := do(ctx, w, "DescribeKey", func(ctx context.Context) (*kms.DescribeKeyOutput, error) {
+		return w.client.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
+	})
+	switch {
+	case o.code == "NotFoundException":
+		return newcomerElsewhere
+	case o.err != nil || md.KeyMetadata == nil:
+		return newcomerUnknown
 	}
-	ours := aws.ToString(md.Description) == w.keyCreate.description && w.keyCreate.description != ""
+	ours := w.keyCreate.description != "" && aws.ToString(md.KeyMetadata.Description) == w.keyCreate.description
 	if !ours {
-		out, o := do(ctx, w, "ListResourceTags", func(ctx context.Context) (*kms.ListResourceTagsOutput, error) {
+		tags, o := do(ctx, w, "ListResourceTags", func(ctx context.Context) (*kms.ListResourceTagsOutput, error) {
 			return w.client.ListResourceTags(ctx, &kms.ListResourceTagsInput{KeyId: aws.String(id)})
 		})
-		ours = o.err == nil && slices.ContainsFunc(out.Tags, func(t types.Tag) bool {
-			return aws.ToString(t.TagKey) == RunTag && aws.ToString(t.TagValue) == w.env.RunID
-		})
+		if o.err != nil {
+			return newcomerUnknown
+		}
+		for _, t := range tags.Tags {
+			if aws.ToString(t.TagKey) != RunTag {
+				continue
+			}
+			if aws.ToString(t.TagValue) != w.env.RunID {
+				return newcomerElsewhere
+			}
+			ours = true
+		}
 	}
 	if !ours {
-		return false
+		return newcomerUnknown
 	}
-	w.env.owned.add(id, aws.ToString(md.Arn))
-	w.keys = append(w.keys, &key{id: id, arn: aws.ToString(md.Arn)})
-	if s := w.keyCreate.inStore; s != nil && aws.ToString(md.CustomKeyStoreId) == s.id {
+	arn := aws.ToString(md.KeyMetadata.Arn)
+	w.env.owned.add(id, arn)
+	w.keys = append(w.keys, &key{id: id, arn: arn})
+	if s := w.keyCreate.inStore; s != nil && aws.ToString(md.KeyMetadata.CustomKeyStoreId) == s.id {
 		s.keys++
 	}
-	return true
+	return newcomerAdopted
 }
 
 func (w *world) thenKeysInAccount(ctx context.Context, n int) error {
