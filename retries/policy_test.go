@@ -157,7 +157,7 @@ func TestWaitCheck(t *testing.T) {
 		{"far beyond, but the machine stalled as long", 9 * time.Second, 3 * time.Second, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := &Suite{deviations: knownDeviations()}
+			s := &Suite{deviations: knownDeviations(), slack: waitSlack}
 			st := &scenario{suite: s, id: "t", client: GoSDK, policy: p, fault: f, called: true, stall: tc.stall,
 				entries: []journal.Entry{entry(0), entry(tc.second)}}
 			err := st.thenWaits()

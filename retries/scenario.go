@@ -429,7 +429,7 @@ func (st *scenario) thenWaits() error {
 	widened := false
 	for i, w := range st.waits() {
 		bound := b.Bound(i)
-		limit := bound + waitSlack(bound)
+		limit := bound + st.suite.slack(bound)
 		switch {
 		case w > limit+2*st.stall:
 			bad = append(bad, fmt.Sprintf("wait %d was %v, documented below %v", i+1, w.Round(time.Millisecond), bound))

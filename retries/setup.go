@@ -3,9 +3,6 @@ package retries
 import (
 	"context"
 	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -14,13 +11,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
 
+	"github.com/kmsconform/kmsconform/keywrap"
 	"github.com/kmsconform/kmsconform/reference"
 	"github.com/kmsconform/kmsconform/steps"
 )
 
 // kms returns a Go client that reaches the endpoint directly, for setup and
-// checks: nothing it does shows up in the scenario's proxy.
+// checks: nothing it does shows up in the scenario's proxy. Its mutating
+// calls pass the run's ownership guard, as every other client's do.
 func (st *scenario) kms() *kms.Client {
 	env := st.suite.env
 	return kms.New(kms.Options{
@@ -28,6 +28,7 @@ func (st *scenario) kms() *kms.Client {
 		Credentials:  env.Credentials,
 		HTTPClient:   env.HTTPClient,
 		BaseEndpoint: aws.String(env.Endpoint),
+		APIOptions:   []func(*middleware.Stack) error{env.Ownership.Guard()},
 	})
 }
 
@@ -70,19 +71,11 @@ func (st *scenario) givenImportedKey(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("setup: GetParametersForImport: %w", err)
 	}
-	pub, err := x509.ParsePKIXPublicKey(params.PublicKey)
-	if err != nil {
-		return fmt.Errorf("setup: the wrapping key: %w", err)
-	}
-	rsaPub, ok := pub.(*rsa.PublicKey)
-	if !ok {
-		return fmt.Errorf("setup: the wrapping key is a %T, not RSA", pub)
-	}
 	material := make([]byte, 32)
 	if _, err := rand.Read(material); err != nil {
 		return err
 	}
-	wrapped, err := rsa.EncryptOAEP(sha256.New(), rand.Reader, rsaPub, material, nil)
+	wrapped, err := keywrap.ForImport(params.PublicKey, string(types.AlgorithmSpecRsaesOaepSha256), material)
 	clear(material)
 	if err != nil {
 		return fmt.Errorf("setup: wrapping the key material: %w", err)

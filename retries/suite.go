@@ -19,6 +19,7 @@ import (
 	"github.com/kmsconform/kmsconform/reference"
 	"github.com/kmsconform/kmsconform/reports"
 	"github.com/kmsconform/kmsconform/stepdef"
+	"github.com/kmsconform/kmsconform/steps"
 )
 
 // Env is what the retry scenarios need from a run.
@@ -45,6 +46,10 @@ type Env struct {
 	// RunID tags the keys and names the key stores the scenarios create (as
 	// the steps package does), so that kmsconform cleanup finds leftovers.
 	RunID string
+	// Ownership guards the setup client's mutating calls, as the steps
+	// package's clients are guarded: share the run's (steps.Env.Ownership).
+	// Nil means a set of the suite's own.
+	Ownership *steps.Ownership
 	// Getenv reads AWS_NEW_RETRIES_2026 for the in-process Go client, which
 	// takes it from this process's environment; nil means os.Getenv.
 	Getenv func(string) string
@@ -64,6 +69,9 @@ type Suite struct {
 	rule   func(f Fault, operation string) rules.Rule
 	// deviations are the known differences of the pinned clients.
 	deviations []Deviation
+	// slack is what a wait may exceed its documented bound by (waitSlack);
+	// tests remove it to show that a wrong backoff table fails.
+	slack func(bound time.Duration) time.Duration
 }
 
 // New returns a Suite for env. It fails when env cannot work at all.
@@ -81,10 +89,13 @@ func New(env Env) (*Suite, error) {
 	if env.Getenv == nil {
 		env.Getenv = os.Getenv
 	}
+	if env.Ownership == nil {
+		env.Ownership = &steps.Ownership{}
+	}
 	if env.HTTPClient == nil {
 		env.HTTPClient = &http.Client{Timeout: time.Minute, Transport: &http.Transport{Proxy: nil}}
 	}
-	s := &Suite{env: env, endpoint: u, patterns: stepdef.NewPatterns(), policy: PolicyFor, rule: Fault.Rule, deviations: knownDeviations()}
+	s := &Suite{env: env, endpoint: u, patterns: stepdef.NewPatterns(), policy: PolicyFor, rule: Fault.Rule, deviations: knownDeviations(), slack: waitSlack}
 	find := func(fn func(ctx context.Context) (clients.Installed, error)) func() (clients.Installed, error) {
 		return sync.OnceValues(func() (clients.Installed, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -110,11 +121,12 @@ func (s *Suite) Register(sc *godog.ScenarioContext) {
 	st.register(stepdef.Bind(sc, s.patterns))
 }
 
-// Definitions lists every retry step definition, for the tests that resolve
-// the features' steps and for the real-account guard.
-func Definitions(p *stepdef.Patterns) []stepdef.Def {
+// Definitions lists the retry steps as registered, for the tests that
+// resolve the features' steps and derive which steps check an outcome, and
+// for the real-account guard.
+func Definitions() []stepdef.Def {
 	var defs []stepdef.Def
-	(&scenario{}).register(stepdef.Record(&defs, p))
+	(&scenario{}).register(stepdef.Record(&defs, stepdef.NewPatterns()))
 	return defs
 }
 
@@ -122,7 +134,7 @@ func (st *scenario) register(steps stepdef.Context) {
 	steps.Given(`^the client under test is (\S+) with its default retry settings$`, st.givenClient)
 	steps.Given(`^the client under test is (\S+) with AWS_NEW_RETRIES_2026=true$`, st.givenClient2026)
 	steps.Given(`^a KMS key for the retry test$`, st.givenKey)
-	steps.Given(`^a KMS key with imported key material for the retry test$`, st.givenImportedKey)
+	steps.GivenChecks(`^a KMS key with imported key material for the retry test$`, st.givenImportedKey)
 	steps.Given(`^a disconnected external key store for the retry test$`, st.givenStore)
 	steps.Given(`^the call under test names only resources that do not exist$`, st.givenNothingExists)
 	steps.Given(`^the proxy injects (\S+) into (\w+) calls$`, st.givenFault)

@@ -19,8 +19,7 @@ import (
 // function takes the step's arguments, without running anything: a typo or a
 // step nobody defined fails here, not as a failed scenario in a run.
 func TestEveryStepResolves(t *testing.T) {
-	p := stepdef.NewPatterns()
-	defs := append(steps.Definitions(p), retries.Definitions(p)...)
+	defs := append(steps.Definitions(), retries.Definitions()...)
 	if len(defs) < 100 {
 		t.Fatalf("only %d step definitions", len(defs))
 	}

@@ -145,23 +145,6 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 
 	runID := newRunID()
-	retrySuite, err := retries.New(retries.Env{
-		RunID:          runID,
-		Endpoint:       tgt.url,
-		Region:         tgt.region,
-		Credentials:    tgt.primary,
-		Control:        tgt.control,
-		HTTPClient:     ev.httpClient(tgt.timeouts.Call),
-		UpstreamTLS:    ev.upstreamTLS,
-		Root:           opts.Root,
-		RequireClients: opts.Getenv("CI") == "true",
-		Getenv:         opts.Getenv,
-	})
-	if err != nil {
-		return nil, err
-	}
-
-	col := &collector{progress: opts.Progress, total: selected, attach: retrySuite.Attach}
 	env := &steps.Env{
 		Endpoint:      tgt.url,
 		Region:        tgt.region,
@@ -177,9 +160,26 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		States:        tgt.states,
 		Control:       tgt.ctl,
 		Journal:       ev.journal,
-		Report:        col.add,
-		Warn:          col.warn,
 	}
+	retrySuite, err := retries.New(retries.Env{
+		RunID:          runID,
+		Ownership:      env.Ownership(),
+		Endpoint:       tgt.url,
+		Region:         tgt.region,
+		Credentials:    tgt.primary,
+		Control:        tgt.control,
+		HTTPClient:     ev.httpClient(tgt.timeouts.Call),
+		UpstreamTLS:    ev.upstreamTLS,
+		Root:           opts.Root,
+		RequireClients: opts.Getenv("CI") == "true",
+		Getenv:         opts.Getenv,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	col := &collector{progress: opts.Progress, total: selected, attach: retrySuite.Attach}
+	env.Report, env.Warn = col.add, col.warn
 	initSteps := steps.Initializer(env)
 	initialize := func(sc *godog.ScenarioContext) {
 		// The retry steps first: godog runs After hooks in the order they

@@ -35,7 +35,8 @@ func (p *Patterns) compile(expr string) *regexp.Regexp {
 // Context registers one scenario's steps, as godog.ScenarioContext does,
 // with patterns compiled by its Patterns; or, made by Record, lists the
 // definitions without binding them, for the tests that resolve every step of
-// the features and for the real-account guard.
+// the features, the tests that show every check can fail, and the
+// real-account guard.
 type Context struct {
 	sc       *godog.ScenarioContext
 	patterns *Patterns
@@ -67,37 +68,58 @@ func (c Creates) Add(d Creates) Creates {
 
 // Def is one step definition.
 type Def struct {
-	Keyword string // Given, When, Then or Step
+	Keyword string // Given, When, Then, or Step for a step of any keyword
 	Re      *regexp.Regexp
 	Fn      any
 	Creates Creates
+	// Checks says the step judges what the endpoint did: every Then step, and
+	// the Given steps registered with GivenChecks. Each must be shown to fail
+	// against an endpoint that gets it wrong.
+	Checks bool
 }
+
+// Expr is the definition's pattern.
+func (d Def) Expr() string { return d.Re.String() }
 
 // Given, When, Then and Step register fn for the steps expr matches, with
 // what one use of the step creates (nothing when omitted).
-func (c Context) Given(expr string, fn any, creates ...Creates) { c.add("Given", expr, fn, creates) }
-func (c Context) When(expr string, fn any, creates ...Creates)  { c.add("When", expr, fn, creates) }
-func (c Context) Then(expr string, fn any, creates ...Creates)  { c.add("Then", expr, fn, creates) }
-func (c Context) Step(expr string, fn any, creates ...Creates)  { c.add("Step", expr, fn, creates) }
+func (c Context) Given(expr string, fn any, creates ...Creates) {
+	c.add(Def{Keyword: "Given"}, expr, fn, creates)
+}
+func (c Context) When(expr string, fn any, creates ...Creates) {
+	c.add(Def{Keyword: "When"}, expr, fn, creates)
+}
+func (c Context) Then(expr string, fn any, creates ...Creates) {
+	c.add(Def{Keyword: "Then", Checks: true}, expr, fn, creates)
+}
+func (c Context) Step(expr string, fn any, creates ...Creates) {
+	c.add(Def{Keyword: "Step"}, expr, fn, creates)
+}
 
-func (c Context) add(keyword, expr string, fn any, creates []Creates) {
-	re := c.patterns.compile(expr)
+// GivenChecks registers a Given step that does more than set the scenario
+// up: it checks what the endpoint did (the state a call led to, or what an
+// answer held), so a wrong endpoint must be able to fail it.
+func (c Context) GivenChecks(expr string, fn any, creates ...Creates) {
+	c.add(Def{Keyword: "Given", Checks: true}, expr, fn, creates)
+}
+
+func (c Context) add(d Def, expr string, fn any, creates []Creates) {
+	d.Re, d.Fn = c.patterns.compile(expr), fn
+	for _, cr := range creates {
+		d.Creates = d.Creates.Add(cr)
+	}
 	if c.defs != nil {
-		var total Creates
-		for _, cr := range creates {
-			total = total.Add(cr)
-		}
-		*c.defs = append(*c.defs, Def{Keyword: keyword, Re: re, Fn: fn, Creates: total})
+		*c.defs = append(*c.defs, d)
 		return
 	}
-	switch keyword {
+	switch d.Keyword {
 	case "Given":
-		c.sc.Given(re, fn)
+		c.sc.Given(d.Re, fn)
 	case "When":
-		c.sc.When(re, fn)
+		c.sc.When(d.Re, fn)
 	case "Then":
-		c.sc.Then(re, fn)
+		c.sc.Then(d.Re, fn)
 	default:
-		c.sc.Step(re, fn)
+		c.sc.Step(d.Re, fn)
 	}
 }

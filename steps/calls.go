@@ -34,7 +34,8 @@ func act[T any](ctx context.Context, w *world, op string, fn func(context.Contex
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	w.last, w.tested = o, true
+	// A failed call has no output: an older one must not stand in for it.
+	w.last, w.tested, w.output = o, true, nil
 	if o.err == nil {
 		w.output = out
 	}
@@ -71,13 +72,13 @@ func (w *world) setupFailed(o outcome) error {
 	if o.unsupported() {
 		return w.markUnsupported(o)
 	}
-	return fmt.Errorf("setting up the scenario: %s", o.describe())
+	return fmt.Errorf("setting up the scenario: %w", o.failure())
 }
 
 func (w *world) markUnsupported(o outcome) error {
 	w.unsupported = fmt.Sprintf("the endpoint does not implement %s: it answered HTTP %d %s",
 		o.op, o.status, excerpt(string(o.body), 100))
-	return fmt.Errorf("%s", w.unsupported)
+	return &explained{msg: w.unsupported, err: o.err}
 }
 
 // describeStore returns the store's entry, or an outcome explaining why there is none.
@@ -89,7 +90,7 @@ func (w *world) describeStore(ctx context.Context, id string) (*types.CustomKeyS
 		if o.unsupported() {
 			return nil, w.markUnsupported(o)
 		}
-		return nil, fmt.Errorf("%s", o.describe())
+		return nil, o.failure()
 	}
 	for i := range out.CustomKeyStores {
 		if aws.ToString(out.CustomKeyStores[i].CustomKeyStoreId) == id {
@@ -108,7 +109,7 @@ func (w *world) describeKey(ctx context.Context, id string) (*types.KeyMetadata,
 		if o.unsupported() {
 			return nil, w.markUnsupported(o)
 		}
-		return nil, fmt.Errorf("%s", o.describe())
+		return nil, o.failure()
 	}
 	if out.KeyMetadata == nil {
 		return nil, fmt.Errorf("DescribeKey returned no KeyMetadata for %s", id)

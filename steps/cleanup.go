@@ -82,7 +82,7 @@ func (w *world) retireKey(ctx context.Context, k *key) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("cleanup: key %s not scheduled for deletion: %s", k.id, o.describe())
+	return fmt.Errorf("cleanup: key %s not scheduled for deletion: %w", k.id, o.failure())
 }
 
 func (w *world) removeStore(ctx context.Context, s *store) error {
@@ -94,7 +94,7 @@ func (w *world) removeStore(ctx context.Context, s *store) error {
 		s.deleted = true // gone already, whatever the scenario's call answered
 		return nil
 	case o.err != nil:
-		return fmt.Errorf("cleanup: key store %s: %s", s.id, o.describe())
+		return fmt.Errorf("cleanup: key store %s: %w", s.id, o.failure())
 	case len(out.CustomKeyStores) != 1:
 		return fmt.Errorf("cleanup: DescribeCustomKeyStores lists %d key stores for %s", len(out.CustomKeyStores), s.id)
 	}
@@ -104,7 +104,7 @@ func (w *world) removeStore(ctx context.Context, s *store) error {
 			if _, o := do(ctx, w, "DisconnectCustomKeyStore", func(ctx context.Context) (*kms.DisconnectCustomKeyStoreOutput, error) {
 				return w.client.DisconnectCustomKeyStore(ctx, &kms.DisconnectCustomKeyStoreInput{CustomKeyStoreId: aws.String(s.id)})
 			}); o.err != nil {
-				return fmt.Errorf("cleanup: key store %s not disconnected: %s", s.id, o.describe())
+				return fmt.Errorf("cleanup: key store %s not disconnected: %w", s.id, o.failure())
 			}
 		}
 		if err := w.waitState(ctx, s, types.ConnectionStateTypeDisconnected, w.env.Timeouts.Disconnect); err != nil {
@@ -118,7 +118,7 @@ func (w *world) removeStore(ctx context.Context, s *store) error {
 	if _, o := do(ctx, w, "DeleteCustomKeyStore", func(ctx context.Context) (*kms.DeleteCustomKeyStoreOutput, error) {
 		return w.client.DeleteCustomKeyStore(ctx, &kms.DeleteCustomKeyStoreInput{CustomKeyStoreId: aws.String(s.id)})
 	}); o.err != nil {
-		return fmt.Errorf("cleanup: key store %s not deleted: %s", s.id, o.describe())
+		return fmt.Errorf("cleanup: key store %s not deleted: %w", s.id, o.failure())
 	}
 	s.deleted = true
 	return nil

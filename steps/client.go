@@ -197,6 +197,19 @@ func (o outcome) describe() string {
 	}
 }
 
+// failure is the outcome as an error: its message is describe's, and it
+// wraps the call's error, if any.
+func (o outcome) failure() error { return &explained{msg: o.describe(), err: o.err} }
+
+// explained is an error whose message says it all, wrapping the error behind it.
+type explained struct {
+	msg string
+	err error
+}
+
+func (e *explained) Error() string { return e.msg }
+func (e *explained) Unwrap() error { return e.err }
+
 // message is the error message the endpoint sent, if any.
 func (o outcome) message() string {
 	var apiErr smithy.APIError

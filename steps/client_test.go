@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -33,5 +34,61 @@ func TestExcerptDropsMarkup(t *testing.T) {
 	got := excerpt("<!doctype html>\n<h1>Internal   Server Error</h1><p>overloaded</p>", 30)
 	if got != "Internal Server Error overload…" {
 		t.Errorf("excerpt = %q", got)
+	}
+}
+
+// The client-error check refuses what is no refusal: success, server
+// errors, and throttling, which says the endpoint did not judge the request.
+func TestClientErrorProblem(t *testing.T) {
+	fail := func(code string, status int) outcome {
+		return outcome{op: "CreateKey", err: &smithy.GenericAPIError{Code: code}, code: code, status: status}
+	}
+	tests := []struct {
+		name string
+		o    outcome
+		ok   bool
+	}{
+		{"ValidationException", fail("ValidationException", 400), true},
+		{"AccessDeniedException", fail("AccessDeniedException", 400), true},
+		{"a modeled error", fail("UnsupportedOperationException", 400), true},
+		{"success", outcome{op: "CreateKey", status: 200}, false},
+		{"server error", fail("KMSInternalException", 500), false},
+		{"no answer", outcome{op: "CreateKey", err: errors.New("timeout")}, false},
+		{"ThrottlingException", fail("ThrottlingException", 400), false},
+		{"a bare 429", fail("", 429), false},
+		{"LimitExceededException", fail("LimitExceededException", 400), false},
+		{"TooManyRequestsException", fail("TooManyRequestsException", 400), false},
+	}
+	for _, tc := range tests {
+		err := clientErrorProblem(tc.o)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: clientErrorProblem = %v, want ok %v", tc.name, err, tc.ok)
+		}
+		if err != nil && tc.o.err != nil && !errors.Is(err, tc.o.err) && tc.o.status >= 400 {
+			t.Errorf("%s: %v does not wrap the call's error", tc.name, err)
+		}
+	}
+}
+
+// A call under test that fails leaves no output behind: an earlier call's
+// must not stand in for it.
+func TestActClearsAStaleOutput(t *testing.T) {
+	w := &world{env: &Env{Timeouts: DefaultTimeouts()}}
+	ctx := context.Background()
+	if err := act(ctx, w, "First", func(context.Context) (string, error) { return "first answer", nil }); err != nil {
+		t.Fatal(err)
+	}
+	if w.output != "first answer" {
+		t.Fatalf("output after a success = %v", w.output)
+	}
+	failed := errors.New("refused")
+	if err := act(ctx, w, "Second", func(context.Context) (string, error) { return "", failed }); err != nil {
+		t.Fatal(err)
+	}
+	if w.output != nil || !errors.Is(w.last.err, failed) {
+		t.Errorf("after a failed call: output %v, last error %v; want no output and the failure", w.output, w.last.err)
+	}
+	if err := w.thenSucceeds(); !errors.Is(err, failed) {
+		t.Errorf("thenSucceeds = %v, want it to wrap the call's error", err)
 	}
 }

@@ -22,6 +22,8 @@ type connectState struct {
 	pages []*kms.DescribeCustomKeyStoresOutput
 	// newName is the name the matrix's rename sent.
 	newName string
+	// update is the matrix's update of another property, as sent.
+	update *kms.UpdateCustomKeyStoreInput
 }
 
 // Operations of the ConnectionState matrix, as its Examples name them.
@@ -294,7 +296,12 @@ func (w *world) callOnStore(ctx context.Context, op string) error {
 		w.connecting.newName = w.env.nextName()
 		return w.updateStoreAs(ctx, w.client, &kms.UpdateCustomKeyStoreInput{CustomKeyStoreId: aws.String(s.id), NewCustomKeyStoreName: aws.String(w.connecting.newName)})
 	case opUpdateOther:
-		return w.updateStoreAs(ctx, w.client, w.sameBackingUpdate(s))
+		in, err := w.otherPropertyUpdate(ctx, s)
+		if err != nil {
+			return err
+		}
+		w.connecting.update = in
+		return w.updateStoreAs(ctx, w.client, in)
 	case opCreateKey:
 		return w.createKeyInStore(ctx)
 	case opRandom:
@@ -305,18 +312,33 @@ func (w *world) callOnStore(ctx context.Context, op string) error {
 	return fmt.Errorf("the ConnectionState matrix has no operation %q", op)
 }
 
-// sameBackingUpdate sets a property other than the name to the value the
-// store already has: it needs a DISCONNECTED store, yet leaves the store
-// usable. (The XKS credential and URI path are not used: the docs disagree on
-// whether they may change while CONNECTED, conditions part E.1.)
-func (w *world) sameBackingUpdate(s *store) *kms.UpdateCustomKeyStoreInput {
+// otherPropertyUpdate changes a property other than the name, one that only
+// a DISCONNECTED store may change, to a value the store does not have, so
+// that the effect shows: a CloudHSM store gets a kmsuser password that is
+// not kmsuser's, an external store the endpoint, path and credential of a
+// second XKS proxy. (Changing only the XKS credential or URI path would not
+// do: the docs disagree on whether they may change while CONNECTED,
+// conditions part E.1.)
+func (w *world) otherPropertyUpdate(ctx context.Context, s *store) (*kms.UpdateCustomKeyStoreInput, error) {
 	in := &kms.UpdateCustomKeyStoreInput{CustomKeyStoreId: aws.String(s.id)}
 	if s.kind == kindCloudHSM {
-		in.KeyStorePassword = aws.String(w.hsm.Fixture.Password)
-	} else {
-		in.XksProxyUriEndpoint = aws.String(w.xks.Fixture.URIEndpoint)
+		in.KeyStorePassword = aws.String(otherPassword(w.hsm.Fixture.Password))
+		return in, nil
 	}
-	return in
+	b, err := w.secondLease(ctx, kindExternal)
+	if err != nil {
+		return nil, err
+	}
+	cur, p := w.xks.Fixture, b.xks
+	in.XksProxyUriEndpoint, in.XksProxyUriPath = aws.String(p.URIEndpoint), aws.String(p.URIPath)
+	in.XksProxyAuthenticationCredential = credentialOf(p)
+	if p.Connectivity != cur.Connectivity {
+		in.XksProxyConnectivity = types.XksProxyConnectivityType(p.Connectivity)
+	}
+	if p.VpcEndpointServiceName != "" {
+		in.XksProxyVpcEndpointServiceName = aws.String(p.VpcEndpointServiceName)
+	}
+	return in, nil
 }
 
 // --- Then ---
@@ -427,8 +449,8 @@ func (w *world) thenEntryShowsConfiguration() error {
 		return err
 	}
 	var problems []string
-	if name := aws.ToString(e.CustomKeyStoreName); !strings.HasPrefix(name, StoreNamePrefix(w.env.RunID)) {
-		problems = append(problems, fmt.Sprintf("CustomKeyStoreName %q is not the name the key store was created with", name))
+	if name := aws.ToString(e.CustomKeyStoreName); name != s.name {
+		problems = append(problems, fmt.Sprintf("CustomKeyStoreName is %q, want %q, the name the key store was created with", name, s.name))
 	}
 	if !w.storeCreatedRecently(e.CreationDate) {
 		problems = append(problems, fmt.Sprintf("CreationDate %v is not the time the key store was created", e.CreationDate))
@@ -627,7 +649,7 @@ func (w *world) thenMatrixEffect(ctx context.Context, op, state string) error {
 	case opRename:
 		return w.matrixExpectNamed(ctx, s, w.connecting.newName)
 	case opUpdateOther:
-		return w.matrixExpectSameBacking(ctx, s)
+		return w.matrixExpectOtherProperty(ctx, s)
 	case opCreateKey:
 		return w.matrixExpectKeyIn(s)
 	case opRandom:
@@ -649,7 +671,7 @@ func (w *world) matrixExpectGone(ctx context.Context, s *store) error {
 		return w.client.DescribeCustomKeyStores(ctx, &kms.DescribeCustomKeyStoresInput{CustomKeyStoreId: aws.String(s.id)})
 	})
 	if o.code != "CustomKeyStoreNotFoundException" {
-		return fmt.Errorf("after DeleteCustomKeyStore, looking up key store %s: %s, want CustomKeyStoreNotFoundException", s.id, o.describe())
+		return fmt.Errorf("after DeleteCustomKeyStore, looking up key store %s: %w, want CustomKeyStoreNotFoundException", s.id, o.failure())
 	}
 	return nil
 }
@@ -665,7 +687,15 @@ func (w *world) matrixExpectNamed(ctx context.Context, s *store, name string) er
 	return nil
 }
 
-func (w *world) matrixExpectSameBacking(ctx context.Context, s *store) error {
+// matrixExpectOtherProperty checks that the matrix's update of another
+// property took effect: a CloudHSM store now tries kmsuser's password it was
+// given, and fails to connect with INVALID_CREDENTIALS; an external store
+// shows the other proxy. Either store is still DISCONNECTED.
+func (w *world) matrixExpectOtherProperty(ctx context.Context, s *store) error {
+	in := w.connecting.update
+	if in == nil {
+		return fmt.Errorf("the scenario sent no update of another property")
+	}
 	e, err := w.describeStore(ctx, s.id)
 	if err != nil {
 		return err
@@ -674,13 +704,36 @@ func (w *world) matrixExpectSameBacking(ctx context.Context, s *store) error {
 		return err
 	}
 	if s.kind == kindCloudHSM {
-		if got := aws.ToString(e.CloudHsmClusterId); got != w.hsm.Fixture.ClusterID {
-			return fmt.Errorf("key store %s uses cluster %q, want %q", s.id, got, w.hsm.Fixture.ClusterID)
-		}
-		return nil
+		return w.expectConnectFailure(ctx, s, types.ConnectionErrorCodeTypeInvalidCredentials,
+			"a CloudHSM key store given a kmsuser password that is not kmsuser's")
 	}
-	if c := e.XksProxyConfiguration; c == nil || aws.ToString(c.UriEndpoint) != w.xks.Fixture.URIEndpoint {
-		return fmt.Errorf("key store %s does not show the XksProxyUriEndpoint it was given", s.id)
+	got := proxyConfiguration(e)
+	var wrong []string
+	for _, c := range []struct{ what, got, want string }{
+		{"UriEndpoint", aws.ToString(got.UriEndpoint), aws.ToString(in.XksProxyUriEndpoint)},
+		{"UriPath", aws.ToString(got.UriPath), aws.ToString(in.XksProxyUriPath)},
+		{"AccessKeyId", aws.ToString(got.AccessKeyId), aws.ToString(in.XksProxyAuthenticationCredential.AccessKeyId)},
+	} {
+		if c.got != c.want {
+			wrong = append(wrong, fmt.Sprintf("%s is %q, want %q", c.what, c.got, c.want))
+		}
+	}
+	return problemsError(wrong, "key store "+s.id+" does not show the XKS proxy it was given")
+}
+
+// expectConnectFailure connects s and waits for the attempt to settle: it
+// must end in FAILED with code, as what would make it fail (why) says.
+func (w *world) expectConnectFailure(ctx context.Context, s *store, code types.ConnectionErrorCodeType, why string) error {
+	if err := w.connect(ctx, s); err != nil {
+		return err
+	}
+	e, err := w.awaitConnectSettled(ctx, s)
+	if err != nil {
+		return err
+	}
+	if e.ConnectionState != types.ConnectionStateTypeFailed || e.ConnectionErrorCode != code {
+		return fmt.Errorf("key store %s is %s with ConnectionErrorCode %q after a connect, want FAILED with %s: %s fails to connect",
+			s.id, e.ConnectionState, e.ConnectionErrorCode, code, why)
 	}
 	return nil
 }

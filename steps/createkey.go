@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,9 +20,10 @@ import (
 
 // createKeyState is a scenario's state for the steps of CreateKey, DescribeKey and GenerateRandom
 type createKeyState struct {
-	// before lists the account's keys just before the CreateKey under test,
-	// and description is the description that request gave its key: together
-	// they find a key an endpoint created although it answered with an error.
+	// before lists the account's keys just before the CreateKey under test:
+	// a key listed afterwards that is not in it, and that no create of the
+	// run was told it made, was created although the endpoint said not.
+	// description is the description that request gave its key.
 	before      map[string]bool
 	description string
 	policy      string             // the key policy the CreateKey under test gave, if any
@@ -224,7 +227,7 @@ func (w *world) givenKeyWithAlias(ctx context.Context) error {
 		if _, o := do(ctx, w, "DeleteAlias", func(ctx context.Context) (*kms.DeleteAliasOutput, error) {
 			return w.client.DeleteAlias(ctx, &kms.DeleteAliasInput{AliasName: aws.String(alias)})
 		}); o.err != nil && o.code != "NotFoundException" {
-			return fmt.Errorf("cleanup: alias %s not deleted: %s", alias, o.describe())
+			return fmt.Errorf("cleanup: alias %s not deleted: %w", alias, o.failure())
 		}
 		return nil
 	})
@@ -584,12 +587,15 @@ func (w *world) keyIDs(ctx context.Context) (map[string]bool, error) {
 	}
 }
 
-// thenNoKeyCreated looks among the keys that appeared in the account since
-// the CreateKey under test for one carrying that request's description,
-// which names this scenario.
+// thenNoKeyCreated compares the account's keys with the list taken before
+// the CreateKey under test. A key that appeared since, and that no create of
+// this run was answered with, was created by that request although the
+// endpoint said it was not. (Other scenarios' creates are waited for: each
+// is the run's once its answer is recorded. A key another kmsconform run
+// tagged as its own is left out.)
 func (w *world) thenNoKeyCreated(ctx context.Context) error {
-	if w.keyCreate.before == nil || w.keyCreate.description == "" {
-		return fmt.Errorf("the scenario made no labelled CreateKey request to check")
+	if w.keyCreate.before == nil {
+		return fmt.Errorf("the scenario listed no keys before a CreateKey request to check")
 	}
 	if w.tested && w.last.err == nil {
 		return fmt.Errorf("%s succeeded (HTTP %d), so a key may have been created", w.last.op, w.last.status)
@@ -598,34 +604,97 @@ func (w *world) thenNoKeyCreated(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	sent := w.env.owned.createsSoFar()
 	for _, k := range w.keys {
 		if !after[k.id] {
 			return fmt.Errorf("ListKeys does not list key %s, which the scenario created, so it cannot show which keys exist", k.id)
 		}
 	}
+	wctx, cancel := context.WithTimeout(ctx, w.env.Timeouts.Call)
+	defer cancel()
+	if err := w.env.owned.awaitCreates(wctx, sent); err != nil {
+		return err
+	}
+	var appeared []string
 	for id := range after {
-		if w.keyCreate.before[id] {
-			continue
-		}
-		out, o := do(ctx, w, "DescribeKey", func(ctx context.Context) (*kms.DescribeKeyOutput, error) {
-			return w.client.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
-		})
-		switch {
-		case o.code == "NotFoundException":
-			continue // another scenario's key, deleted since
-		case o.err != nil:
-			return fmt.Errorf("describing new key %s: %s", id, o.describe())
-		}
-		if out.KeyMetadata != nil && aws.ToString(out.KeyMetadata.Description) == w.keyCreate.description {
-			k := &key{id: id, arn: aws.ToString(out.KeyMetadata.Arn)}
-			w.keys = append(w.keys, k)
-			if s := w.keyCreate.inStore; s != nil {
-				s.keys++
-			}
-			return fmt.Errorf("CreateKey answered %s but created key %s anyway", w.last.code, id)
+		if !w.keyCreate.before[id] && !w.env.owned.owns(id) {
+			appeared = append(appeared, id)
 		}
 	}
-	return nil
+	slices.Sort(appeared)
+	var unexplained, left []string
+	for _, id := range appeared {
+		switch w.classifyNewcomer(ctx, id) {
+		case newcomerAdopted:
+			unexplained = append(unexplained, id)
+		case newcomerUnknown:
+			unexplained, left = append(unexplained, id), append(left, id)
+		}
+	}
+	if len(unexplained) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("%s answered %s, yet key(s) %s appeared in the account, and no request of this run was answered with them",
+		w.last.op, describeAnswer(w.last), strings.Join(unexplained, ", "))
+	if len(left) > 0 {
+		msg += fmt.Sprintf(" (%s carry neither this scenario's description nor the run's tag, so cleanup leaves them alone)", strings.Join(left, ", "))
+	}
+	return errors.New(msg)
+}
+
+// newcomer is what a key that appeared in the account during a scenario
+// turns out to be.
+type newcomer int
+
+const (
+	newcomerUnknown   newcomer = iota // nothing shows whose it is
+	newcomerAdopted                   // the run's: the scenario's cleanup now removes it
+	newcomerElsewhere                 // another kmsconform run's (its run tag says so), or deleted since
+)
+
+// classifyNewcomer tells what key id is, which appeared in the account
+// without any create of the run being answered with it. A key with the
+// scenario's description or the run's tag is the run's: the cleanup removes
+// it. A key tagged by another kmsconform run, or deleted since, is no
+// concern of the scenario's.
+func (w *world) classifyNewcomer(ctx context.Context, id string) newcomer {
+	md, o := do(ctx, w, "DescribeKey", func(ctx context.Context) (*kms.DescribeKeyOutput, error) {
+		return w.client.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
+	})
+	switch {
+	case o.code == "NotFoundException":
+		return newcomerElsewhere
+	case o.err != nil || md.KeyMetadata == nil:
+		return newcomerUnknown
+	}
+	ours := w.keyCreate.description != "" && aws.ToString(md.KeyMetadata.Description) == w.keyCreate.description
+	if !ours {
+		tags, o := do(ctx, w, "ListResourceTags", func(ctx context.Context) (*kms.ListResourceTagsOutput, error) {
+			return w.client.ListResourceTags(ctx, &kms.ListResourceTagsInput{KeyId: aws.String(id)})
+		})
+		if o.err != nil {
+			return newcomerUnknown
+		}
+		for _, t := range tags.Tags {
+			if aws.ToString(t.TagKey) != RunTag {
+				continue
+			}
+			if aws.ToString(t.TagValue) != w.env.RunID {
+				return newcomerElsewhere
+			}
+			ours = true
+		}
+	}
+	if !ours {
+		return newcomerUnknown
+	}
+	arn := aws.ToString(md.KeyMetadata.Arn)
+	w.env.owned.add(id, arn)
+	w.keys = append(w.keys, &key{id: id, arn: arn})
+	if s := w.keyCreate.inStore; s != nil && aws.ToString(md.KeyMetadata.CustomKeyStoreId) == s.id {
+		s.keys++
+	}
+	return newcomerAdopted
 }
 
 func (w *world) thenKeysInAccount(ctx context.Context, n int) error {

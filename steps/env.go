@@ -78,7 +78,7 @@ type Env struct {
 	Warn func(scenarioID, problem string)
 
 	names atomic.Int64
-	owned ownership // what the run created, and the IDs it made up
+	owned Ownership // what the run created, and the IDs it made up
 }
 
 // Timeouts bound every wait of a run.
@@ -94,6 +94,11 @@ type Timeouts struct {
 func DefaultTimeouts() Timeouts {
 	return Timeouts{Call: 30 * time.Second, Connect: 2 * time.Minute, Disconnect: 2 * time.Minute, Poll: time.Second}
 }
+
+// Ownership is what the run created, and the IDs it made up: clients of the
+// run that the steps package does not make (those of the retry scenarios)
+// guard their mutating calls with it too.
+func (e *Env) Ownership() *Ownership { return &e.owned }
 
 // nextName returns a resource name unique within the run.
 func (e *Env) nextName() string {

@@ -78,7 +78,7 @@ func (w *world) registerImport(sc stepdef.Context) {
 	sc.Given(`^another key for imported key material has had parameters for import fetched$`, w.givenOtherKeyParams)
 	sc.Given(`^the key material has been imported to expire in an hour$`, w.givenImportedExpiring)
 	sc.Given(`^a message has been encrypted under the imported key material$`, w.givenEncrypted)
-	sc.Given(`^the imported key material has been deleted$`, w.givenMaterialDeleted)
+	sc.GivenChecks(`^the imported key material has been deleted$`, w.givenMaterialDeleted)
 	sc.Step(`^(\d+) hours pass in the scenario's own account$`, w.hoursPass)
 
 	// GetParametersForImport.
@@ -841,7 +841,7 @@ func (w *world) thenDecryptsEarlierMessage(ctx context.Context) error {
 		return w.client.Decrypt(ctx, &kms.DecryptInput{KeyId: aws.String(k.id), CiphertextBlob: w.importing.ciphertext})
 	})
 	if o.err != nil {
-		return fmt.Errorf("the message encrypted before does not decrypt: %s", o.describe())
+		return fmt.Errorf("the message encrypted before does not decrypt: %w", o.failure())
 	}
 	if !bytes.Equal(out.Plaintext, w.env.plaintext()) {
 		return errors.New("the message encrypted before decrypts to something else")

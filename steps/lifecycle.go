@@ -46,7 +46,7 @@ const (
 // registerLifecycle binds the steps of ScheduleKeyDeletion, CancelKeyDeletion,
 // EnableKey and DisableKey, and the key-state matrix.
 func (w *world) registerLifecycle(sc stepdef.Context) {
-	sc.Given(`^a KMS key with origin `+keyOriginExpr+` in state `+keyState+`$`, w.givenKeyOfOriginIn)
+	sc.GivenChecks(`^a KMS key with origin `+keyOriginExpr+` in state `+keyState+`$`, w.givenKeyOfOriginIn)
 
 	sc.When(`^I `+lifecycleVerbExpr+` the key$`, w.lifecycleOnKey)
 	sc.When(`^I schedule deletion of the key with a waiting period of (\d+) days$`, w.scheduleDeletionWithWindow)

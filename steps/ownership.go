@@ -5,23 +5,29 @@ import (
 	"fmt"
 	"regexp"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/smithy-go/middleware"
 )
 
-// ownership is the set of resources a run may act on: those its clients
+// Ownership is the set of resources a run may act on: those its clients
 // created, and the IDs it made up to name resources that do not exist. Every
 // mutating call of the run's clients is checked against it, so that a run
 // against a real account never disables, deletes or reconnects anybody
-// else's key or key store, whatever a scenario asks.
-type ownership struct {
+// else's key or key store, whatever a scenario asks. The zero value is an
+// empty set, ready to use.
+type Ownership struct {
 	mu  sync.Mutex
 	ids map[string]bool
+	// creates are the creates sent whose answers are not recorded yet, by
+	// sequence number; sent numbers them.
+	creates map[int64]bool
+	sent    int64
 }
 
-func (o *ownership) add(ids ...string) {
+func (o *Ownership) add(ids ...string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.ids == nil {
@@ -34,10 +40,58 @@ func (o *ownership) add(ids ...string) {
 	}
 }
 
-func (o *ownership) owns(id string) bool {
+func (o *Ownership) owns(id string) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.ids[id]
+}
+
+// createSent notes a create about to be sent and returns its number.
+func (o *Ownership) createSent() int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.creates == nil {
+		o.creates = map[int64]bool{}
+	}
+	o.sent++
+	o.creates[o.sent] = true
+	return o.sent
+}
+
+// createDone notes that create n is answered, and its result recorded.
+func (o *Ownership) createDone(n int64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	delete(o.creates, n)
+}
+
+// createsSoFar is the number of the latest create sent.
+func (o *Ownership) createsSoFar() int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.sent
+}
+
+// awaitCreates waits until every create up to number n is answered and
+// recorded, so that what they created counts as the run's. Creates sent
+// later do not hold it up.
+func (o *Ownership) awaitCreates(ctx context.Context, n int64) error {
+	for {
+		o.mu.Lock()
+		pending := false
+		for m := range o.creates {
+			pending = pending || m <= n
+		}
+		o.mu.Unlock()
+		if !pending {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for the run's creates in flight to be answered: %w", ctx.Err())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
 
 // Well-formed names of existing resources. A value that matches none of them
@@ -126,7 +180,7 @@ func mutationTarget(params any) (target, bool) {
 
 // check refuses a request that would change an existing resource the run
 // did not create.
-func (o *ownership) check(params any) error {
+func (o *Ownership) check(params any) error {
 	t, mutates := mutationTarget(params)
 	if !mutates {
 		return nil
@@ -136,7 +190,7 @@ func (o *ownership) check(params any) error {
 
 // checkTarget refuses a change to t unless t names nothing that could exist
 // or names what the run created. The zero target changes nothing.
-func (o *ownership) checkTarget(t target) error {
+func (o *Ownership) checkTarget(t target) error {
 	if t.kind == "" {
 		return nil
 	}
@@ -151,7 +205,7 @@ func (o *ownership) checkTarget(t target) error {
 }
 
 // record adds what a successful create returned to the run's resources.
-func (o *ownership) record(result any) {
+func (o *Ownership) record(result any) {
 	switch out := result.(type) {
 	case *kms.CreateKeyOutput:
 		if md := out.KeyMetadata; md != nil {
@@ -162,15 +216,23 @@ func (o *ownership) record(result any) {
 	}
 }
 
+// Guard is the middleware that puts a KMS client's requests under o, as
+// every client of the run's is: add it to the client's APIOptions.
+func (o *Ownership) Guard() func(*middleware.Stack) error { return guardOwnership(o) }
+
 // guardOwnership is the one place every request of the run's clients passes:
 // it refuses mutations of resources the run does not own before anything is
 // sent, and records what the run creates.
-func guardOwnership(o *ownership) func(*middleware.Stack) error {
+func guardOwnership(o *Ownership) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("kmsconformOwnership",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 				if err := o.check(in.Parameters); err != nil {
 					return middleware.InitializeOutput{}, middleware.Metadata{}, err
+				}
+				switch in.Parameters.(type) {
+				case *kms.CreateKeyInput, *kms.CreateCustomKeyStoreInput:
+					defer o.createDone(o.createSent())
 				}
 				out, md, err := next.HandleInitialize(ctx, in)
 				if err == nil {

@@ -160,6 +160,7 @@ func (w *world) sendRaw(ctx context.Context, op string, body map[string]any) err
 	callCtx := ctx
 	if creates(op) {
 		callCtx = uninterrupted(ctx) // a create cut short may still have happened
+		defer w.env.owned.createDone(w.env.owned.createSent())
 	}
 	o := w.env.rawCall(callCtx, rawRequest{op: op, body: encoded, creds: w.env.Primary, scenario: HeaderValue(w.id), call: w.newCall(op)})
 	w.last, w.tested, w.output = o, true, nil
@@ -221,7 +222,8 @@ func (w *world) adopt(op string, sent map[string]any, answer []byte) error {
 		if sent["CustomKeyStoreType"] == "EXTERNAL_KEY_STORE" {
 			kind = kindExternal
 		}
-		if _, err := w.track(kind, out.CustomKeyStoreId); err != nil {
+		name, _ := sent["CustomKeyStoreName"].(string)
+		if _, err := w.track(kind, out.CustomKeyStoreId, name); err != nil {
 			return err
 		}
 	}

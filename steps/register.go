@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
 	"reflect"
 	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go/middleware"
@@ -27,9 +30,9 @@ const (
 // register binds every step of the feature files to w.
 func (w *world) register(sc stepdef.Context) {
 	// Custom key stores.
-	sc.Given(`^an? `+kindExpr+` key store that is `+stateExpr+`$`, w.storeIn)
+	sc.GivenChecks(`^an? `+kindExpr+` key store that is `+stateExpr+`$`, w.storeIn)
 	sc.Given(`^a KMS key in the key store$`, w.givenKeyInStore)
-	sc.Given(`^the key store has been disconnected$`, w.givenDisconnected)
+	sc.GivenChecks(`^the key store has been disconnected$`, w.givenDisconnected)
 	sc.Given(`^the key store has been deleted$`, w.givenDeleted)
 	sc.When(`^I delete a custom key store that does not exist$`, w.deleteMissingStore)
 	sc.When(`^I delete the key store$`, w.deleteStore)
@@ -48,7 +51,7 @@ func (w *world) register(sc stepdef.Context) {
 	sc.Given(`^a symmetric KMS key for imported key material$`, w.givenImportKey)
 	sc.Given(`^the key material has been imported$`, w.givenImported)
 	sc.Given(`^the key is scheduled for deletion$`, w.givenScheduled)
-	sc.Given(`^the key is `+keyState+`$`, w.givenKeyState)
+	sc.GivenChecks(`^the key is `+keyState+`$`, w.givenKeyState)
 	sc.Given(`^a KMS key whose origin is (AWS_KMS|AWS_CLOUDHSM|EXTERNAL_KEY_STORE)$`, w.givenKeyWithOrigin)
 	sc.When(`^I describe the key$`, w.describeTheKey)
 	sc.When(`^I encrypt a message with the key$`, w.encrypt)
@@ -182,11 +185,12 @@ func (w *world) createStoreOnSameBacking(ctx context.Context, kind string) error
 	if err := w.lease(ctx, kind); err != nil {
 		return err
 	}
-	out, err := w.actCreateStore(ctx, w.client, w.createStoreInput(kind))
+	in := w.createStoreInput(kind)
+	out, err := w.actCreateStore(ctx, w.client, in)
 	if err != nil || out == nil {
 		return err
 	}
-	s, err := w.track(kind, aws.ToString(out.CustomKeyStoreId))
+	s, err := w.track(kind, aws.ToString(out.CustomKeyStoreId), aws.ToString(in.CustomKeyStoreName))
 	if err != nil {
 		return err
 	}
@@ -440,7 +444,7 @@ func (w *world) needOutcome() (outcome, error) {
 		return outcome{}, fmt.Errorf("no request was made")
 	}
 	if w.unsupported != "" {
-		return w.last, fmt.Errorf("%s", w.unsupported)
+		return w.last, &explained{msg: w.unsupported, err: w.last.err}
 	}
 	return w.last, nil
 }
@@ -454,13 +458,13 @@ func (w *world) thenFailsWith(code string) error {
 	case o.err == nil:
 		return fmt.Errorf("%s succeeded (HTTP %d), want %s", o.op, o.status, code)
 	case o.status == 0:
-		return fmt.Errorf("want %s: %s", code, o.describe())
+		return fmt.Errorf("want %s: %w", code, o.failure())
 	case o.code != code:
-		return fmt.Errorf("want %s (HTTP %d): %s", code, kmserrors.Status(code), o.describe())
+		return fmt.Errorf("want %s (HTTP %d): %w", code, kmserrors.Status(code), o.failure())
 	}
 	failure, finding := kmserrors.Verdict(code, o.status)
 	if failure != "" {
-		return fmt.Errorf("%s", failure)
+		return errors.New(failure)
 	}
 	if finding != "" {
 		w.finding("%s; a client cannot tell the difference", finding)
@@ -470,16 +474,27 @@ func (w *world) thenFailsWith(code string) error {
 
 // thenClientError checks a call the documentation forbids without naming the
 // error: it must fail as a client error. The code is recorded as Observed.
+// Throttling (which includes LimitExceededException, as the SDKs count it)
+// is no such answer: it says the endpoint did not judge the request at all,
+// and the docs give it for no condition this step checks.
 func (w *world) thenClientError() error {
 	o, err := w.needOutcome()
 	if err != nil {
 		return err
 	}
+	return clientErrorProblem(o)
+}
+
+// clientErrorProblem says why o is not a client error that refuses the request.
+func clientErrorProblem(o outcome) error {
+	_, throttling := retry.DefaultThrottleErrorCodes[o.code]
 	switch {
 	case o.err == nil:
 		return fmt.Errorf("%s succeeded (HTTP %d), want a client error", o.op, o.status)
 	case o.status < 400 || o.status > 499:
-		return fmt.Errorf("want a client error (HTTP 4xx): %s", o.describe())
+		return fmt.Errorf("want a client error (HTTP 4xx): %w", o.failure())
+	case throttling || o.status == http.StatusTooManyRequests:
+		return fmt.Errorf("want a client error that refuses the request, not throttling: %w", o.failure())
 	}
 	return nil
 }
@@ -499,7 +514,7 @@ func (w *world) thenSucceeds() error {
 		return err
 	}
 	if o.err != nil {
-		return fmt.Errorf("want success: %s", o.describe())
+		return fmt.Errorf("want success: %w", o.failure())
 	}
 	return nil
 }
@@ -561,4 +576,12 @@ func unvalidated(o *kms.Options) {
 		_, err := s.Initialize.Remove("OperationInputValidation")
 		return err
 	})
+}
+
+// Definitions lists every step the feature files can use, as registered:
+// the tests derive from it which steps check an outcome.
+func Definitions() []stepdef.Def {
+	var defs []stepdef.Def
+	(&world{env: &Env{}}).register(stepdef.Record(&defs, stepdef.NewPatterns()))
+	return defs
 }

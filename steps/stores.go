@@ -211,7 +211,7 @@ func (w *world) createStoreFrom(ctx context.Context, kind string, in *kms.Create
 	if err != nil {
 		return nil, err
 	}
-	return w.track(kind, aws.ToString(out.CustomKeyStoreId))
+	return w.track(kind, aws.ToString(out.CustomKeyStoreId), aws.ToString(in.CustomKeyStoreName))
 }
 
 // actCreateStore makes the CreateCustomKeyStore call under test as client c,
@@ -232,11 +232,11 @@ func (w *world) actCreateStore(ctx context.Context, c *kms.Client, in *kms.Creat
 	return nil, nil
 }
 
-func (w *world) track(kind, id string) (*store, error) {
+func (w *world) track(kind, id, name string) (*store, error) {
 	if id == "" {
 		return nil, fmt.Errorf("CreateCustomKeyStore returned no CustomKeyStoreId")
 	}
-	s := &store{id: id, kind: kind}
+	s := &store{id: id, kind: kind, name: name}
 	w.stores = append(w.stores, s)
 	return s, nil
 }
@@ -349,7 +349,9 @@ func (w *world) storeIn(ctx context.Context, kind, state string) error {
 // observeTransition starts a transition (connect or disconnect) and makes sure
 // the store is seen in its transitional state. With a control API the store is
 // held there until cleanup; without one, the scenario can only go on if the
-// target is slow enough for the state to be observed, and is skipped otherwise.
+// target is slow enough for the state to be observed. It is skipped when the
+// store went through the state too fast to be seen; a store that did not
+// move at all, or moved elsewhere, fails it.
 func (w *world) observeTransition(ctx context.Context, s *store, want types.ConnectionStateType, start func(context.Context, *store) error) error {
 	if w.env.States != nil {
 		if err := w.env.States.Hold(ctx, s.id); err != nil {
@@ -364,13 +366,23 @@ func (w *world) observeTransition(ctx context.Context, s *store, want types.Conn
 	if err != nil {
 		return err
 	}
-	if e.ConnectionState != want {
-		if w.env.States == nil {
-			return w.skip("key store %s went to %s before %s could be observed, and this target has no control API to hold it there", s.id, e.ConnectionState, want)
-		}
+	switch {
+	case e.ConnectionState == want:
+		return nil
+	case w.env.States != nil:
 		return fmt.Errorf("key store %s is %s, want %s while held by the control API", s.id, e.ConnectionState, want)
+	case e.ConnectionState == settledAfter[want]:
+		return w.skip("key store %s went to %s before %s could be observed, and this target has no control API to hold it there", s.id, e.ConnectionState, want)
 	}
-	return nil
+	return fmt.Errorf("key store %s is %s right after the call that starts %s, want %s (or %s, had it passed through %s too fast to see)",
+		s.id, e.ConnectionState, want, want, settledAfter[want], want)
+}
+
+// settledAfter is the state a store reaches when a transition it is in
+// completes: seeing it means the transition did happen, unseen.
+var settledAfter = map[types.ConnectionStateType]types.ConnectionStateType{
+	types.ConnectionStateTypeConnecting:    types.ConnectionStateTypeConnected,
+	types.ConnectionStateTypeDisconnecting: types.ConnectionStateTypeDisconnected,
 }
 
 func (w *world) expectState(ctx context.Context, s *store, want types.ConnectionStateType) error {

@@ -38,7 +38,7 @@ type updateStoreState struct {
 
 // registerUpdateStore binds the steps of UpdateCustomKeyStore.
 func (w *world) registerUpdateStore(sc stepdef.Context) {
-	sc.Given(`^an external key store with (public|VPC) connectivity that is (CONNECTED|DISCONNECTED)$`, w.givenStoreWithConnectivity)
+	sc.GivenChecks(`^an external key store with (public|VPC) connectivity that is (CONNECTED|DISCONNECTED)$`, w.givenStoreWithConnectivity)
 	sc.Given(`^another (CloudHSM|external) key store$`, w.givenOtherStore)
 	sc.Given(`^another external key store with (public|VPC) connectivity$`, w.givenOtherStoreWithConnectivity)
 	sc.Given(`^another (public|VPC) XKS proxy$`, w.givenOtherProxy)
@@ -694,7 +694,7 @@ func (w *world) secretNeverShown(ctx context.Context, secret string) error {
 		return w.client.DescribeCustomKeyStores(ctx, &kms.DescribeCustomKeyStoresInput{CustomKeyStoreId: aws.String(s.id)})
 	})
 	if o.err != nil {
-		return fmt.Errorf("%s", o.describe())
+		return o.failure()
 	}
 	if secret == "" {
 		return fmt.Errorf("the XKS proxy fixture has no secret access key to look for")

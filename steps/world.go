@@ -72,6 +72,7 @@ type world struct {
 type store struct {
 	id      string
 	kind    string // "CloudHSM" or "external"
+	name    string // the name it was created with
 	keys    int    // KMS keys created in it
 	deleted bool
 	held    bool // its transitions are held through the control API
@@ -96,14 +97,6 @@ func Initializer(env *Env) func(*godog.ScenarioContext) {
 		sc.After(w.after)
 		w.register(stepdef.Bind(sc, patterns))
 	}
-}
-
-// Definitions lists every step definition of the endpoint scenarios, for
-// the tests that resolve the features' steps and for the real-account guard.
-func Definitions(p *stepdef.Patterns) []stepdef.Def {
-	var defs []stepdef.Def
-	(&world{}).register(stepdef.Record(&defs, p))
-	return defs
 }
 
 // ScenarioID is the stable ID of a scenario: its feature file and name. Names

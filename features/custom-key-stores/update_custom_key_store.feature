@@ -95,9 +95,11 @@ Feature: UpdateCustomKeyStore
     Then the request succeeds with an empty response
     And the key store uses the other CloudHSM cluster
 
+  # The store starts with a password that is not kmsuser's, so that only an
+  # update that took effect lets it connect.
   @cond:UpdateCustomKeyStore.36 @cloudhsm
   Scenario: The kmsuser password of a DISCONNECTED CloudHSM key store can be set, and the store connects with it
-    Given a CloudHSM key store that is DISCONNECTED
+    Given a CloudHSM key store created with a kmsuser password that is not the cluster's
     When I give the key store its kmsuser password
     Then the request succeeds with an empty response
     And the key store is unchanged

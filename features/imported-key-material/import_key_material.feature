@@ -243,6 +243,21 @@ Feature: ImportKeyMaterial
       | ExpirationModel KEY_MATERIAL_EXPIRES and no ValidTo |
       | no ExpirationModel and no ValidTo                   |
 
+  # Real KMS: ValidationException "A validTo date must be set if the
+  # ExpirationModel is KEY_MATERIAL_EXPIRES" (LocalStack's parity snapshot,
+  # no ExpirationModel given).
+  @error:ValidationException @cond:ImportKeyMaterial.20
+  Scenario Outline: Material for a symmetric key with <settings> is refused
+    Given a symmetric KMS key for imported key material
+    When I import the key material giving <settings>
+    Then the request fails with ValidationException
+    And the key is PendingImport
+
+    Examples:
+      | settings                                            |
+      | ExpirationModel KEY_MATERIAL_EXPIRES and no ValidTo |
+      | no ExpirationModel and no ValidTo                   |
+
   Scenario Outline: Material for a symmetric key with <settings> is refused
     Given a symmetric KMS key for imported key material
     When I import the key material giving <settings>
