@@ -148,7 +148,7 @@ func TestGodogForm(t *testing.T) {
 		{"@a or @b and not @c", nil, "@a,@b && ~@c", ""},
 		{"(@a or @b) and not @c", nil, "@a && ~@c,@b && ~@c", ""},
 		{"not (@a and @b)", nil, "~@a,~@b", ""},
-		{"@a or @a and @b", nil, "@a", ""}, // @a && @b is implied by @a
+		{"@a or @a and @b", nil, "@a", ""},  // @a && @b is implied by @a
 		{"@a or not @a", nil, "@a,~@a", ""}, // godog selects everything with it, as it should
 		{"@a and not @a", nil, "", "matches no scenario"},
 		{"@a or @absent", present, "@a", ""},
