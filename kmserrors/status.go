@@ -14,8 +14,8 @@ import (
 
 // recordedStatus is the HTTP status real KMS was recorded answering with,
 // where it differs from the model's httpError trait. The recordings are the
-// parity snapshots LocalStack validates against AWS (see
-// reference/testdata/realkms): DescribeKey, Encrypt, GenerateMac, RotateKeyOnDemand
+// parity snapshots LocalStack validates against AWS (the corpus of package
+// realkms): DescribeKey, Encrypt, GenerateMac, RotateKeyOnDemand
 // and others answer these codes with 400, not the model's 404, 409 and 412
 // (GenerateDataKeyPair's DryRun for the last).
 var recordedStatus = map[string]int{

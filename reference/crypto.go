@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -34,6 +36,14 @@ var encryptionAlgorithms = []string{symmetricDefault, "RSAES_OAEP_SHA_1", "RSAES
 // a retryable 500, is KMS's answer when the backing key store fails a request
 // it was expected to serve, not when the store is known to be disconnected.
 func (c *call) usableKey(k *Key, algorithm *string) error {
+	if err := c.encryptionKey(k); err != nil {
+		return err
+	}
+	return symmetricEncryption(k, algorithm)
+}
+
+// encryptionKey checks k's state and that its KeyUsage is ENCRYPT_DECRYPT.
+func (c *call) encryptionKey(k *Key) error {
 	switch st := c.effectiveState(k); st {
 	case KeyEnabled:
 	case KeyDisabled:
@@ -44,9 +54,15 @@ func (c *call) usableKey(k *Key, algorithm *string) error {
 	if k.KeyUsage != encryptDecrypt {
 		return errorf("InvalidKeyUsageException", "%s key usage is %s which is not valid for %s.", k.ARN, k.KeyUsage, c.op)
 	}
+	return nil
+}
+
+// symmetricEncryption checks that k is a symmetric encryption key with
+// material, used with its algorithm: the only kind the reference encrypts with.
+func symmetricEncryption(k *Key, algorithm *string) error {
 	if k.KeySpec != symmetricDefault {
 		// Asymmetric encryption is outside what the reference implements.
-		return errorf("UnsupportedOperationException", "%s has KeySpec %s; the reference implements %s only for symmetric encryption keys.", k.ARN, k.KeySpec, c.op)
+		return errorf("UnsupportedOperationException", "%s has KeySpec %s; the reference encrypts and decrypts only with symmetric encryption keys.", k.ARN, k.KeySpec)
 	}
 	if algorithm != nil && *algorithm != symmetricDefault {
 		return errorf("InvalidKeyUsageException", "Algorithm %s is incompatible with key spec %s.", *algorithm, k.KeySpec)
@@ -193,7 +209,7 @@ func encrypt(c *call) (any, error) {
 	var v validator
 	validateKeyID(&v, in.KeyID)
 	v.Required("plaintext", in.Plaintext != nil)
-	v.Size("plaintext", in.Plaintext, in.Plaintext != nil, 1, 4096)
+	v.SensitiveSize("plaintext", in.Plaintext, in.Plaintext != nil, 1, 4096)
 	validateGrantTokens(&v, in.GrantTokens)
 	v.Enum("encryptionAlgorithm", in.EncryptionAlgorithm, encryptionAlgorithms...)
 	if err := v.Err(); err != nil {
@@ -203,7 +219,13 @@ func encrypt(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.usableKey(k, in.EncryptionAlgorithm); err != nil {
+	if err := c.encryptionKey(k); err != nil {
+		return nil, err
+	}
+	if err := oaepPlaintextLimit(k.KeySpec, in.EncryptionAlgorithm, len(in.Plaintext)); err != nil {
+		return nil, err
+	}
+	if err := symmetricEncryption(k, in.EncryptionAlgorithm); err != nil {
 		return nil, err
 	}
 	if err := dryRun(in.DryRun); err != nil {
@@ -218,6 +240,33 @@ func encrypt(c *call) (any, error) {
 		KeyID               string `json:"KeyId"`
 		EncryptionAlgorithm string
 	}{blob, k.ARN, symmetricDefault}, nil
+}
+
+// oaepPlaintextLimit refuses a plaintext longer than RSA-OAEP can encrypt
+// with an RSA key spec and algorithm: the modulus length less twice the hash
+// length less 2 (RFC 8017, 7.1.1), 214 bytes for RSA_2048 with SHA-1. KMS
+// answers this before anything else about the encryption (recorded: realkms
+// Encrypt.plaintext-too-large.*), so the check comes before the reference
+// refuses asymmetric encryption, which it does not implement.
+func oaepPlaintextLimit(spec string, algorithm *string, n int) error {
+	size, ok := strings.CutPrefix(spec, "RSA_")
+	bits, err := strconv.Atoi(size)
+	if !ok || err != nil || algorithm == nil {
+		return nil
+	}
+	var hashLen int
+	switch *algorithm {
+	case "RSAES_OAEP_SHA_1":
+		hashLen = sha1.Size
+	case "RSAES_OAEP_SHA_256":
+		hashLen = sha256.Size
+	default:
+		return nil
+	}
+	if limit := bits/8 - 2*hashLen - 2; n > limit {
+		return errorf("ValidationException", "Algorithm %s and key spec %s cannot encrypt data larger than %d bytes.", *algorithm, spec, limit)
+	}
+	return nil
 }
 
 // decrypt implements Decrypt. The key comes from the ciphertext blob; a KeyId
@@ -265,7 +314,9 @@ func decrypt(c *call) (any, error) {
 		return nil, err
 	}
 	if named != nil && named != k {
-		return nil, errorf("IncorrectKeyException", "The key ID in the request does not identify a KMS key that can perform this operation.")
+		// KMS still says CMK, the old name of a KMS key (recorded: realkms
+		// Decrypt.key-id-of-another-key).
+		return nil, errorf("IncorrectKeyException", "The key ID in the request does not identify a CMK that can perform this operation.")
 	}
 	if err := c.usableKey(k, in.EncryptionAlgorithm); err != nil {
 		return nil, err

@@ -115,13 +115,19 @@ func TestEncryptErrors(t *testing.T) {
 	e := newKeysEnv(t)
 	m := e.createKey(t, nil)
 	signing := e.createKey(t, &kms.CreateKeyInput{KeySpec: types.KeySpecEccNistP256, KeyUsage: types.KeyUsageTypeSignVerify})
+	rsaKey := e.createKey(t, &kms.CreateKeyInput{KeySpec: types.KeySpecRsa3072, KeyUsage: types.KeyUsageTypeEncryptDecrypt})
+	oaep256 := types.EncryptionAlgorithmSpecRsaesOaepSha256
 	tests := []struct {
 		name string
 		in   kms.EncryptInput
 		code string
 		msg  string
 	}{
-		{"plaintext too long", kms.EncryptInput{KeyId: m.KeyId, Plaintext: make([]byte, 4097)}, "ValidationException", "at 'plaintext' failed to satisfy constraint: Member must have length less than or equal to 4096"},
+		{"plaintext too long", kms.EncryptInput{KeyId: m.KeyId, Plaintext: make([]byte, 4097)}, "ValidationException", "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length less than or equal to 4096"},
+		// RSA-OAEP's limit, 384 - 2*32 - 2 bytes for RSA_3072 with SHA-256, is
+		// checked before the reference refuses asymmetric encryption.
+		{"plaintext over the RSA-OAEP limit", kms.EncryptInput{KeyId: rsaKey.KeyId, Plaintext: make([]byte, 319), EncryptionAlgorithm: oaep256}, "ValidationException", "Algorithm RSAES_OAEP_SHA_256 and key spec RSA_3072 cannot encrypt data larger than 318 bytes."},
+		{"plaintext at the RSA-OAEP limit", kms.EncryptInput{KeyId: rsaKey.KeyId, Plaintext: make([]byte, 318), EncryptionAlgorithm: oaep256}, "UnsupportedOperationException", "only with symmetric encryption keys"},
 		{"algorithm outside its enum", kms.EncryptInput{KeyId: m.KeyId, Plaintext: []byte("x"), EncryptionAlgorithm: "AES"}, "ValidationException", "at 'encryptionAlgorithm'"},
 		{"RSA algorithm for a symmetric key", kms.EncryptInput{KeyId: m.KeyId, Plaintext: []byte("x"), EncryptionAlgorithm: types.EncryptionAlgorithmSpecRsaesOaepSha1}, "InvalidKeyUsageException", ""},
 		{"signing key", kms.EncryptInput{KeyId: signing.KeyId, Plaintext: []byte("x")}, "InvalidKeyUsageException", "SIGN_VERIFY"},
@@ -240,7 +246,7 @@ func TestGenerateDataKey(t *testing.T) {
 		{"1024 bytes", "", aws.Int32(1024), 1024, "", ""},
 		{"neither", "", nil, 0, "ValidationException", "KeySpec or NumberOfBytes"},
 		{"both", types.DataKeySpecAes256, aws.Int32(32), 0, "ValidationException", "not both"},
-		{"too many bytes", "", aws.Int32(1025), 0, "ValidationException", "Value 1025 at 'numberOfBytes' failed to satisfy constraint: Member must have value less than or equal to 1024"},
+		{"too many bytes", "", aws.Int32(1025), 0, "ValidationException", "Value '1025' at 'numberOfBytes' failed to satisfy constraint: Member must have value less than or equal to 1024"},
 		{"no bytes", "", aws.Int32(0), 0, "ValidationException", "greater than or equal to 1"},
 		{"KeySpec outside its enum", "AES_512", nil, 0, "ValidationException", "at 'keySpec'"},
 	}
@@ -293,7 +299,7 @@ func TestGenerateRandom(t *testing.T) {
 		msg  string
 	}{
 		{"NumberOfBytes omitted (GenerateRandom.01)", kms.GenerateRandomInput{}, "ValidationException", "NumberOfBytes is required."},
-		{"zero bytes (V100)", kms.GenerateRandomInput{NumberOfBytes: aws.Int32(0)}, "ValidationException", "Value 0 at 'numberOfBytes' failed to satisfy constraint: Member must have value greater than or equal to 1"},
+		{"zero bytes (V100)", kms.GenerateRandomInput{NumberOfBytes: aws.Int32(0)}, "ValidationException", "Value '0' at 'numberOfBytes' failed to satisfy constraint: Member must have value greater than or equal to 1"},
 		{"1025 bytes (V100)", kms.GenerateRandomInput{NumberOfBytes: aws.Int32(1025)}, "ValidationException", "less than or equal to 1024"},
 		{"CustomKeyStoreId too long (V101)", kms.GenerateRandomInput{NumberOfBytes: aws.Int32(8), CustomKeyStoreId: aws.String(strings.Repeat("c", 65))}, "ValidationException", "at 'customKeyStoreId'"},
 		{"unknown custom key store (GenerateRandom.03)", kms.GenerateRandomInput{NumberOfBytes: aws.Int32(8), CustomKeyStoreId: aws.String("cks-1234567890abcdef0")}, "CustomKeyStoreNotFoundException", ""},

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -78,7 +79,12 @@ func (c *call) importableKey(keyID string) (*Key, error) {
 // error the docs do not name). The reference answers
 // UnsupportedOperationException, the error this operation models for "a
 // specified parameter is not supported". SM2 wrapping (China Regions only) is
-// refused the same way: the reference does not implement SM2.
+// refused the same way: the reference does not implement SM2. So are the
+// pairings the WrappingAlgorithm and WrappingKeySpec member docs rule out for
+// the key's material (GetParametersForImport.15, .16): an RSAES_OAEP_*
+// algorithm for an RSA key, whose private key needs an RSA_AES_KEY_WRAP_*
+// algorithm, and an RSA_2048 wrapping key with RSAES_OAEP_* for an
+// ECC_NIST_P521 key.
 func getParametersForImport(c *call, pool *wrappingKeyPool) (any, error) {
 	var in struct {
 		KeyID             *string `json:"KeyId"`
@@ -108,6 +114,10 @@ func getParametersForImport(c *call, pool *wrappingKeyPool) (any, error) {
 			return nil, errorf("UnsupportedOperationException", "The wrapping algorithm RSAES_PKCS1_V1_5 is no longer supported; use RSAES_OAEP_SHA_256 or RSA_AES_KEY_WRAP_SHA_256.")
 		case algorithm == "SM2PKE" || spec == "SM2":
 			return nil, errorf("UnsupportedOperationException", "SM2 wrapping is not supported by this endpoint.")
+		case strings.HasPrefix(k.KeySpec, "RSA_") && strings.HasPrefix(algorithm, "RSAES_OAEP_"):
+			return nil, errorf("UnsupportedOperationException", "%s cannot wrap %s key material; an RSA private key must be wrapped with RSA_AES_KEY_WRAP_SHA_1 or RSA_AES_KEY_WRAP_SHA_256.", algorithm, k.KeySpec)
+		case k.KeySpec == "ECC_NIST_P521" && spec == "RSA_2048" && strings.HasPrefix(algorithm, "RSAES_OAEP_"):
+			return nil, errorf("UnsupportedOperationException", "An RSA_2048 wrapping key with %s cannot wrap ECC_NIST_P521 key material; use an RSA_AES_KEY_WRAP algorithm or a larger wrapping key.", algorithm)
 		}
 		return k, nil
 	}
@@ -233,11 +243,10 @@ func (in *importKeyMaterialInput) validate(now time.Time) (expirationModel strin
 // reference follows the current operation doc, the newer and normative text,
 // and answers KMSInvalidStateException "<arn> is disabled.".
 //
-// The reference keeps one key material per key: importing different material
-// into a key that had material is IncorrectKeyMaterialException when it is
-// meant to be the same material (EXISTING_KEY_MATERIAL, the default after the
-// first import), and UnsupportedOperationException when NEW_KEY_MATERIAL asks
-// for a second material (on-demand rotation of imported keys is not modelled).
+// The material must fit the key spec (canonicalMaterial), else
+// IncorrectKeyMaterialException (ImportKeyMaterial.18). A symmetric key can
+// hold several key materials (importSymmetric); an asymmetric or HMAC key has
+// one, which never changes after its first import (importSingle).
 func importKeyMaterial(c *call) (any, error) {
 	var in importKeyMaterialInput
 	if err := c.decode(&in); err != nil {
@@ -250,6 +259,12 @@ func importKeyMaterial(c *call) (any, error) {
 	k, err := c.importableKey(*in.KeyID)
 	if err != nil {
 		return nil, err
+	}
+	symmetric := k.KeySpec == symmetricDefault
+	if !symmetric {
+		if err := in.checkNonSymmetric(k); err != nil {
+			return nil, err
+		}
 	}
 	if st := c.effectiveState(k); st != KeyPendingImport && st != KeyEnabled {
 		return nil, stateError(k, st)
@@ -265,51 +280,120 @@ func importKeyMaterial(c *call) (any, error) {
 	if priv == nil {
 		return nil, errorf("KMSInternalException", "An internal error occurred.")
 	}
-	material, err := keywrap.FromImport(priv, tok.WrappingAlgorithm, in.EncryptedKeyMaterial)
+	unwrapped, err := keywrap.FromImport(priv, tok.WrappingAlgorithm, in.EncryptedKeyMaterial)
 	if err != nil {
 		return nil, errorf("InvalidCiphertextException", "The encrypted key material could not be unwrapped with the wrapping key and algorithm (%s) of this import token.", tok.WrappingAlgorithm)
 	}
-	if len(material) != 32 {
-		return nil, errorf("IncorrectKeyMaterialException", "The key material must be 256 bits (32 bytes) for a SYMMETRIC_DEFAULT key, not %d bytes.", len(material))
+	material, err := canonicalMaterial(k.KeySpec, unwrapped)
+	if err != nil {
+		return nil, err
 	}
-	sum := sha256.Sum256(material)
-	digest := hex.EncodeToString(sum[:])
+	id := importedMaterialID(k, material)
+	var m *KeyMaterial
+	if symmetric {
+		m, err = importSymmetric(k, &in, id)
+	} else {
+		m, err = importSingle(k, id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	m.Bytes = material
+	m.ImportState = MaterialImported
+	m.ExpirationModel = model
+	m.ValidTo = time.Time{}
+	if in.ValidTo != nil {
+		m.ValidTo = in.ValidTo.Time
+	}
+	if in.KeyMaterialDescription != nil { // otherwise the last import's description stays
+		m.Description = *in.KeyMaterialDescription
+	}
+	k.syncMaterial()
+	if k.State == KeyPendingImport && k.allMaterialInKMS() {
+		k.State = KeyEnabled
+	}
+	out := struct {
+		KeyID         string `json:"KeyId"`
+		KeyMaterialID string `json:"KeyMaterialId,omitempty"`
+	}{KeyID: k.ARN}
+	if symmetric { // KMS identifies the key materials of symmetric keys only
+		out.KeyMaterialID = id
+	}
+	return out, nil
+}
+
+// checkNonSymmetric refuses the members the docs make "only usable with
+// symmetric encryption keys" (ImportKeyMaterial.24-.26, no error named):
+// like the other contradictions between members, ValidationException.
+func (in *importKeyMaterialInput) checkNonSymmetric(k *Key) error {
+	for _, member := range []struct {
+		name  string
+		given bool
+	}{{"ImportType", in.ImportType != nil}, {"KeyMaterialDescription", in.KeyMaterialDescription != nil}, {"KeyMaterialId", in.KeyMaterialID != nil}} {
+		if member.given {
+			return errorf("ValidationException", "%s is valid only for symmetric encryption KMS keys; %s has KeySpec %s.", member.name, k.ARN, k.KeySpec)
+		}
+	}
+	return nil
+}
+
+// importSymmetric picks the key material of a symmetric key that an import
+// of the material identified by id fills, adding it when it is new.
+//
+// ImportType defaults to NEW_KEY_MATERIAL before the key's first import and
+// to EXISTING_KEY_MATERIAL after it (ImportKeyMaterial.29). Existing material
+// must be a material of the key (.16) and match KeyMaterialId when given
+// (.28). New material must not be one the key has (.17); it becomes the
+// current material of a key that has none, and otherwise waits as
+// PENDING_ROTATION for RotateKeyOnDemand, which leaves room for one pending
+// material only: real KMS refuses a second with KMSInvalidStateException,
+// naming both materials and the key's ARN.
+func importSymmetric(k *Key, in *importKeyMaterialInput, id string) (*KeyMaterial, error) {
 	importType := "NEW_KEY_MATERIAL"
-	if k.Import.Digest != "" {
+	if len(k.Materials) > 0 {
 		importType = "EXISTING_KEY_MATERIAL"
 	}
 	if in.ImportType != nil {
 		importType = *in.ImportType
 	}
+	m := k.findMaterial(id)
 	switch {
-	case importType == "EXISTING_KEY_MATERIAL" && k.Import.Digest == "":
-		return nil, errorf("IncorrectKeyMaterialException", "%s has no key material to reimport; use ImportType NEW_KEY_MATERIAL.", k.ARN)
-	case importType == "EXISTING_KEY_MATERIAL" && k.Import.Digest != digest:
-		return nil, errorf("IncorrectKeyMaterialException", "The key material is not the key material previously imported into %s.", k.ARN)
-	case importType == "NEW_KEY_MATERIAL" && k.Import.Digest == digest:
-		return nil, errorf("IncorrectKeyMaterialException", "The key material is already associated with %s.", k.ARN)
-	case importType == "NEW_KEY_MATERIAL" && k.Import.Digest != "":
-		return nil, errorf("UnsupportedOperationException", "%s already has key material; this endpoint keeps one key material per key.", k.ARN)
+	case importType == "EXISTING_KEY_MATERIAL" && len(k.Materials) == 0:
+		return nil, incorrectMaterial("%s has no key material to reimport; use ImportType NEW_KEY_MATERIAL.", k.ARN)
+	case importType == "EXISTING_KEY_MATERIAL" && m == nil:
+		return nil, incorrectMaterial("The key material is not the key material previously imported into %s.", k.ARN)
+	case importType == "NEW_KEY_MATERIAL" && m != nil:
+		return nil, incorrectMaterial("The key material is already associated with %s.", k.ARN)
+	case in.KeyMaterialID != nil && *in.KeyMaterialID != id:
+		return nil, incorrectMaterial("KeyMaterialId %s does not identify this key material.", *in.KeyMaterialID)
+	case m != nil:
+		return m, nil
 	}
-	id := importedMaterialID(k, material)
-	if in.KeyMaterialID != nil && *in.KeyMaterialID != id {
-		return nil, errorf("IncorrectKeyMaterialException", "KeyMaterialId %s does not identify this key material.", *in.KeyMaterialID)
+	if p := k.pendingRotation(); p != nil {
+		return nil, errorf("KMSInvalidStateException", "New key material (id: %s) cannot be imported into KMS key %s, because another key material (id: %s) is pending rotation.", id, k.ARN, p.ID)
 	}
-	k.Material = material
-	k.MaterialID = id
-	k.Import.Digest = digest
-	k.Import.ExpirationModel = model
-	k.Import.ValidTo = time.Time{}
-	if in.ValidTo != nil {
-		k.Import.ValidTo = in.ValidTo.Time
+	m = &KeyMaterial{ID: id, State: MaterialCurrent}
+	if k.currentMaterial() != nil {
+		m.State = MaterialPendingRotation
 	}
-	if k.State == KeyPendingImport {
-		k.State = KeyEnabled
+	k.Materials = append(k.Materials, m)
+	return m, nil
+}
+
+// importSingle picks the one key material of an asymmetric or HMAC key: the
+// first import sets it, and every later import must bring the same material
+// (ImportKeyMaterial.19, error not named; IncorrectKeyMaterialException, as
+// for a symmetric key's reimport of different material, .16).
+func importSingle(k *Key, id string) (*KeyMaterial, error) {
+	m := k.currentMaterial()
+	switch {
+	case m == nil:
+		m = &KeyMaterial{ID: id, State: MaterialCurrent}
+		k.Materials = append(k.Materials, m)
+	case m.ID != id:
+		return nil, incorrectMaterial("The key material is not the key material previously imported into %s; the key material of a %s key cannot change.", k.ARN, k.KeySpec)
 	}
-	return struct {
-		KeyID         string `json:"KeyId"`
-		KeyMaterialID string `json:"KeyMaterialId"`
-	}{k.ARN, id}, nil
+	return m, nil
 }
 
 // importedMaterialID identifies imported material: the same material imported
@@ -323,9 +407,14 @@ func importedMaterialID(k *Key, material []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// deleteImportedKeyMaterial implements DeleteImportedKeyMaterial. A
-// KeyMaterialId that does not identify this key's material
-// (DeleteImportedKeyMaterial.13, error not named in the docs) is
+// deleteImportedKeyMaterial implements DeleteImportedKeyMaterial. It deletes
+// the material KeyMaterialId names, or the current one
+// (DeleteImportedKeyMaterial.12); the material stays associated with the key,
+// PENDING_IMPORT, until it is imported again. Deleting any of a key's
+// materials, current or pending rotation, makes an Enabled or Disabled key
+// PendingImport (.06, .07: the operation doc names no exception) and leaves a
+// key pending deletion as it is (.08). A KeyMaterialId that does not identify
+// one of this key's materials (.13, error not named in the docs) is
 // NotFoundException, the error this operation models for a resource that
 // does not exist; nothing is deleted.
 func deleteImportedKeyMaterial(c *call) (any, error) {
@@ -354,19 +443,27 @@ func deleteImportedKeyMaterial(c *call) (any, error) {
 	case KeyCreating, KeyUpdating:
 		return nil, stateError(k, st)
 	}
-	if in.KeyMaterialID != nil && (k.MaterialID == "" || *in.KeyMaterialID != k.MaterialID) {
-		return nil, errorf("NotFoundException", "Key material %s is not associated with %s.", *in.KeyMaterialID, k.ARN)
+	m := k.currentMaterial()
+	if in.KeyMaterialID != nil {
+		if m = k.findMaterial(*in.KeyMaterialID); m == nil {
+			return nil, errorf("NotFoundException", "Key material %s is not associated with %s.", *in.KeyMaterialID, k.ARN)
+		}
 	}
-	if k.Material != nil {
-		k.Material = nil
+	if m != nil && m.Bytes != nil {
+		m.deleteBytes()
+		k.syncMaterial()
 		if k.State == KeyEnabled || k.State == KeyDisabled {
 			k.State = KeyPendingImport
 		}
 	}
-	return struct {
+	out := struct {
 		KeyID         string `json:"KeyId"`
 		KeyMaterialID string `json:"KeyMaterialId,omitempty"`
-	}{k.ARN, k.MaterialID}, nil
+	}{KeyID: k.ARN}
+	if m != nil && k.KeySpec == symmetricDefault {
+		out.KeyMaterialID = m.ID
+	}
+	return out, nil
 }
 
 // wrappingKeyPool keeps a few pre-generated RSA wrapping keys of the sizes it

@@ -219,11 +219,11 @@ func (in *createKeyInput) specAndUsage() (spec, usage string, err error) {
 		usage = *in.KeyUsage
 	case spec == symmetricDefault:
 		usage = encryptDecrypt
-	default:
-		return "", "", errorf("ValidationException", "KeyUsage is required for a KMS key with KeySpec %s.", spec)
+	default: // recorded: realkms CreateKey.key-usage-missing
+		return "", "", errorf("ValidationException", "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.")
 	}
-	if !slices.Contains(usagesFor(spec), usage) {
-		return "", "", errorf("ValidationException", "KeyUsage %s is not compatible with KeySpec %s; valid values are %s.", usage, spec, strings.Join(usagesFor(spec), ", "))
+	if !slices.Contains(usagesFor(spec), usage) { // recorded, without a full stop: realkms CreateKey.key-usage-not-for-key-spec
+		return "", "", errorf("ValidationException", "KeyUsage %s is not compatible with KeySpec %s", usage, spec)
 	}
 	return spec, usage, nil
 }
@@ -251,11 +251,11 @@ func (in *createKeyInput) origin(region, spec, usage string) (string, error) {
 		return "", errorf("UnsupportedOperationException", "KMS keys in a custom key store must have KeySpec SYMMETRIC_DEFAULT and KeyUsage ENCRYPT_DECRYPT.")
 	case inStore && in.MultiRegion != nil && *in.MultiRegion:
 		return "", errorf("UnsupportedOperationException", "Multi-Region keys cannot be created in a custom key store.")
-	case origin == OriginExternal && spec != symmetricDefault:
+	case origin == OriginExternal && !importableSpec(spec):
 		// CreateKey.33: the Origin member says EXTERNAL is valid only for
-		// symmetric keys; the reference follows it (it imports only 256-bit
-		// symmetric material).
-		return "", errorf("UnsupportedOperationException", "Origin EXTERNAL is valid only for symmetric encryption KMS keys.")
+		// symmetric keys, but the operation docs import into symmetric, HMAC
+		// and asymmetric keys, as real KMS does; ML-KEM keys are none of those.
+		return "", errorf("UnsupportedOperationException", "Origin EXTERNAL is not valid for KMS keys with KeySpec %s.", spec)
 	}
 	return origin, nil
 }
@@ -431,20 +431,27 @@ func validateTags(v *validator, field string, tags []tagInput) {
 }
 
 // checkTags merges tags into existing ones: a repeated key replaces the value.
-// Duplicate keys within one request (CreateKey.11) and the reserved "aws:"
-// prefix are TagException, the error KMS documents for tags that are not
-// valid; more than maxTagsPerKey tags is LimitExceededException.
+// KMS answers tags that are not valid with TagException, as recorded (realkms
+// CreateKey.too-many-tags, CreateKey.reserved-tag-prefix, TagResource.duplicate-tag-keys):
+// more than maxTagsPerKey tags in one request, a tag key used twice in one
+// request (CreateKey.11, TagResource.11), and the reserved "aws:" prefix in
+// any case. The order of these checks is not on record. Tags that fit one
+// request but would take the key over maxTagsPerKey are
+// LimitExceededException, the error TagResource documents for a tag quota.
 func checkTags(tags []tagInput, existing []Tag) ([]Tag, error) {
+	if len(tags) > maxTagsPerKey {
+		return nil, errorf("TagException", "Too many tags")
+	}
 	seen := map[string]bool{}
 	out := slices.Clone(existing)
 	for _, t := range tags {
 		key, value := *t.TagKey, *t.TagValue
 		if seen[key] {
-			return nil, errorf("TagException", "Duplicate tag key %q.", key)
+			return nil, errorf("TagException", "Duplicate tag keys")
 		}
 		seen[key] = true
 		if strings.HasPrefix(strings.ToLower(key), "aws:") {
-			return nil, errorf("TagException", "Tag keys beginning with \"aws:\" are reserved.")
+			return nil, errorf("TagException", "Tags beginning with aws: are reserved")
 		}
 		if i := slices.IndexFunc(out, func(e Tag) bool { return e.TagKey == key }); i >= 0 {
 			out[i].TagValue = value
@@ -526,7 +533,7 @@ func (c *call) metadata(k *Key) keyMetadata {
 	if slices.Contains(customerMasterKeySpecs, k.KeySpec) { // the deprecated member knows only the older specs
 		m.CustomerMasterKeySpec = k.KeySpec
 	}
-	if k.MaterialID != "" || k.Material != nil {
+	if k.KeySpec == symmetricDefault && (k.MaterialID != "" || k.Material != nil) { // the member doc: symmetric encryption keys only
 		m.CurrentKeyMaterialID = materialID(k)
 	}
 	if state == KeyPendingDeletion || state == KeyPendingReplicaDeletion {
@@ -943,7 +950,9 @@ func createAlias(c *call) (any, error) {
 	name := *in.AliasName
 	rest, ok := strings.CutPrefix(name, "alias/")
 	switch {
-	case !ok || rest == "":
+	case !ok: // recorded: realkms CreateAlias.name-without-prefix; the docs say InvalidAliasNameException
+		return nil, errorf("ValidationException", "Alias must start with the prefix \"alias/\". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html")
+	case rest == "":
 		return nil, errorf("InvalidAliasNameException", "Alias must start with the prefix \"alias/\" followed by a name.")
 	case strings.HasPrefix(name, awsAliasPrefix):
 		return nil, errorf("InvalidAliasNameException", "Alias names beginning with \"alias/aws/\" are reserved for AWS managed keys.")

@@ -123,7 +123,7 @@ func TestCreateKeyErrors(t *testing.T) {
 		{"Origin not in the enum (V88)", kms.CreateKeyInput{Origin: "IMPORTED"}, "ValidationException", "at 'origin'", true},
 		{"two violations are both reported", kms.CreateKeyInput{Origin: "X", KeySpec: "Y"}, "ValidationException", "2 validation errors detected", true},
 		{"KeySpec and CustomerMasterKeySpec", kms.CreateKeyInput{KeySpec: types.KeySpecSymmetricDefault, CustomerMasterKeySpec: types.CustomerMasterKeySpecSymmetricDefault}, "ValidationException", "KeySpec", true},
-		{"KeyUsage omitted for an asymmetric key (CreateKey.13)", kms.CreateKeyInput{KeySpec: types.KeySpecRsa2048}, "ValidationException", "KeyUsage is required", true},
+		{"KeyUsage omitted for an asymmetric key (CreateKey.13)", kms.CreateKeyInput{KeySpec: types.KeySpecRsa2048}, "ValidationException", "You must specify a KeyUsage value", true},
 		{"KeyUsage not valid for the KeySpec (CreateKey.14)", kms.CreateKeyInput{KeySpec: types.KeySpecHmac256, KeyUsage: types.KeyUsageTypeEncryptDecrypt}, "ValidationException", "not compatible", true},
 		{"SYMMETRIC_DEFAULT for signing (CreateKey.14)", kms.CreateKeyInput{KeyUsage: types.KeyUsageTypeSignVerify}, "ValidationException", "not compatible", true},
 		{"SM2 outside China (CreateKey.15)", kms.CreateKeyInput{KeySpec: types.KeySpecSm2, KeyUsage: types.KeyUsageTypeSignVerify}, "UnsupportedOperationException", "China", true},
@@ -135,14 +135,14 @@ func TestCreateKeyErrors(t *testing.T) {
 		{"custom key store and asymmetric KeySpec (CreateKey.21)", kms.CreateKeyInput{Origin: types.OriginTypeAwsCloudhsm, CustomKeyStoreId: aws.String("cks-1234567890abcdef0"), KeySpec: types.KeySpecRsa2048, KeyUsage: types.KeyUsageTypeSignVerify}, "UnsupportedOperationException", "SYMMETRIC_DEFAULT", true},
 		{"custom key store and MultiRegion (CreateKey.22)", kms.CreateKeyInput{Origin: types.OriginTypeAwsCloudhsm, CustomKeyStoreId: aws.String("cks-1234567890abcdef0"), MultiRegion: aws.Bool(true)}, "UnsupportedOperationException", "Multi-Region", true},
 		{"custom key store that does not exist (CreateKey.23)", kms.CreateKeyInput{Origin: types.OriginTypeAwsCloudhsm, CustomKeyStoreId: aws.String("cks-1234567890abcdef0")}, "CustomKeyStoreNotFoundException", "", true},
-		{"EXTERNAL with an asymmetric KeySpec (CreateKey.33)", kms.CreateKeyInput{Origin: types.OriginTypeExternal, KeySpec: types.KeySpecRsa2048, KeyUsage: types.KeyUsageTypeSignVerify}, "UnsupportedOperationException", "symmetric", true},
+		{"EXTERNAL with an ML-KEM KeySpec (CreateKey.33)", kms.CreateKeyInput{Origin: types.OriginTypeExternal, KeySpec: types.KeySpecMlKem768, KeyUsage: types.KeyUsageTypeEncapsulateDecapsulate}, "UnsupportedOperationException", "KeySpec ML_KEM_768", true},
 		{"CustomKeyStoreId too long (V89)", kms.CreateKeyInput{Origin: types.OriginTypeAwsCloudhsm, CustomKeyStoreId: aws.String(strings.Repeat("c", 65))}, "ValidationException", "at 'customKeyStoreId'", true},
 		{"XksKeyId outside the pattern (V95)", kms.CreateKeyInput{Origin: types.OriginTypeExternalKeyStore, CustomKeyStoreId: aws.String("cks-1"), XksKeyId: aws.String("bad key")}, "ValidationException", "at 'xksKeyId' failed to satisfy constraint: Member must satisfy regular expression pattern", true},
-		{"duplicate tag keys (CreateKey.11)", kms.CreateKeyInput{Tags: []types.Tag{{TagKey: aws.String("a"), TagValue: aws.String("1")}, {TagKey: aws.String("a"), TagValue: aws.String("2")}}}, "TagException", "Duplicate", true},
-		{"reserved tag prefix (CreateKey.10)", kms.CreateKeyInput{Tags: []types.Tag{{TagKey: aws.String("aws:owner"), TagValue: aws.String("x")}}}, "TagException", "aws:", true},
+		{"duplicate tag keys (CreateKey.11)", kms.CreateKeyInput{Tags: []types.Tag{{TagKey: aws.String("a"), TagValue: aws.String("1")}, {TagKey: aws.String("a"), TagValue: aws.String("2")}}}, "TagException", "Duplicate tag keys", true},
+		{"reserved tag prefix (CreateKey.10)", kms.CreateKeyInput{Tags: []types.Tag{{TagKey: aws.String("aws:owner"), TagValue: aws.String("x")}}}, "TagException", "Tags beginning with aws: are reserved", true},
 		{"tag key too long (V91)", kms.CreateKeyInput{Tags: []types.Tag{{TagKey: aws.String(strings.Repeat("k", 129)), TagValue: aws.String("x")}}}, "ValidationException", "at 'tags.1.member.tagKey'", true},
 		{"tag value too long (V93)", kms.CreateKeyInput{Tags: []types.Tag{{TagKey: aws.String("k"), TagValue: aws.String(strings.Repeat("v", 257))}}}, "ValidationException", "at 'tags.1.member.tagValue'", true},
-		{"more than 50 tags", kms.CreateKeyInput{Tags: tooManyTags}, "LimitExceededException", "50", true},
+		{"more than 50 tags (CreateKey.10)", kms.CreateKeyInput{Tags: tooManyTags}, "TagException", "Too many tags", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -191,7 +191,9 @@ func TestDescribeKeyForms(t *testing.T) {
 		{"unknown alias (DescribeKey.04)", e.kms, "alias/nope", "NotFoundException", "alias/nope"},
 		{"unknown alias ARN", e.kms, "arn:aws:kms:us-east-1:111122223333:alias/nope", "NotFoundException", ""},
 		{"malformed ARN (DescribeKey.05)", e.kms, "arn:aws:kms:us-east-1:1111:key/x", "InvalidArnException", ""},
-		{"ARN of another Region", e.kms, "arn:aws:kms:eu-west-1:111122223333:key/" + *m.KeyId, "NotFoundException", ""},
+		{"ARN of another Region", e.kms, "arn:aws:kms:eu-west-1:111122223333:key/" + *m.KeyId, "NotFoundException", "Invalid arn eu-west-1"},
+		{"alias ARN of another Region", e.kms, "arn:aws:kms:eu-west-1:111122223333:alias/describe-me", "NotFoundException", "Invalid arn eu-west-1"},
+		{"ARN of another partition", e.kms, "arn:aws-cn:kms:us-east-1:111122223333:key/" + *m.KeyId, "NotFoundException", "does not exist"},
 		{"other account by key ID", e.other, *m.KeyId, "NotFoundException", ""},
 		{"other account by key ARN (DescribeKey.06)", e.other, *m.Arn, "AccessDeniedException", ""},
 		{"empty KeyId (V97)", e.kms, "", "ValidationException", "Value '' at 'keyId' failed to satisfy constraint: Member must have length greater than or equal to 1"},
@@ -257,7 +259,7 @@ func TestListKeysPaging(t *testing.T) {
 	_, err = e.kms.ListKeys(testCtx(t), &kms.ListKeysInput{Marker: aws.String("garbage")})
 	wantError(t, err, "InvalidMarkerException", "")
 	_, err = e.kms.ListKeys(testCtx(t), &kms.ListKeysInput{Limit: aws.Int32(0)})
-	wantError(t, err, "ValidationException", "Value 0 at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1")
+	wantError(t, err, "ValidationException", "Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1")
 	_, err = e.kms.ListKeys(testCtx(t), &kms.ListKeysInput{Limit: aws.Int32(1001)})
 	wantError(t, err, "ValidationException", "less than or equal to 1000")
 }
@@ -381,9 +383,9 @@ func TestScheduleKeyDeletionWindow(t *testing.T) {
 		{aws.Int32(7), "", "", 7},
 		{aws.Int32(30), "", "", 30},
 		{aws.Int32(19), "", "", 19},
-		{aws.Int32(6), "ValidationException", "Value 6 at 'pendingWindowInDays' failed to satisfy constraint: Member must have value greater than or equal to 7", 0}, // ScheduleKeyDeletion.12
+		{aws.Int32(6), "ValidationException", "Value '6' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value greater than or equal to 7", 0}, // ScheduleKeyDeletion.12
 		{aws.Int32(1), "ValidationException", "greater than or equal to 7", 0},
-		{aws.Int32(31), "ValidationException", "Value 31 at 'pendingWindowInDays' failed to satisfy constraint: Member must have value less than or equal to 30", 0},
+		{aws.Int32(31), "ValidationException", "Value '31' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value less than or equal to 30", 0},
 		{aws.Int32(365), "ValidationException", "less than or equal to 30", 0},
 		{aws.Int32(0), "ValidationException", "greater than or equal to 7", 0}, // V79
 		{aws.Int32(366), "ValidationException", "less than or equal to 30", 0},
@@ -503,7 +505,7 @@ func TestAliases(t *testing.T) {
 		name, alias, target, code, msg string
 	}{
 		{"existing name", "alias/one", *b.KeyId, "AlreadyExistsException", "arn:aws:kms:us-east-1:111122223333:alias/one"},
-		{"no alias/ prefix", "one", *b.KeyId, "InvalidAliasNameException", ""},
+		{"no alias/ prefix", "one", *b.KeyId, "ValidationException", "Alias must start with the prefix \"alias/\"."},
 		{"reserved prefix", "alias/aws/s3", *b.KeyId, "InvalidAliasNameException", "reserved"},
 		{"outside the pattern", "alias/with space", *b.KeyId, "ValidationException", "at 'aliasName'"},
 		{"target pending deletion", "alias/late", *doomed.KeyId, "KMSInvalidStateException", "is pending deletion."},
@@ -611,9 +613,10 @@ func TestTags(t *testing.T) {
 		code string
 		msg  string
 	}{
-		{"reserved prefix", tag("aws:x", "y"), "TagException", "aws:"},
-		{"duplicate keys", tag("a", "1", "a", "2"), "TagException", "Duplicate"},
-		{"over the quota", tag(many...), "LimitExceededException", "50"},
+		{"reserved prefix", tag("AWS:x", "y"), "TagException", "Tags beginning with aws: are reserved"},
+		{"duplicate keys", tag("a", "1", "a", "2"), "TagException", "Duplicate tag keys"},
+		{"more than 50 tags in the request", tag(append(many, "k50", "v")...), "TagException", "Too many tags"},
+		{"over the quota with the key's tags", tag(many...), "LimitExceededException", "50"},
 		{"key too long", tag(strings.Repeat("k", 129), "v"), "ValidationException", "at 'tags.1.member.tagKey'"},
 	}
 	for _, tc := range tests {

@@ -301,7 +301,7 @@ func TestKeyStoreValidation(t *testing.T) {
 		{"V32", "CreateCustomKeyStore", `{"CustomKeyStoreName":"n","XksProxyConnectivity":"PRIVATE"}`, "[PUBLIC_ENDPOINT, VPC_ENDPOINT_SERVICE]", ""},
 		{"V33", "DescribeCustomKeyStores", `{"CustomKeyStoreId":""}`, "'customKeyStoreId'", ""},
 		{"V34", "DescribeCustomKeyStores", `{"CustomKeyStoreName":"` + long + `"}`, "'customKeyStoreName'", ""},
-		{"V35", "DescribeCustomKeyStores", `{"Limit":1001}`, "Value 1001 at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000", ""},
+		{"V35", "DescribeCustomKeyStores", `{"Limit":1001}`, "Value '1001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000", ""},
 		{"V35 zero", "DescribeCustomKeyStores", `{"Limit":0}`, "Member must have value greater than or equal to 1", ""},
 		{"V36", "DescribeCustomKeyStores", `{"Marker":""}`, "'marker'", ""},
 		{"V37", "DescribeCustomKeyStores", `{"Marker":"\u0100"}`, `Member must satisfy regular expression pattern: [\u0020-\u00FF]*`, ""},

@@ -17,7 +17,9 @@ const (
 
 // resolveKey finds the key a KeyId names in the caller's account and Region.
 //   - A malformed KMS ARN is InvalidArnException.
-//   - An ARN for another Region, or a key that does not exist, is NotFoundException.
+//   - A key or alias ARN of another Region is NotFoundException "Invalid arn
+//     <its Region>" (recorded: realkms DescribeKey.key-in-other-region.by-key-arn).
+//   - An ARN of another partition, or a key that does not exist, is NotFoundException.
 //   - An ARN for another account is AccessDeniedException, unless the
 //     operation may be used across accounts and the key's policy allows the
 //     caller's account the operation (DescribeKey.06).
@@ -30,7 +32,10 @@ func (c *call) resolveKey(keyID string, forms keyIDForms) (*Key, error) {
 		if strings.HasPrefix(arn.Resource, "alias/") && forms != keyARNOrAlias {
 			return nil, errorf("NotFoundException", "Invalid keyId '%s'", keyID)
 		}
-		if arn.Region != c.svc.region || arn.Partition != partitionFor(c.svc.region) {
+		if arn.Region != c.svc.region {
+			return nil, errorf("NotFoundException", "Invalid arn %s", arn.Region)
+		}
+		if arn.Partition != partitionFor(c.svc.region) {
 			return nil, c.notFound(keyID)
 		}
 		if arn.Account != c.acct.id {

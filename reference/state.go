@@ -70,19 +70,26 @@ type Key struct {
 	CloudHsmClusterID string
 	XksKeyID          string
 
-	// Material is the current 256-bit symmetric key material; nil while the key
-	// has none (PendingImport). Secret: never logged.
-	Material   []byte
+	// Materials are the key's key materials, oldest first (see material.go).
+	// EXTERNAL keys and AWS_KMS asymmetric and HMAC keys keep them here;
+	// symmetric AWS_KMS keys and keys in custom key stores have a single
+	// material, held only in Material and MaterialID.
+	Materials []*KeyMaterial
+	// Material is the bytes of the current key material, nil while the key
+	// cannot use it (PendingImport: some material is not in KMS). For
+	// SYMMETRIC_DEFAULT it is the 256-bit AES key. Secret: never logged.
+	Material []byte
+	// MaterialID is the current material's KeyMaterialId; it outlives the
+	// deletion of imported material.
 	MaterialID string
 	// Import holds what the imported-key-material rules need; nil unless Origin is EXTERNAL.
 	Import *ImportState
 }
 
-// ImportState is an EXTERNAL key's imported-material bookkeeping.
+// ImportState is an EXTERNAL key's import bookkeeping.
 type ImportState struct {
-	// Digest identifies the material that was first imported (SHA-256), so that
-	// a reimport of different material can be refused. Empty before any import.
-	Digest          string
+	// ExpirationModel and ValidTo are the current material's, copied by
+	// syncMaterial for DescribeKey and for the expiry in settleLocked.
 	ExpirationModel string
 	ValidTo         time.Time
 	// Tokens are the outstanding GetParametersForImport results, by token ID.

@@ -14,8 +14,13 @@ type validator struct {
 	violations []string
 }
 
+// add records a violation. value is how the message shows the value: quoted
+// text, null, or "" for a value KMS does not show (a sensitive blob).
 func (v *validator) add(value, field, constraint string) {
-	v.violations = append(v.violations, fmt.Sprintf("Value %s at '%s' failed to satisfy constraint: %s", value, field, constraint))
+	if value != "" {
+		value += " "
+	}
+	v.violations = append(v.violations, fmt.Sprintf("Value %sat '%s' failed to satisfy constraint: %s", value, field, constraint))
 }
 
 func quote(s string) string { return "'" + s + "'" }
@@ -48,14 +53,25 @@ func (v *validator) Length(field string, s *string, min, max int, secret bool) {
 
 // Size checks a blob's length in bytes.
 func (v *validator) Size(field string, b []byte, present bool, min, max int) {
+	v.size("java.nio.HeapByteBuffer", field, b, present, min, max)
+}
+
+// SensitiveSize checks the length of a sensitive blob, such as a plaintext,
+// whose value KMS leaves out of the message: "Value at 'plaintext' failed
+// to satisfy constraint: ..." (recorded: realkms Encrypt.plaintext-too-long).
+func (v *validator) SensitiveSize(field string, b []byte, present bool, min, max int) {
+	v.size("", field, b, present, min, max)
+}
+
+func (v *validator) size(shown, field string, b []byte, present bool, min, max int) {
 	if !present {
 		return
 	}
 	switch {
 	case len(b) < min:
-		v.add("java.nio.HeapByteBuffer", field, fmt.Sprintf("Member must have length greater than or equal to %d", min))
+		v.add(shown, field, fmt.Sprintf("Member must have length greater than or equal to %d", min))
 	case len(b) > max:
-		v.add("java.nio.HeapByteBuffer", field, fmt.Sprintf("Member must have length less than or equal to %d", max))
+		v.add(shown, field, fmt.Sprintf("Member must have length less than or equal to %d", max))
 	}
 }
 
@@ -84,16 +100,18 @@ func (v *validator) Enum(field string, s *string, values ...string) {
 	v.add(quote(*s), field, "Member must satisfy enum value set: ["+strings.Join(values, ", ")+"]")
 }
 
-// Range checks an integer member against the model's range.
+// Range checks an integer member against the model's range. KMS quotes the
+// number like text: "Value '0' at 'numberOfBytes' ..." (recorded: realkms
+// GenerateRandom.number-of-bytes-0).
 func (v *validator) Range(field string, n *int64, min, max int64) {
 	if n == nil {
 		return
 	}
 	switch {
 	case *n < min:
-		v.add(fmt.Sprint(*n), field, fmt.Sprintf("Member must have value greater than or equal to %d", min))
+		v.add(quote(fmt.Sprint(*n)), field, fmt.Sprintf("Member must have value greater than or equal to %d", min))
 	case *n > max:
-		v.add(fmt.Sprint(*n), field, fmt.Sprintf("Member must have value less than or equal to %d", max))
+		v.add(quote(fmt.Sprint(*n)), field, fmt.Sprintf("Member must have value less than or equal to %d", max))
 	}
 }
 

@@ -107,8 +107,18 @@ func (s *Suite) Register(sc *godog.ScenarioContext) {
 	st := &scenario{suite: s}
 	sc.Before(st.before)
 	sc.After(st.after)
-	steps := stepdef.Bind(sc, s.patterns)
+	st.register(stepdef.Bind(sc, s.patterns))
+}
 
+// Definitions lists every retry step definition, for the tests that resolve
+// the features' steps and for the real-account guard.
+func Definitions(p *stepdef.Patterns) []stepdef.Def {
+	var defs []stepdef.Def
+	(&scenario{}).register(stepdef.Record(&defs, p))
+	return defs
+}
+
+func (st *scenario) register(steps stepdef.Context) {
 	steps.Given(`^the client under test is (\S+) with its default retry settings$`, st.givenClient)
 	steps.Given(`^the client under test is (\S+) with AWS_NEW_RETRIES_2026=true$`, st.givenClient2026)
 	steps.Given(`^a KMS key for the retry test$`, st.givenKey)

@@ -96,6 +96,14 @@ func Initializer(env *Env) func(*godog.ScenarioContext) {
 	}
 }
 
+// Definitions lists every step definition of the endpoint scenarios, for
+// the tests that resolve the features' steps and for the real-account guard.
+func Definitions(p *stepdef.Patterns) []stepdef.Def {
+	var defs []stepdef.Def
+	(&world{}).register(stepdef.Record(&defs, p))
+	return defs
+}
+
 // ScenarioID is the stable ID of a scenario: its feature file and name. Names
 // of outline rows include their example values, so IDs are unique per row.
 func ScenarioID(sc *godog.Scenario) string {

@@ -80,10 +80,11 @@ Feature: CreateKey
   Scenario: Tagging a new key needs permission to tag
     Given a condition the public API cannot produce: whether the caller holds kms:TagResource is decided by IAM policy evaluation, and the run's credentials are allowed everything they use
 
-  @cond:CreateKey.13
+  # Real KMS was recorded answering ValidationException (realkms CreateKey.key-usage-missing).
+  @error:ValidationException @cond:CreateKey.13
   Scenario Outline: A <spec> key needs a KeyUsage
     When I request a new KMS key with KeySpec <spec> and no KeyUsage
-    Then the request fails with a client error
+    Then the request fails with ValidationException
     And no KMS key was created
 
     Examples:
@@ -92,10 +93,11 @@ Feature: CreateKey
       | ECC_NIST_P256 |
       | HMAC_256      |
 
-  @cond:CreateKey.14
+  # Real KMS was recorded answering ValidationException (realkms CreateKey.key-usage-not-for-key-spec).
+  @error:ValidationException @cond:CreateKey.14
   Scenario Outline: KeyUsage <usage> does not suit KeySpec <spec>
     When I request a new KMS key with KeySpec <spec> and KeyUsage <usage>
-    Then the request fails with a client error
+    Then the request fails with ValidationException
     And no KMS key was created
 
     Examples:

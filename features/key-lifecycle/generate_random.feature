@@ -5,10 +5,11 @@ Feature: GenerateRandom
   come from the store's cluster, which must be connected; an external key
   store cannot be used.
 
-  @cond:GenerateRandom.01
+  # Real KMS was recorded answering ValidationException (realkms GenerateRandom.number-of-bytes-missing).
+  @error:ValidationException @cond:GenerateRandom.01
   Scenario: The number of bytes must be given
     When I ask for random bytes without saying how many
-    Then the request fails with a client error
+    Then the request fails with ValidationException
 
   @cond:GenerateRandom.02
   Scenario Outline: <n> random bytes are exactly <n> bytes
