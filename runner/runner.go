@@ -250,8 +250,9 @@ func suiteOptions(tags string) *godog.Options {
 // has godog select the same ones: godog offers no way to run a given set of
 // scenarios but its filter (naming them as file:line would change their URIs
 // in the reports and cannot pick one Examples row of an outline), and that
-// filter reads only "&&" of "," of "~"-tags, without precedence or
-// parentheses. tagexpr writes the expression in that conjunctive form, and
+// filter reads only "," of "&&" of "~"-tags (godog v0.16), without
+// precedence or parentheses. tagexpr writes the expression in that
+// disjunctive form, the phases add their own tags to each group, and
 // godog's selection is checked against the runner's, so that a translation
 // mistake stops the run rather than running other scenarios.
 func selectScenarios(tags string) (map[string]string, footprint, string, error) {
