@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"sync"
 	"time"
 
@@ -45,9 +44,6 @@ type Env struct {
 	// RunID tags the keys and names the key stores the scenarios create (as
 	// the steps package does), so that kmsconform cleanup finds leftovers.
 	RunID string
-	// Getenv reads AWS_NEW_RETRIES_2026 for the in-process Go client, which
-	// takes it from this process's environment; nil means os.Getenv.
-	Getenv func(string) string
 }
 
 // Suite runs the retry scenarios of one run and keeps their evidence.
@@ -77,9 +73,6 @@ func New(env Env) (*Suite, error) {
 	}
 	if env.Root == "" {
 		env.Root = "."
-	}
-	if env.Getenv == nil {
-		env.Getenv = os.Getenv
 	}
 	if env.HTTPClient == nil {
 		env.HTTPClient = &http.Client{Timeout: time.Minute, Transport: &http.Transport{Proxy: nil}}

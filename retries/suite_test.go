@@ -201,6 +201,14 @@ func TestWrongBehaviourFails(t *testing.T) {
     And the proxy injects KMSInternalException into DescribeKey calls
     When the client under test calls DescribeKey
     Then the proxy saw the documented number of attempts
+
+  @retries @fault @fault:KMSInternalException @op:DescribeKey @client:aws-sdk-go-v2 @retries2026
+  Scenario: flag
+    Given the client under test is aws-sdk-go-v2 with AWS_NEW_RETRIES_2026=true
+    And a KMS key for the retry test
+    And the proxy injects KMSInternalException into DescribeKey calls
+    When the client under test calls DescribeKey
+    Then the proxy saw the documented number of attempts
 `
 	fsys := fstest.MapFS{"negative.feature": {Data: []byte(feature)}}
 	cases := []struct {
@@ -223,7 +231,16 @@ func TestWrongBehaviourFails(t *testing.T) {
 				p.MaxAttempts = 4
 				return p, err
 			}
-		}, []string{"every"}, "says 4"},
+		}, []string{"every", "flag"}, "says 4"},
+		{"the Go table depends on the flag, which the in-process client cannot be handed", func(s *Suite) {
+			s.policy = func(c string, n bool) (Policy, error) {
+				p, err := PolicyFor(c, n)
+				if n {
+					p.Rules = rulesPre
+				}
+				return p, err
+			}
+		}, []string{"flag"}, "cannot hand the in-process aws-sdk-go-v2 AWS_NEW_RETRIES_2026"},
 		{"the same difference, known and pinned, is a finding", func(s *Suite) {
 			s.policy = func(c string, n bool) (Policy, error) {
 				p, err := PolicyFor(c, n)
@@ -239,8 +256,8 @@ func TestWrongBehaviourFails(t *testing.T) {
 			s := newTestSuite(t)
 			tc.tamper(s)
 			results := runFeatures(t, s, fsys, "", 2)
-			if len(results) != 2 {
-				t.Fatalf("ran %d scenarios, want 2", len(results))
+			if len(results) != 3 {
+				t.Fatalf("ran %d scenarios, want 3", len(results))
 			}
 			for _, r := range results {
 				wantFail := slices.Contains(tc.failing, r.Name)

@@ -155,7 +155,6 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		UpstreamTLS:    ev.upstreamTLS,
 		Root:           opts.Root,
 		RequireClients: opts.Getenv("CI") == "true",
-		Getenv:         opts.Getenv,
 	})
 	if err != nil {
 		return nil, err
