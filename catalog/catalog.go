@@ -146,8 +146,12 @@ type Catalog struct {
 	Operations      []Operation `yaml:"operations"`
 	Conflicts       []Conflict  `yaml:"conflicts"`
 	OtherOperations []string    `yaml:"otherOperations"`
-	OtherErrors     []ErrorPair `yaml:"otherErrors"`
-	CommonErrors    []ErrorPair `yaml:"commonErrors"`
+	// OtherConstraints are input constraints of operations outside the focus
+	// set, listed only where a model newer than the catalog's adds a member;
+	// each ID starts with its operation's name.
+	OtherConstraints []Constraint `yaml:"otherConstraints"`
+	OtherErrors      []ErrorPair  `yaml:"otherErrors"`
+	CommonErrors     []ErrorPair  `yaml:"commonErrors"`
 
 	hash        string
 	ops         map[string]*Operation
@@ -224,15 +228,20 @@ func (c *Catalog) index() error {
 			if !strings.HasPrefix(con.ID, op.Name+".V.") {
 				return fmt.Errorf("constraint %s is not named after %s", con.ID, op.Name)
 			}
-			if _, dup := c.constraints[con.ID]; dup {
-				return fmt.Errorf("constraint %s listed twice", con.ID)
+			if err := c.addConstraint(con); err != nil {
+				return err
 			}
-			if con.Pattern != "" {
-				if _, err := con.Regexp(); err != nil {
-					return err
-				}
-			}
-			c.constraints[con.ID] = con
+		}
+	}
+	for i := range c.OtherConstraints {
+		con := &c.OtherConstraints[i]
+		op, _, ok := strings.Cut(con.ID, ".V.")
+		if !ok || !c.others[op] {
+			return fmt.Errorf("other constraint %s is not named after an operation outside the focus set", con.ID)
+		}
+		con.Operation = op
+		if err := c.addConstraint(con); err != nil {
+			return err
 		}
 	}
 	for _, f := range c.Conflicts {
@@ -242,6 +251,19 @@ func (c *Catalog) index() error {
 			}
 		}
 	}
+	return nil
+}
+
+func (c *Catalog) addConstraint(con *Constraint) error {
+	if _, dup := c.constraints[con.ID]; dup {
+		return fmt.Errorf("constraint %s listed twice", con.ID)
+	}
+	if con.Pattern != "" {
+		if _, err := con.Regexp(); err != nil {
+			return err
+		}
+	}
+	c.constraints[con.ID] = con
 	return nil
 }
 
@@ -305,13 +327,17 @@ func (c *Catalog) Conditions() []*Condition {
 	return out
 }
 
-// Constraints returns every input constraint in catalog order.
+// Constraints returns every input constraint in catalog order, those of the
+// focus operations first, then the other operations' (OtherConstraints).
 func (c *Catalog) Constraints() []*Constraint {
 	var out []*Constraint
 	for i := range c.Operations {
 		for j := range c.Operations[i].Constraints {
 			out = append(out, &c.Operations[i].Constraints[j])
 		}
+	}
+	for i := range c.OtherConstraints {
+		out = append(out, &c.OtherConstraints[i])
 	}
 	return out
 }
