@@ -24,51 +24,6 @@ import (
 	"github.com/kmsconform/kmsconform/realkms"
 )
 
-// awaitingImportWork are the corpus entries the reference cannot match until
-// asymmetric and HMAC key material can be imported and a key can hold more
-// than one key material (NEW_KEY_MATERIAL, pending rotation), which another
-// branch implements. They are replayed, must still fail, and must be taken
-// off this list once they pass.
-var awaitingImportWork = map[string]string{
-	"CreateKey.origin-external.ECC_NIST_P256":                           asymmetricImport,
-	"CreateKey.origin-external.ECC_NIST_P384":                           asymmetricImport,
-	"CreateKey.origin-external.ECC_NIST_P521":                           asymmetricImport,
-	"CreateKey.origin-external.ECC_SECG_P256K1":                         asymmetricImport,
-	"CreateKey.origin-external.HMAC_224":                                asymmetricImport,
-	"CreateKey.origin-external.HMAC_256":                                asymmetricImport,
-	"CreateKey.origin-external.HMAC_384":                                asymmetricImport,
-	"CreateKey.origin-external.HMAC_512":                                asymmetricImport,
-	"CreateKey.origin-external.RSA_4096":                                asymmetricImport,
-	"DescribeKey.imported.ECC_NIST_P256":                                asymmetricImport,
-	"DescribeKey.imported.ECC_NIST_P256.material-deleted":               asymmetricImport,
-	"DescribeKey.imported.ECC_NIST_P384":                                asymmetricImport,
-	"DescribeKey.imported.ECC_NIST_P384.material-deleted":               asymmetricImport,
-	"DescribeKey.imported.ECC_NIST_P521":                                asymmetricImport,
-	"DescribeKey.imported.ECC_NIST_P521.material-deleted":               asymmetricImport,
-	"DescribeKey.imported.ECC_SECG_P256K1":                              asymmetricImport,
-	"DescribeKey.imported.ECC_SECG_P256K1.material-deleted":             asymmetricImport,
-	"DescribeKey.imported.HMAC_224":                                     asymmetricImport,
-	"DescribeKey.imported.HMAC_224.material-deleted":                    asymmetricImport,
-	"DescribeKey.imported.HMAC_256":                                     asymmetricImport,
-	"DescribeKey.imported.HMAC_256.material-deleted":                    asymmetricImport,
-	"DescribeKey.imported.HMAC_384":                                     asymmetricImport,
-	"DescribeKey.imported.HMAC_384.material-deleted":                    asymmetricImport,
-	"DescribeKey.imported.HMAC_512":                                     asymmetricImport,
-	"DescribeKey.imported.HMAC_512.material-deleted":                    asymmetricImport,
-	"DescribeKey.imported.RSA_4096":                                     asymmetricImport,
-	"DescribeKey.imported.RSA_4096.material-deleted":                    asymmetricImport,
-	"DescribeKey.imported.new-key-material-pending-rotation":            severalMaterials,
-	"GetParametersForImport.origin-external.ECC_NIST_P256":              asymmetricImport,
-	"ImportKeyMaterial.new-key-material":                                severalMaterials,
-	"ImportKeyMaterial.new-key-material-while-another-pending-rotation": severalMaterials,
-}
-
-// What the entries of awaitingImportWork wait for.
-const (
-	asymmetricImport = "keys for asymmetric or HMAC imported key material"
-	severalMaterials = "several key materials per key (NEW_KEY_MATERIAL, pending rotation)"
-)
-
 // otherRegion is the second Region of a replay.
 const otherRegion = "us-west-2"
 
@@ -117,14 +72,7 @@ func TestRealKMSReplay(t *testing.T) {
 		accessKey := fmt.Sprintf("AKIAREALKMS%09d", i)
 		t.Run(e.ID, func(t *testing.T) {
 			t.Parallel()
-			err := env.replay(t.Context(), e, accessKey)
-			reason, awaiting := awaitingImportWork[e.ID]
-			switch {
-			case awaiting && err == nil:
-				t.Errorf("%s now matches the recording: take it off awaitingImportWork", e.ID)
-			case awaiting:
-				t.Logf("awaits %s: %v", reason, err)
-			case err != nil:
+			if err := env.replay(t.Context(), e, accessKey); err != nil {
 				t.Errorf("%s:%d: %v", e.File, e.Line, err)
 			}
 		})
