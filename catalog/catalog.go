@@ -327,17 +327,15 @@ func (c *Catalog) Conditions() []*Condition {
 	return out
 }
 
-// Constraints returns every input constraint in catalog order, those of the
-// focus operations first, then the other operations' (OtherConstraints).
+// Constraints returns every input constraint of the focus operations in
+// catalog order (the other operations' are OtherConstraints; Constraint
+// finds both).
 func (c *Catalog) Constraints() []*Constraint {
 	var out []*Constraint
 	for i := range c.Operations {
 		for j := range c.Operations[i].Constraints {
 			out = append(out, &c.Operations[i].Constraints[j])
 		}
-	}
-	for i := range c.OtherConstraints {
-		out = append(out, &c.OtherConstraints[i])
 	}
 	return out
 }

@@ -27,8 +27,11 @@ func TestCatalogCounts(t *testing.T) {
 	if got := len(cat.Pairs()); got != 114 {
 		t.Errorf("(operation, error) pairs = %d, want 114", got)
 	}
-	if got := len(cat.Constraints()); got != 108 { // 107 of the focus operations, 1 of ListKeys
-		t.Errorf("constraints = %d, want 108", got)
+	if got := len(cat.Constraints()); got != 107 {
+		t.Errorf("constraints = %d, want 107", got)
+	}
+	if got := len(cat.OtherConstraints); got != 1 { // ListKeys.V.ResourceOwners.enum
+		t.Errorf("other operations' constraints = %d, want 1", got)
 	}
 	kinds := make(map[Kind]int)
 	for _, c := range cat.Conditions() {
