@@ -149,8 +149,12 @@ type Catalog struct {
 	Operations      []Operation `yaml:"operations"`
 	Conflicts       []Conflict  `yaml:"conflicts"`
 	OtherOperations []string    `yaml:"otherOperations"`
-	OtherErrors     []ErrorPair `yaml:"otherErrors"`
-	CommonErrors    []ErrorPair `yaml:"commonErrors"`
+	// OtherConstraints are input constraints of operations outside the focus
+	// set, listed only where a model newer than the catalog's adds a member;
+	// each ID starts with its operation's name.
+	OtherConstraints []Constraint `yaml:"otherConstraints"`
+	OtherErrors      []ErrorPair  `yaml:"otherErrors"`
+	CommonErrors     []ErrorPair  `yaml:"commonErrors"`
 
 	hash        string
 	ops         map[string]*Operation
@@ -227,15 +231,20 @@ func (c *Catalog) index() error {
 			if !strings.HasPrefix(con.ID, op.Name+".V.") {
 				return fmt.Errorf("constraint %s is not named after %s", con.ID, op.Name)
 			}
-			if _, dup := c.constraints[con.ID]; dup {
-				return fmt.Errorf("constraint %s listed twice", con.ID)
+			if err := c.addConstraint(con); err != nil {
+				return err
 			}
-			if con.Pattern != "" {
-				if _, err := con.Regexp(); err != nil {
-					return err
-				}
-			}
-			c.constraints[con.ID] = con
+		}
+	}
+	for i := range c.OtherConstraints {
+		con := &c.OtherConstraints[i]
+		op, _, ok := strings.Cut(con.ID, ".V.")
+		if !ok || !c.others[op] {
+			return fmt.Errorf("other constraint %s is not named after an operation outside the focus set", con.ID)
+		}
+		con.Operation = op
+		if err := c.addConstraint(con); err != nil {
+			return err
 		}
 	}
 	for _, f := range c.Conflicts {
@@ -245,6 +254,19 @@ func (c *Catalog) index() error {
 			}
 		}
 	}
+	return nil
+}
+
+func (c *Catalog) addConstraint(con *Constraint) error {
+	if _, dup := c.constraints[con.ID]; dup {
+		return fmt.Errorf("constraint %s listed twice", con.ID)
+	}
+	if con.Pattern != "" {
+		if _, err := con.Regexp(); err != nil {
+			return err
+		}
+	}
+	c.constraints[con.ID] = con
 	return nil
 }
 
@@ -314,7 +336,9 @@ func (c *Catalog) Conditions() []*Condition {
 	return out
 }
 
-// Constraints returns every input constraint in catalog order.
+// Constraints returns every input constraint of the focus operations in
+// catalog order (the other operations' are OtherConstraints; Constraint
+// finds both).
 func (c *Catalog) Constraints() []*Constraint {
 	var out []*Constraint
 	for i := range c.Operations {

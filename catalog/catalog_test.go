@@ -30,6 +30,9 @@ func TestCatalogCounts(t *testing.T) {
 	if got := len(cat.Constraints()); got != 107 {
 		t.Errorf("constraints = %d, want 107", got)
 	}
+	if got := len(cat.OtherConstraints); got != 1 { // ListKeys.V.ResourceOwners.enum
+		t.Errorf("other operations' constraints = %d, want 1", got)
+	}
 	kinds := make(map[Kind]int)
 	for _, c := range cat.Conditions() {
 		kinds[c.Kind]++
@@ -129,6 +132,12 @@ func TestLookups(t *testing.T) {
 	if !ok || con.Min == nil || con.Max == nil || *con.Min != 1 || *con.Max != 1024 {
 		t.Errorf("Constraint(GenerateRandom.V.NumberOfBytes.range) = %+v, %v", con, ok)
 	}
+	// The member aws-sdk-go-v2/service/kms v1.63.0 added to ListKeys.
+	con, ok = cat.Constraint("ListKeys.V.ResourceOwners.enum")
+	if !ok || con.Operation != "ListKeys" || con.Member != "ResourceOwners[]" || con.Kind != "enum" ||
+		strings.Join(con.Values, ",") != "SELF,OTHER_ACCOUNTS_VIA_RAM" {
+		t.Errorf("Constraint(ListKeys.V.ResourceOwners.enum) = %+v, %v", con, ok)
+	}
 	if p, ok := cat.ErrorCode("DisabledException"); !ok || p.HTTPStatus != 409 {
 		t.Errorf("ErrorCode(DisabledException) = %+v, %v", p, ok)
 	}
@@ -222,6 +231,9 @@ func TestParseRejectsBadCatalogs(t *testing.T) {
 		{"bad conflict ref", "refs: [EnableKey.01]", "refs: [EnableKey.42]", "unknown"},
 		{"bad fault", "fault: server", "fault: nobody", "neither client nor server"},
 		{"bad pattern", "pattern: '^[a-f0-9]+$'", "pattern: '^[a-f0-9+$'", "KeyMaterialId"},
+		{"other constraint of a focus operation", "id: Encrypt.V.EncryptionAlgorithm.enum", "id: EnableKey.V.EncryptionAlgorithm.enum", "not named after an operation outside the focus set"},
+		{"other constraint of no operation", "id: Encrypt.V.EncryptionAlgorithm.enum", "id: Encrypts.V.EncryptionAlgorithm.enum", "not named after an operation outside the focus set"},
+		{"other constraint listed twice", "id: Encrypt.V.EncryptionAlgorithm.enum", "id: Encrypt.V.Plaintext.length", "listed twice"},
 	}
 	if _, err := Parse([]byte(tinyCatalog)); err != nil {
 		t.Fatalf("the unedited test catalog must parse: %v", err)
@@ -282,6 +294,9 @@ conflicts:
     note: a note
     refs: [EnableKey.01]
 otherOperations: [Encrypt]
+otherConstraints:
+  - {id: Encrypt.V.EncryptionAlgorithm.enum, member: EncryptionAlgorithm, kind: enum, shape: EncryptionAlgorithmSpec, values: [SYMMETRIC_DEFAULT]}
+  - {id: Encrypt.V.Plaintext.length, member: Plaintext, kind: length, shape: PlaintextType, min: 1, max: 4096, unit: bytes}
 otherErrors:
   - {code: DisabledException, http: 409, fault: client}
 commonErrors:

@@ -478,3 +478,60 @@ func TestCoverageShowsInjectedApart(t *testing.T) {
 		t.Errorf("JSON lacks the injected counts and scenarios:\n%s", js.String())
 	}
 }
+
+// An other operation's constraint is reported, missing until a scenario
+// cites it, and never fails the strict check or enters the totals.
+func TestCoverageOtherConstraints(t *testing.T) {
+	r, err := Coverage(tiny(t), features(map[string]string{
+		"enable.feature": complete + "\n    @untestable:no-hsm @cond:DisableKey.01\n    Scenario: u\n",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.OtherConstraints) != 2 || r.OtherConstraints[0].ID != "Encrypt.V.EncryptionAlgorithm.enum" ||
+		r.OtherConstraints[0].Operation != "Encrypt" || r.OtherConstraints[0].Status != Missing {
+		t.Fatalf("other constraints = %+v", r.OtherConstraints)
+	}
+	if got := r.Failures(); len(got) != 0 {
+		t.Errorf("failures = %q, want none: other constraints never fail the strict check", got)
+	}
+	if r.Totals.Constraints != 2 {
+		t.Errorf("totals count %d constraints, want the focus operations' 2", r.Totals.Constraints)
+	}
+	var md, text bytes.Buffer
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "| Encrypt.V.EncryptionAlgorithm.enum | missing |") {
+		t.Errorf("markdown lacks the other constraint:\n%s", md.String())
+	}
+	if !strings.Contains(text.String(), "Encrypt.V.EncryptionAlgorithm.enum missing") {
+		t.Errorf("text lacks the other constraint:\n%s", text.String())
+	}
+	only, err := r.Restrict([]string{"EnableKey"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(only.OtherConstraints) != 0 {
+		t.Errorf("restricted to EnableKey, the report keeps %v", only.OtherConstraints)
+	}
+
+	// Cited, it is covered; its operation, not a focus one, leaves the
+	// scenario's errors unjudged, as an @op: of it would.
+	r, err = Coverage(tiny(t), features(map[string]string{"encrypt.feature": `Feature: encrypting
+  @cond:Encrypt.V.EncryptionAlgorithm.enum @error:DisabledException
+  Scenario: an unknown algorithm
+`}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.OtherConstraints[0].Status; got != Covered {
+		t.Errorf("cited other constraint: %s, want covered", got)
+	}
+	if len(r.Problems) != 0 {
+		t.Errorf("problems = %v, want none", r.Problems)
+	}
+}

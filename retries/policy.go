@@ -56,7 +56,8 @@ type Policy struct {
 	Client string
 	// Mode is the retry mode the client runs in: legacy, standard or adaptive.
 	Mode string
-	// Rules is "pre-2026" or "2026" (AWS_NEW_RETRIES_2026 in effect).
+	// Rules is "pre-2026" or "2026": the rules of AWS_NEW_RETRIES_2026, which
+	// some clients follow only with it set and newer ones by default.
 	Rules       string
 	MaxAttempts int
 	Transient   Backoff
@@ -112,22 +113,26 @@ func Policies(new2026 bool) map[string]Policy {
 func PolicyFor(client string, new2026 bool) (Policy, error) {
 	switch client {
 	case GoSDK:
-		p := Policy{Client: GoSDK, Mode: "standard", Rules: rulesPre, MaxAttempts: 3,
-			// backoffDelayLegacy: rand×2^attempt s with the 1-based failed attempt, so U[0,2s), U[0,4s); 20 s cap.
-			Transient:         Backoff{Base: 2 * time.Second, Cap: 20 * time.Second},
-			TransientCodes:    []string{"RequestTimeout", "RequestTimeoutException"},
-			ThrottleCodes:     throttleCodes(),
-			TransientStatuses: serverStatuses(),
-			ConnectionErrors:  true, Timeouts: true, AttemptHeaders: true,
-			// The pinned SDK's StandardOptions.Timeouts holds TimeouterError, so a timeout costs 10.
-			Quota:  Quota{Capacity: 500, TransientCost: 5, ThrottleCost: 5, TimeoutCost: 10},
-			Source: "aws-sdk-go-v2 v1.47.7 aws/retry (standard.go, jitter_backoff.go, retryable_error.go)",
-		}
-		if new2026 {
-			p.Rules = rules2026
-			p.Transient = Backoff{Base: 50 * time.Millisecond, Cap: 20 * time.Second}
-			p.Throttle = Backoff{Base: time.Second, Cap: 20 * time.Second}
-			p.Quota = Quota{Capacity: 500, TransientCost: 14, ThrottleCost: 5, TimeoutCost: 14}
+		// v1.48.0 made Retry Behavior 2.1 (the former AWS_NEW_RETRIES_2026
+		// rules) its standard mode and no longer reads the variable, so the
+		// policy is the same with it or without it.
+		p := Policy{Client: GoSDK, Mode: "standard", Rules: rules2026, MaxAttempts: 3,
+			// backoffDelay2026: rand × min(base × 2^i, 20 s) for the 0-based retry i; base 50 ms, 1 s for a throttle.
+			Transient:      Backoff{Base: 50 * time.Millisecond, Cap: 20 * time.Second},
+			Throttle:       Backoff{Base: time.Second, Cap: 20 * time.Second},
+			TransientCodes: []string{"RequestTimeout", "RequestTimeoutException"},
+			ThrottleCodes:  throttleCodes(),
+			// A 429 is retried, as a throttle, when it does not deserialize to
+			// a modeled error; none of the faults sends a modeled error with 429.
+			TransientStatuses: serverStatuses(), ThrottleStatuses: []int{429},
+			ConnectionErrors: true, Timeouts: true, AttemptHeaders: true,
+			// A timeout costs what any other transient error does (StandardOptions.Timeouts is no longer used).
+			Quota: Quota{Capacity: 500, TransientCost: 14, ThrottleCost: 5, TimeoutCost: 14},
+			// Not in the table: an x-amz-retry-after header (ms) moves a wait
+			// into [backoff, backoff + 5 s]; no fault sends one.
+			Source: "aws-sdk-go-v2 v1.48.0 aws/retry (standard.go standardDefaults, DefaultRetryables, GetRetryToken; " +
+				"adaptive.go DefaultThrottles; jitter_backoff.go backoffDelay2026; retryable_error.go, throttle_error.go: unmodeled HTTP 429; " +
+				"middleware.go adjustForRetryAfterHeader), aws/ratelimit token_rate_limit.go; CHANGELOG 2026-11-10",
 		}
 		return p, nil
 	case Boto3, CLIv1:

@@ -1,6 +1,7 @@
 package retries
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -25,23 +26,26 @@ func TestExpect(t *testing.T) {
 		code     string
 		status   int
 	}{
-		{GoSDK, false, "KMSInternalException", 3, ClassTransient, []time.Duration{2 * s, 4 * s}, false, "KMSInternalException", 500},
-		{GoSDK, false, "DependencyTimeoutException", 3, ClassTransient, []time.Duration{2 * s, 4 * s}, false, "DependencyTimeoutException", 503},
-		{GoSDK, false, "ThrottlingException", 3, ClassThrottle, []time.Duration{2 * s, 4 * s}, false, "ThrottlingException", 400},
-		{GoSDK, false, "HTTP429", 1, ClassNone, nil, false, "", 429},
-		{GoSDK, false, "HTTP503", 3, ClassTransient, []time.Duration{2 * s, 4 * s}, false, "", 503},
-		{GoSDK, false, "ConnectionReset", 3, ClassTransient, []time.Duration{2 * s, 4 * s}, false, "", 0},
-		{GoSDK, false, "Timeout", 3, ClassTransient, []time.Duration{2 * s, 4 * s}, false, "", 0},
+		// aws-sdk-go-v2 v1.48.0: Retry Behavior 2.1, 50 ms transient and 1 s throttling bases.
+		{GoSDK, false, "KMSInternalException", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "KMSInternalException", 500},
+		{GoSDK, false, "DependencyTimeoutException", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "DependencyTimeoutException", 503},
+		{GoSDK, false, "ThrottlingException", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "ThrottlingException", 400},
+		// A bare 429 deserializes to no modeled error: retried as throttling.
+		{GoSDK, false, "HTTP429", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "", 429},
+		{GoSDK, false, "HTTP503", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "", 503},
+		{GoSDK, false, "ConnectionReset", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "", 0},
+		{GoSDK, false, "Timeout", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "", 0},
 		// A client-side timeout is a connection error to botocore and a TimeoutError to JS: retried everywhere.
 		{Boto3, false, "Timeout", 5, ClassTransient, []time.Duration{s, 2 * s, 4 * s, 8 * s}, false, "", 0},
 		{CLIv1, true, "Timeout", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "", 0},
 		{CLIv2, false, "Timeout", 3, ClassTransient, []time.Duration{s, 2 * s}, false, "", 0},
 		{JSv3, false, "Timeout", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "", 0},
-		{GoSDK, false, "LostResponse", 2, ClassTransient, []time.Duration{2 * s}, true, "", 0},
-		{GoSDK, false, "KMSInternalExceptionOnce", 2, ClassTransient, []time.Duration{2 * s}, true, "", 0},
+		{GoSDK, false, "LostResponse", 2, ClassTransient, []time.Duration{50 * ms}, true, "", 0},
+		{GoSDK, false, "KMSInternalExceptionOnce", 2, ClassTransient, []time.Duration{50 * ms}, true, "", 0},
 		{GoSDK, false, "CustomKeyStoreInvalidStateException", 1, ClassNone, nil, false, "CustomKeyStoreInvalidStateException", 400},
 		{GoSDK, true, "KMSInternalException", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "KMSInternalException", 500},
 		{GoSDK, true, "ThrottlingException", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "ThrottlingException", 400},
+		{GoSDK, true, "HTTP429", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "", 429},
 		{Boto3, false, "KMSInternalException", 5, ClassTransient, []time.Duration{s, 2 * s, 4 * s, 8 * s}, false, "KMSInternalException", 500},
 		{Boto3, false, "HTTP429", 5, ClassThrottle, []time.Duration{s, 2 * s, 4 * s, 8 * s}, false, "", 429},
 		{CLIv1, false, "ThrottlingException", 5, ClassThrottle, []time.Duration{s, 2 * s, 4 * s, 8 * s}, false, "ThrottlingException", 400},
@@ -54,7 +58,7 @@ func TestExpect(t *testing.T) {
 		{JSv3, false, "KMSInternalException", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "KMSInternalException", 500},
 		{JSv3, false, "CustomKeyStoreInvalidStateException", 1, ClassNone, nil, false, "CustomKeyStoreInvalidStateException", 400},
 		// LimitExceededException (a KMS resource quota) is in the standard throttling list, not in botocore legacy's.
-		{GoSDK, false, "LimitExceededException", 3, ClassThrottle, []time.Duration{2 * s, 4 * s}, false, "LimitExceededException", 400},
+		{GoSDK, false, "LimitExceededException", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "LimitExceededException", 400},
 		{Boto3, false, "LimitExceededException", 1, ClassNone, nil, false, "LimitExceededException", 400},
 		{Boto3, true, "LimitExceededException", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "LimitExceededException", 400},
 		{CLIv2, false, "LimitExceededException", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "LimitExceededException", 400},
@@ -81,27 +85,42 @@ func TestExpect(t *testing.T) {
 }
 
 func TestBackoffBoundAndQuota(t *testing.T) {
-	goPre, _ := PolicyFor(GoSDK, false)
-	if got := goPre.Transient.Bound(10); got != 20*time.Second {
+	goSDK, _ := PolicyFor(GoSDK, false)
+	if got := goSDK.Transient.Bound(10); got != 20*time.Second {
 		t.Errorf("Go bound after many retries = %v, want the 20 s cap", got)
 	}
 	boto, _ := PolicyFor(Boto3, false)
 	if got := boto.Transient.Bound(6); got != 64*time.Second {
 		t.Errorf("botocore legacy bound(6) = %v, want 64 s (no cap)", got)
 	}
-	go26, _ := PolicyFor(GoSDK, true)
 	js, _ := PolicyFor(JSv3, false)
 	for _, tc := range []struct {
 		p     Policy
 		class string
 		want  int
-	}{{goPre, ClassTransient, 100}, {go26, ClassTransient, 35}, {go26, ClassThrottle, 100}, {js, ClassTransient, 35}, {boto, ClassTransient, -1}} {
+	}{{goSDK, ClassTransient, 35}, {goSDK, ClassThrottle, 100}, {js, ClassTransient, 35}, {boto, ClassTransient, -1}} {
 		if got := tc.p.QuotaRetries(tc.class); got != tc.want {
 			t.Errorf("%s %s %s: QuotaRetries = %d, want %d", tc.p.Client, tc.p.Rules, tc.class, got, tc.want)
 		}
 	}
 	if _, err := PolicyFor("aws-sdk-cobol", false); err == nil {
 		t.Error("PolicyFor an unknown client: no error")
+	}
+}
+
+// aws-sdk-go-v2 v1.48.0 reads no AWS_NEW_RETRIES_2026: its policy is the
+// same with the variable and without it, which the 2026 rows rely on (see
+// givenClient2026); for a client that reads it, the two differ.
+func TestGoSDKIgnoresTheFlag(t *testing.T) {
+	for _, tc := range []struct {
+		client string
+		same   bool
+	}{{GoSDK, true}, {Boto3, false}} {
+		with, _ := PolicyFor(tc.client, true)
+		without, _ := PolicyFor(tc.client, false)
+		if same := reflect.DeepEqual(with, without); same != tc.same {
+			t.Errorf("%s: policy with AWS_NEW_RETRIES_2026 equals the one without: %v, want %v", tc.client, same, tc.same)
+		}
 	}
 }
 
@@ -140,7 +159,9 @@ func TestMatrix(t *testing.T) {
 // The wait check fails a wait beyond its bound and passes one within it.
 func TestWaitCheck(t *testing.T) {
 	t0 := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	p, _ := PolicyFor(GoSDK, false)
+	// A fixed 2 s backoff: the check, not a client's table, is under test.
+	p := Policy{Client: GoSDK, Mode: "standard", Rules: rules2026, MaxAttempts: 3,
+		Transient: Backoff{Base: 2 * time.Second, Cap: 20 * time.Second}, TransientStatuses: serverStatuses()}
 	f, _ := lookupFault("KMSInternalException")
 	entry := func(at time.Duration) journal.Entry {
 		return journal.Entry{Received: t0.Add(at), Total: 5 * time.Millisecond, Status: 500}

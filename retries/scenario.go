@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -100,17 +101,26 @@ func (st *scenario) skip(format string, args ...any) error {
 }
 
 func (st *scenario) givenClient(ctx context.Context, name string) error {
-	new2026 := false
-	if name == GoSDK {
-		// The in-process SDK reads the variable from this process's environment.
-		new2026 = st.suite.env.Getenv("AWS_NEW_RETRIES_2026") == "true"
-	}
-	return st.useClient(ctx, name, new2026)
+	return st.useClient(ctx, name, false)
 }
 
+// givenClient2026 hands a driver AWS_NEW_RETRIES_2026=true. The in-process
+// Go SDK cannot be handed a variable of its own; its row holds only because
+// the pinned SDK reads none (its documented policy is the same either way).
 func (st *scenario) givenClient2026(ctx context.Context, name string) error {
-	if name == GoSDK && st.suite.env.Getenv("AWS_NEW_RETRIES_2026") != "true" {
-		return st.skip("the in-process Go SDK reads AWS_NEW_RETRIES_2026 from kmsconform's own environment; run kmsconform with it set to see these rules")
+	if name == GoSDK {
+		with, err := st.suite.policy(GoSDK, true)
+		if err != nil {
+			return err
+		}
+		without, err := st.suite.policy(GoSDK, false)
+		if err != nil {
+			return err
+		}
+		if !reflect.DeepEqual(with, without) {
+			return errors.New("kmsconform cannot hand the in-process aws-sdk-go-v2 AWS_NEW_RETRIES_2026, and its documented retry policy depends on it")
+		}
+		st.finding("%s runs in kmsconform's own process and is not handed AWS_NEW_RETRIES_2026; the pinned version reads no such variable: its standard mode is the 2026 rules either way (%s)", GoSDK, with.Source)
 	}
 	return st.useClient(ctx, name, true)
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"sync"
 	"time"
 
@@ -50,9 +49,6 @@ type Env struct {
 	// package's clients are guarded: share the run's (steps.Env.Ownership).
 	// Nil means a set of the suite's own.
 	Ownership *steps.Ownership
-	// Getenv reads AWS_NEW_RETRIES_2026 for the in-process Go client, which
-	// takes it from this process's environment; nil means os.Getenv.
-	Getenv func(string) string
 }
 
 // Suite runs the retry scenarios of one run and keeps their evidence.
@@ -85,9 +81,6 @@ func New(env Env) (*Suite, error) {
 	}
 	if env.Root == "" {
 		env.Root = "."
-	}
-	if env.Getenv == nil {
-		env.Getenv = os.Getenv
 	}
 	if env.Ownership == nil {
 		env.Ownership = &steps.Ownership{}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
-	messages "github.com/cucumber/messages/go/v21"
+	messages "github.com/cucumber/messages/go/v34"
 
 	"github.com/kmsconform/kmsconform/features"
 	"github.com/kmsconform/kmsconform/proxy/rules"
@@ -40,6 +40,14 @@ const wrongFeature = `Feature: negative
     When the client under test calls DescribeKey
     Then the proxy saw the documented number of attempts
     And every wait between attempts is within the documented backoff bounds
+
+  @s:flag @retries @fault @fault:KMSInternalException @op:DescribeKey @client:aws-sdk-go-v2 @retries2026
+  Scenario: flag
+    Given the client under test is aws-sdk-go-v2 with AWS_NEW_RETRIES_2026=true
+    And a KMS key for the retry test
+    And the proxy injects KMSInternalException into DescribeKey calls
+    When the client under test calls DescribeKey
+    Then the proxy saw the documented number of attempts
 
   @s:lost-store @retries @fault @fault:LostResponse @op:DeleteCustomKeyStore @client:aws-sdk-go-v2
   Scenario: lost-store
@@ -136,8 +144,19 @@ func TestWrongBehaviourFails(t *testing.T) {
 		{name: "DescribeKey does not find the key", tags: "@s:once",
 			wrong:   answering("DescribeKey", func(w http.ResponseWriter, _ *http.Request, _ http.Handler) { kmsError(w, "NotFoundException") }),
 			failing: []string{"once"}, reason: "NotFoundException"},
-		{name: "table says 4 attempts for Go", tags: "@s:every", tamper: withPolicy(func(p *Policy) { p.MaxAttempts = 4 }),
-			failing: []string{"every"}, reason: "says 4"},
+		{name: "table says 4 attempts for Go", tags: "@s:every,@s:flag", tamper: withPolicy(func(p *Policy) { p.MaxAttempts = 4 }),
+			failing: []string{"every", "flag"}, reason: "says 4"},
+		{name: "the Go table depends on the flag, which the in-process client cannot be handed", tags: "@s:flag",
+			tamper: func(s *Suite) {
+				s.policy = func(c string, n bool) (Policy, error) {
+					p, err := PolicyFor(c, n)
+					if n {
+						p.Rules = rulesPre
+					}
+					return p, err
+				}
+			},
+			failing: []string{"flag"}, reason: "cannot hand the in-process aws-sdk-go-v2 AWS_NEW_RETRIES_2026"},
 		{name: "the same difference, known and pinned, is a finding", tags: "@s:every", tamper: func(s *Suite) {
 			withPolicy(func(p *Policy) { p.MaxAttempts = 4 })(s)
 			s.deviations = []Deviation{{Client: GoSDK, Fault: "KMSInternalException", Attempts: 3, Note: "pinned: stops at 3"}}

@@ -7,7 +7,7 @@ import (
 	"regexp"
 	"strings"
 
-	messages "github.com/cucumber/messages/go/v21"
+	messages "github.com/cucumber/messages/go/v34"
 )
 
 // isLoopback reports whether an endpoint URL points at this machine:

@@ -3,7 +3,7 @@ package runner
 import (
 	"testing"
 
-	messages "github.com/cucumber/messages/go/v21"
+	messages "github.com/cucumber/messages/go/v34"
 )
 
 func TestIsLoopback(t *testing.T) {

@@ -52,14 +52,19 @@ func planPhases(opts Options, filter string, fp footprint) []phase {
 	return out
 }
 
-// andTags joins two tag filters in godog's syntax. godog reads "&&" as the
-// outer operator and "," inside it, so appending "&& x" keeps the meaning of
-// the first.
-func andTags(user, extra string) string {
-	if strings.TrimSpace(user) == "" {
+// andTags joins a filter in godog's syntax with a conjunction of tags
+// (extra, "&&" only). godog (v0.16) reads "," as the outer operator and
+// "&&" inside it, so extra joins every group of the filter: "@a,@b" and
+// "~@retries" make "@a && ~@retries,@b && ~@retries".
+func andTags(filter, extra string) string {
+	if strings.TrimSpace(filter) == "" {
 		return extra
 	}
-	return user + " && " + extra
+	groups := strings.Split(filter, ",")
+	for i, g := range groups {
+		groups[i] = g + " && " + extra
+	}
+	return strings.Join(groups, ",")
 }
 
 // runPhases runs the phases side by side, each with godog's own cucumber and

@@ -44,6 +44,21 @@ func TestPlanPhases(t *testing.T) {
 	}
 }
 
+// TestAndTags checks the phases' filters in godog v0.16's syntax, where ","
+// is the outer operator: the phase's tags must join every group, else
+// "@a,@b && ~@retries" would run @a's retry scenarios too.
+func TestAndTags(t *testing.T) {
+	for _, tc := range []struct{ filter, extra, want string }{
+		{"", "~@retries", "~@retries"},
+		{"@a", "~@retries", "@a && ~@retries"},
+		{"@a,@b && ~@c", "@retries && ~@slow", "@a && @retries && ~@slow,@b && ~@c && @retries && ~@slow"},
+	} {
+		if got := andTags(tc.filter, tc.extra); got != tc.want {
+			t.Errorf("andTags(%q, %q) = %q, want %q", tc.filter, tc.extra, got, tc.want)
+		}
+	}
+}
+
 func TestMergeCucumber(t *testing.T) {
 	merged, err := mergeCucumber(
 		[]byte(`[{"uri":"a","elements":[{"name":"a1"}]}]`),

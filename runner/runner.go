@@ -25,7 +25,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/cucumber/godog"
-	messages "github.com/cucumber/messages/go/v21"
+	messages "github.com/cucumber/messages/go/v34"
 
 	"github.com/kmsconform/kmsconform/features"
 	"github.com/kmsconform/kmsconform/reports"
@@ -172,7 +172,6 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		UpstreamTLS:    ev.upstreamTLS,
 		Root:           opts.Root,
 		RequireClients: opts.Getenv("CI") == "true",
-		Getenv:         opts.Getenv,
 	})
 	if err != nil {
 		return nil, err
@@ -250,8 +249,9 @@ func suiteOptions(tags string) *godog.Options {
 // has godog select the same ones: godog offers no way to run a given set of
 // scenarios but its filter (naming them as file:line would change their URIs
 // in the reports and cannot pick one Examples row of an outline), and that
-// filter reads only "&&" of "," of "~"-tags, without precedence or
-// parentheses. tagexpr writes the expression in that conjunctive form, and
+// filter reads only "," of "&&" of "~"-tags (godog v0.16), without
+// precedence or parentheses. tagexpr writes the expression in that
+// disjunctive form, the phases add their own tags to each group, and
 // godog's selection is checked against the runner's, so that a translation
 // mistake stops the run rather than running other scenarios.
 func selectScenarios(tags string) (map[string]string, footprint, string, error) {

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	gherkin "github.com/cucumber/gherkin/go/v26"
-	messages "github.com/cucumber/messages/go/v21"
+	gherkin "github.com/cucumber/gherkin/go/v42"
+	messages "github.com/cucumber/messages/go/v34"
 
 	"github.com/kmsconform/kmsconform/catalog"
 	"github.com/kmsconform/kmsconform/features"

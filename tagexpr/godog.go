@@ -78,7 +78,7 @@ func godogTerm(s string, off int, term string) (*Expr, error) {
 		return nil, errorAt(s, off, `%q mixes the standard syntax (and, or, not, parentheses) with godog's "&&", "," and "~"; use one or the other`, word)
 	}
 	if strings.IndexFunc(name, unicode.IsSpace) >= 0 {
-		return nil, errorAt(s, off, `%q is not one tag: in godog's syntax "&&" joins groups, "," joins tags within one, and "~" negates a tag`, word)
+		return nil, errorAt(s, off, `%q is not one tag: in godog's syntax "&&" joins tags, "," joins alternatives, and "~" negates a tag`, word)
 	}
 	if err := checkTag(s, off+len(word)-len(name), name); err != nil {
 		return nil, err
@@ -98,14 +98,15 @@ func godogTerm(s string, off int, term string) (*Expr, error) {
 // "nothing".
 var ErrMatchesNothing = errors.New("the expression matches no scenario")
 
-// maxClauses bounds godog's form of an expression: writing "or" over "and"
-// in godog's syntax multiplies groups, (@a and @b) or (@c and @d) needs four.
+// maxClauses bounds godog's form of an expression: writing "and" over "or"
+// in godog's syntax multiplies groups, (@a or @b) and (@c or @d) needs four.
 const maxClauses = 256
 
 // Godog writes the expression in godog's syntax, for godog's own filter.
-// godog reads only a conjunction ("&&") of disjunctions (",") of possibly
-// negated ("~") tags, without precedence or parentheses, so the expression is
-// brought to that conjunctive normal form.
+// godog (v0.16) reads only a disjunction (",") of conjunctions ("&&") of
+// possibly negated ("~") tags, without precedence or parentheses, so the
+// expression is brought to that disjunctive normal form: the negation of the
+// conjunctive normal form of its negation.
 //
 // present says which tags occur in the scenarios the filter will see (nil:
 // any may); the others are taken as absent, which also lets a tag that godog's
@@ -117,32 +118,32 @@ func (e *Expr) Godog(present func(tag string) bool) (string, error) {
 	if present == nil {
 		present = func(string) bool { return true }
 	}
-	cnf, err := cnfOf(e.fold(present, false))
+	negated, err := cnfOf(e.fold(present, true))
 	if err != nil {
 		return "", err
 	}
-	if cnf == nil {
-		return "", nil
+	if negated == nil { // the negation always holds
+		return "", ErrMatchesNothing
 	}
-	groups := make([]string, 0, len(cnf))
-	for _, clause := range cnf {
-		if len(clause) == 0 {
-			return "", ErrMatchesNothing
+	groups := make([]string, 0, len(negated))
+	for _, clause := range negated {
+		if len(clause) == 0 { // the negation never holds
+			return "", nil
 		}
 		terms := make([]string, 0, len(clause))
 		for _, l := range clause {
 			if !godogWritable(l.tag) {
 				return "", fmt.Errorf("the tag %q cannot be written in godog's filter syntax", l.tag)
 			}
-			if l.neg {
-				terms = append(terms, "~"+l.tag)
-			} else {
+			if l.neg { // negated back: the literal of the disjunctive form
 				terms = append(terms, l.tag)
+			} else {
+				terms = append(terms, "~"+l.tag)
 			}
 		}
-		groups = append(groups, strings.Join(terms, ","))
+		groups = append(groups, strings.Join(terms, " && "))
 	}
-	return strings.Join(groups, " && "), nil
+	return strings.Join(groups, ","), nil
 }
 
 // godogWritable reports whether godog reads tag back as itself: godog drops

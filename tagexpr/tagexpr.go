@@ -7,7 +7,9 @@
 // Cucumber implementations, every tag must start with "@".
 //
 // godog's older syntax stays accepted: "&&" joins groups, "," is or inside a
-// group and "~" negates a tag ("@a,@b && ~@c" is "(@a or @b) and not @c").
+// group and "~" negates a tag ("@a,@b && ~@c" is "(@a or @b) and not @c"),
+// as kmsconform has always read it. (godog v0.16 itself reads "," as the
+// outer operator; the runner hands godog its own disjunctive form, see Godog.)
 // An expression that contains "&&", "," or "~" is read in that syntax, so
 // those characters cannot appear in a tag of the standard syntax.
 package tagexpr

@@ -1,8 +1,11 @@
-# The 2026 retry rules, switched on with AWS_NEW_RETRIES_2026=true: standard
-# mode everywhere, 50 ms transient and 1 s throttling backoff bases, quota
-# costs 14 and 5. The in-process Go client takes the variable from
-# kmsconform's own environment, so its rows follow how kmsconform was started
-# (the default-settings features show them).
+# The 2026 retry rules (Retry Behavior 2.1), switched on with
+# AWS_NEW_RETRIES_2026=true: standard mode everywhere, 50 ms transient and 1 s
+# throttling backoff bases, quota costs 14 and 5. Per pinned version:
+#   botocore 1.43.11 (boto3, AWS CLI v1)  follows the variable
+#   AWS CLI v2 2.9.19                     predates it: pre-2026 rules either way
+#   aws-sdk-js-v3 (@smithy/core 3.41.1)   ignores it: the 2026 rules are its default
+#   aws-sdk-go-v2 v1.48.0                 ignores it: the 2026 rules are its default;
+#                                         in process, so it is not handed the variable
 Feature: How KMS clients retry under AWS_NEW_RETRIES_2026
 
   @retries @fault @fault:KMSInternalException @op:DescribeKey @cond:DescribeKey.11 @error:KMSInternalException @retries2026
@@ -14,6 +17,11 @@ Feature: How KMS clients retry under AWS_NEW_RETRIES_2026
     Then the proxy saw the documented number of attempts
     And every wait between attempts is within the documented backoff bounds
     And the client under test reports the documented outcome
+
+    @client:aws-sdk-go-v2
+    Examples:
+      | client        |
+      | aws-sdk-go-v2 |
 
     @client:boto3
     Examples:
@@ -44,6 +52,11 @@ Feature: How KMS clients retry under AWS_NEW_RETRIES_2026
     Then the proxy saw the documented number of attempts
     And every wait between attempts is within the documented backoff bounds
     And the client under test reports the documented outcome
+
+    @client:aws-sdk-go-v2
+    Examples:
+      | client        |
+      | aws-sdk-go-v2 |
 
     @client:boto3
     Examples:

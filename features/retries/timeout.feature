@@ -51,6 +51,11 @@ Feature: How KMS clients retry a DescribeKey that times out
     And every wait between attempts is within the documented backoff bounds
     And the client under test reports the documented outcome
 
+    @client:aws-sdk-go-v2
+    Examples:
+      | client        |
+      | aws-sdk-go-v2 |
+
     @client:boto3
     Examples:
       | client |
