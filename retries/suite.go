@@ -126,9 +126,9 @@ func Definitions() []stepdef.Def {
 func (st *scenario) register(steps stepdef.Context) {
 	steps.Given(`^the client under test is (\S+) with its default retry settings$`, st.givenClient)
 	steps.Given(`^the client under test is (\S+) with AWS_NEW_RETRIES_2026=true$`, st.givenClient2026)
-	steps.Given(`^a KMS key for the retry test$`, st.givenKey)
-	steps.GivenChecks(`^a KMS key with imported key material for the retry test$`, st.givenImportedKey)
-	steps.Given(`^a disconnected external key store for the retry test$`, st.givenStore)
+	steps.Given(`^a KMS key for the retry test$`, st.givenKey, stepdef.Creates{Keys: 1})
+	steps.GivenChecks(`^a KMS key with imported key material for the retry test$`, st.givenImportedKey, stepdef.Creates{Keys: 1})
+	steps.Given(`^a disconnected external key store for the retry test$`, st.givenStore, stepdef.Creates{ExternalStores: 1})
 	steps.Given(`^the call under test names only resources that do not exist$`, st.givenNothingExists)
 	steps.Given(`^the proxy injects (\S+) into (\w+) calls$`, st.givenFault)
 	steps.When(`^the client under test calls (\w+)$`, st.call)

@@ -4,10 +4,11 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"strings"
 
 	messages "github.com/cucumber/messages/go/v34"
+
+	"github.com/kmsconform/kmsconform/stepdef"
 )
 
 // isLoopback reports whether an endpoint URL points at this machine:
@@ -36,15 +37,9 @@ type footprint struct {
 	slow       int // of them, those tagged @slow
 }
 
-// What steps create, by their text (outline values already filled in).
-var (
-	createsKey      = regexp.MustCompile(`^(?:an? (?:[A-Z0-9_]+ |symmetric )?KMS key\b|I create a KMS key\b|I request a new KMS key\b|I send a CreateKey request\b)`)
-	createsCloudHSM = regexp.MustCompile(`^(?:a CloudHSM key store\b|I create a (?:new )?CloudHSM key store\b|a backing for a new CloudHSM key store|a KMS key (?:whose origin is|with origin) AWS_CLOUDHSM\b)`)
-	createsExternal = regexp.MustCompile(`^(?:an? (?:disconnected )?external key store\b|I create an? (?:new )?external key store\b|a backing for a new external key store|a KMS key (?:whose origin is|with origin) EXTERNAL_KEY_STORE\b|a CloudHSM key store and an external key store)`)
-	usesSecond      = regexp.MustCompile(`^the second account\b`)
-)
-
-func (f *footprint) add(p *messages.Pickle) {
+// add counts a scenario and what its steps create, as each step's definition
+// declares it (stepdef.Creates).
+func (f *footprint) add(p *messages.Pickle, defs []stepdef.Def) error {
 	f.scenarios++
 	retry, slow := false, false
 	for _, t := range p.Tags {
@@ -58,21 +53,30 @@ func (f *footprint) add(p *messages.Pickle) {
 		}
 	}
 	for _, st := range p.Steps {
-		// A step may create more than one thing: "a KMS key whose origin is
-		// AWS_CLOUDHSM" makes a store and a key in it.
-		if createsKey.MatchString(st.Text) {
-			f.keys++
+		d, err := stepdef.Resolve(defs, stepKind(st.Type), st.Text, st.Argument != nil)
+		if err != nil {
+			return fmt.Errorf("%s: %s: %w", p.Uri, p.Name, err)
 		}
-		if createsCloudHSM.MatchString(st.Text) {
-			f.cloudHSM++
-		}
-		if createsExternal.MatchString(st.Text) {
-			f.external++
-		}
-		if usesSecond.MatchString(st.Text) {
-			f.usesSecond = true
-		}
+		c := d.Footprint(st.Text)
+		f.keys += c.Keys
+		f.cloudHSM += c.CloudHSMStores
+		f.external += c.ExternalStores
+		f.usesSecond = f.usesSecond || c.SecondAccount
 	}
+	return nil
+}
+
+// stepKind is the kind of a pickle step as godog matches definitions to it.
+func stepKind(t messages.PickleStepType) string {
+	switch t {
+	case messages.PickleStepType_CONTEXT:
+		return "Given"
+	case messages.PickleStepType_ACTION:
+		return "When"
+	case messages.PickleStepType_OUTCOME:
+		return "Then"
+	}
+	return ""
 }
 
 // realAccountNotice says what a run against endpoint will create and cost.

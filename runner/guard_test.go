@@ -1,9 +1,13 @@
 package runner
 
 import (
+	"strings"
 	"testing"
 
 	messages "github.com/cucumber/messages/go/v34"
+
+	"github.com/kmsconform/kmsconform/retries"
+	"github.com/kmsconform/kmsconform/steps"
 )
 
 func TestIsLoopback(t *testing.T) {
@@ -27,23 +31,43 @@ func TestIsLoopback(t *testing.T) {
 	}
 }
 
+// The footprint sums what the steps' definitions declare they create, so a
+// new step that creates something is counted once its definition says so.
 func TestFootprint(t *testing.T) {
-	pickle := func(steps ...string) *messages.Pickle {
-		p := &messages.Pickle{}
+	defs := append(steps.Definitions(), retries.Definitions()...)
+	given, when := messages.PickleStepType_CONTEXT, messages.PickleStepType_ACTION
+	type step struct {
+		kind messages.PickleStepType
+		text string
+	}
+	pickle := func(steps ...step) *messages.Pickle {
+		p := &messages.Pickle{Uri: "test.feature", Name: "test"}
 		for _, s := range steps {
-			p.Steps = append(p.Steps, &messages.PickleStep{Text: s})
+			p.Steps = append(p.Steps, &messages.PickleStep{Type: s.kind, Text: s.text})
 		}
 		return p
 	}
 	var f footprint
-	f.add(pickle("a CloudHSM key store that is CONNECTED", "a KMS key in the key store", "I delete the key store"))
-	f.add(pickle("a KMS key whose origin is EXTERNAL_KEY_STORE", "I delete the key's imported key material"))
-	f.add(pickle("a symmetric KMS key for imported key material", "the second account deletes the key's imported key material by its key ARN"))
-	f.add(pickle("a external key store that is DISCONNECTED", "I create a new external key store on the same backing"))
-	f.add(pickle("a KMS key with origin AWS_CLOUDHSM in state Unavailable", "I call CancelKeyDeletion on the key"))
-	f.add(pickle("a CloudHSM key store and an external key store", "I request a new KMS key with Origin EXTERNAL"))
-	want := footprint{scenarios: 6, keys: 5, cloudHSM: 3, external: 4, usesSecond: true}
+	for _, p := range []*messages.Pickle{
+		pickle(step{given, "a CloudHSM key store that is CONNECTED"}, step{given, "a KMS key in the key store"}, step{when, "I delete the key store"}),
+		pickle(step{given, "a KMS key whose origin is EXTERNAL_KEY_STORE"}, step{when, "I delete the key's imported key material"}),
+		pickle(step{given, "a symmetric KMS key for imported key material"}, step{when, "the second account deletes the key's imported key material by its key ARN"}),
+		pickle(step{given, "an external key store that is DISCONNECTED"}, step{when, "I create a new external key store on the same backing"}),
+		pickle(step{given, "a KMS key with origin AWS_CLOUDHSM in state Unavailable"}, step{when, "I cancel the deletion of the key"}),
+		pickle(step{given, "a CloudHSM key store and an external key store"}, step{when, "I request a new KMS key with Origin EXTERNAL"}),
+		pickle(step{given, "an ECC_NIST_P256 KMS key for imported key material"}),
+		pickle(step{when, "I send a CreateKey request whose Tags has 51 members"}),
+		pickle(step{when, "I send a DescribeKey request whose KeyId is empty"}),
+	} {
+		if err := f.add(p, defs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := footprint{scenarios: 9, keys: 7, cloudHSM: 3, external: 4, usesSecond: true}
 	if f != want {
 		t.Errorf("footprint = %+v, want %+v", f, want)
+	}
+	if err := f.add(pickle(step{given, "a KMS kee"}), defs); err == nil || !strings.Contains(err.Error(), "test.feature") {
+		t.Errorf("an undefined step: %v, want an error naming the scenario", err)
 	}
 }

@@ -60,16 +60,3 @@ func TestEveryStepResolves(t *testing.T) {
 		t.Errorf("resolved only %d distinct steps", checked)
 	}
 }
-
-// stepKind is the kind of a pickle step as godog matches definitions to it.
-func stepKind(t messages.PickleStepType) string {
-	switch t {
-	case messages.PickleStepType_CONTEXT:
-		return "Given"
-	case messages.PickleStepType_ACTION:
-		return "When"
-	case messages.PickleStepType_OUTCOME:
-		return "Then"
-	}
-	return ""
-}

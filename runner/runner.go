@@ -267,6 +267,7 @@ func selectScenarios(tags string) (map[string]string, footprint, string, error) 
 	present := map[string]bool{}
 	var fp footprint
 	var selected []string
+	defs := append(steps.Definitions(), retries.Definitions()...)
 	for _, f := range feats {
 		names[f.Uri] = f.GherkinDocument.Feature.Name
 		for _, p := range f.Pickles {
@@ -276,7 +277,9 @@ func selectScenarios(tags string) (map[string]string, footprint, string, error) 
 				present[t.Name] = true
 			}
 			if expr == nil || expr.Match(tagNames) {
-				fp.add(p)
+				if err := fp.add(p, defs); err != nil {
+					return nil, footprint{}, "", err
+				}
 				selected = append(selected, pickleKey(p))
 			}
 		}

@@ -49,7 +49,7 @@ func TestResolve(t *testing.T) {
 			t.Errorf("Resolve(%q): %v", tc.text, err)
 		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
 			t.Errorf("Resolve(%q) = %v, want an error saying %q", tc.text, err, tc.err)
-		case tc.kind == "Given" && tc.text == "a key that is Enabled" && err == nil && d.Creates.Keys != 1:
+		case tc.kind == "Given" && tc.text == "a key that is Enabled" && err == nil && d.Footprint(tc.text).Keys != 1:
 			t.Errorf("Resolve(%q) lost the step's declaration: %+v", tc.text, d.Creates)
 		}
 	}
@@ -59,5 +59,21 @@ func TestCreatesAdd(t *testing.T) {
 	got := Creates{Keys: 1, CloudHSMStores: 1}.Add(Creates{Keys: 2, ExternalStores: 1, SecondAccount: true})
 	if want := (Creates{Keys: 3, CloudHSMStores: 1, ExternalStores: 1, SecondAccount: true}); got != want {
 		t.Errorf("Add = %+v, want %+v", got, want)
+	}
+}
+
+// A declaration with IfArg counts only for uses of the step with that argument.
+func TestFootprint(t *testing.T) {
+	var defs []Def
+	Record(&defs, NewPatterns()).Given(`^a KMS key whose origin is (AWS_KMS|AWS_CLOUDHSM|EXTERNAL_KEY_STORE)$`, func(string) error { return nil },
+		Creates{Keys: 1}, Creates{CloudHSMStores: 1, IfArg: "AWS_CLOUDHSM"}, Creates{ExternalStores: 1, IfArg: "EXTERNAL_KEY_STORE"})
+	for text, want := range map[string]Creates{
+		"a KMS key whose origin is AWS_KMS":            {Keys: 1},
+		"a KMS key whose origin is AWS_CLOUDHSM":       {Keys: 1, CloudHSMStores: 1},
+		"a KMS key whose origin is EXTERNAL_KEY_STORE": {Keys: 1, ExternalStores: 1},
+	} {
+		if got := defs[0].Footprint(text); got != want {
+			t.Errorf("Footprint(%q) = %+v, want %+v", text, got, want)
+		}
 	}
 }

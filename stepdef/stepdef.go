@@ -6,6 +6,7 @@ package stepdef
 
 import (
 	"regexp"
+	"slices"
 	"sync"
 
 	"github.com/cucumber/godog"
@@ -58,6 +59,10 @@ type Creates struct {
 	ExternalStores int
 	// SecondAccount: the step acts as the run's second account.
 	SecondAccount bool
+	// IfArg makes the declaration count only for uses of the step one of
+	// whose arguments is IfArg: "a KMS key whose origin is AWS_CLOUDHSM"
+	// creates a key store besides the key.
+	IfArg string
 }
 
 // Add sums two footprints.
@@ -71,7 +76,7 @@ type Def struct {
 	Keyword string // Given, When, Then, or Step for a step of any keyword
 	Re      *regexp.Regexp
 	Fn      any
-	Creates Creates
+	Creates []Creates
 	// Checks says the step judges what the endpoint did: every Then step, and
 	// the Given steps registered with GivenChecks. Each must be shown to fail
 	// against an endpoint that gets it wrong.
@@ -80,6 +85,22 @@ type Def struct {
 
 // Expr is the definition's pattern.
 func (d Def) Expr() string { return d.Re.String() }
+
+// Footprint is what one use of the step, with text, creates.
+func (d Def) Footprint(text string) Creates {
+	var args []string
+	if m := d.Re.FindStringSubmatch(text); m != nil {
+		args = m[1:]
+	}
+	var total Creates
+	for _, c := range d.Creates {
+		if c.IfArg == "" || slices.Contains(args, c.IfArg) {
+			c.IfArg = ""
+			total = total.Add(c)
+		}
+	}
+	return total
+}
 
 // Given, When, Then and Step register fn for the steps expr matches, with
 // what one use of the step creates (nothing when omitted).
@@ -104,10 +125,7 @@ func (c Context) GivenChecks(expr string, fn any, creates ...Creates) {
 }
 
 func (c Context) add(d Def, expr string, fn any, creates []Creates) {
-	d.Re, d.Fn = c.patterns.compile(expr), fn
-	for _, cr := range creates {
-		d.Creates = d.Creates.Add(cr)
-	}
+	d.Re, d.Fn, d.Creates = c.patterns.compile(expr), fn, creates
 	if c.defs != nil {
 		*c.defs = append(*c.defs, d)
 		return

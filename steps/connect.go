@@ -45,8 +45,8 @@ const (
 // registerConnect binds the steps of ConnectCustomKeyStore and
 // DescribeCustomKeyStores, and the ConnectionState matrix.
 func (w *world) registerConnect(sc stepdef.Context) {
-	sc.Given(`^a CloudHSM key store and an external key store$`, w.givenStoresOfBothKinds)
-	sc.Given(`^an external key store that KMS reaches through a VPC endpoint service$`, w.givenVPCStore)
+	sc.Given(`^a CloudHSM key store and an external key store$`, w.givenStoresOfBothKinds, stepdef.Creates{CloudHSMStores: 1}, stepdef.Creates{ExternalStores: 1})
+	sc.Given(`^an external key store that KMS reaches through a VPC endpoint service$`, w.givenVPCStore, stepdef.Creates{ExternalStores: 1})
 	sc.Given(`^KMS takes its time to connect the key store$`, w.givenSlowConnect)
 	sc.Given(`^the key store's backing has a defect: (.+)$`, w.givenBackingDefect)
 	sc.Given(`^the key store has been asked to connect$`, w.givenConnectStarted)
@@ -54,7 +54,7 @@ func (w *world) registerConnect(sc stepdef.Context) {
 
 	sc.When(`^I connect a custom key store that does not exist$`, w.connectMissingStore)
 	sc.When(`^I connect the key store$`, w.connectStore)
-	sc.When(`^the second account connects the key store by its ID$`, w.secondConnectsStore)
+	sc.When(`^the second account connects the key store by its ID$`, w.secondConnectsStore, stepdef.Creates{SecondAccount: true})
 	sc.When(`^I look up the key store by its name$`, w.lookUpStoreByName)
 	sc.When(`^I look up the key store by both its ID and its name$`, w.lookUpStoreByIDAndName)
 	sc.When(`^I look up the key store by its ID once it has settled$`, w.lookUpSettledStore)

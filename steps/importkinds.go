@@ -15,7 +15,7 @@ import (
 // symmetric material: asymmetric and HMAC keys, and new material that waits
 // for on-demand rotation (ImportType NEW_KEY_MATERIAL).
 func (w *world) registerImportKinds(sc stepdef.Context) {
-	sc.Given(`^an? `+importSpecExpr+` KMS key for imported key material$`, w.givenImportKeyOf)
+	sc.Given(`^an? `+importSpecExpr+` KMS key for imported key material$`, w.givenImportKeyOf, stepdef.Creates{Keys: 1})
 	sc.Given(`^new key material has been imported as NEW_KEY_MATERIAL$`, w.givenNewMaterial)
 	sc.When(`^I import the key material with (ImportType NEW_KEY_MATERIAL|a KeyMaterialDescription|a KeyMaterialId)$`, w.importWith)
 	sc.Then(`^the response names new key material, not the key's current material$`, w.thenNewMaterialNamed)

@@ -46,14 +46,15 @@ const (
 // registerLifecycle binds the steps of ScheduleKeyDeletion, CancelKeyDeletion,
 // EnableKey and DisableKey, and the key-state matrix.
 func (w *world) registerLifecycle(sc stepdef.Context) {
-	sc.GivenChecks(`^a KMS key with origin `+keyOriginExpr+` in state `+keyState+`$`, w.givenKeyOfOriginIn)
+	sc.GivenChecks(`^a KMS key with origin `+keyOriginExpr+` in state `+keyState+`$`, w.givenKeyOfOriginIn,
+		stepdef.Creates{Keys: 1}, stepdef.Creates{CloudHSMStores: 1, IfArg: "AWS_CLOUDHSM"}, stepdef.Creates{ExternalStores: 1, IfArg: "EXTERNAL_KEY_STORE"})
 
 	sc.When(`^I `+lifecycleVerbExpr+` the key$`, w.lifecycleOnKey)
 	sc.When(`^I schedule deletion of the key with a waiting period of (\d+) days$`, w.scheduleDeletionWithWindow)
 	sc.When(`^I schedule deletion of the key without naming a waiting period$`, w.scheduleDeletionDefaultWindow)
 	sc.When(`^I `+lifecycleVerbExpr+` a key that does not exist$`, w.lifecycleOnMissingKey)
 	sc.When(`^I `+lifecycleVerbExpr+` a key named by a malformed key ARN$`, w.lifecycleOnMalformedARN)
-	sc.When(`^the second account tries to `+lifecycleVerbExpr+` the key by its key ARN$`, w.secondAccountLifecycle)
+	sc.When(`^the second account tries to `+lifecycleVerbExpr+` the key by its key ARN$`, w.secondAccountLifecycle, stepdef.Creates{SecondAccount: true})
 	sc.When(`^I call `+keyStateMatrixOps+` on the key$`, w.callOnKeyUnderTest)
 
 	sc.Then(`^the response reports the key PendingDeletion with a waiting period of (\d+) days$`, w.thenScheduleResponse)

@@ -38,7 +38,7 @@ type updateStoreState struct {
 
 // registerUpdateStore binds the steps of UpdateCustomKeyStore.
 func (w *world) registerUpdateStore(sc stepdef.Context) {
-	sc.GivenChecks(`^an external key store with (public|VPC) connectivity that is (CONNECTED|DISCONNECTED)$`, w.givenStoreWithConnectivity)
+	sc.GivenChecks(`^an external key store with (public|VPC) connectivity that is (CONNECTED|DISCONNECTED)$`, w.givenStoreWithConnectivity, stepdef.Creates{ExternalStores: 1})
 	sc.Given(`^another (CloudHSM|external) key store$`, w.givenOtherStore)
 	sc.Given(`^another external key store with (public|VPC) connectivity$`, w.givenOtherStoreWithConnectivity)
 	sc.Given(`^another (public|VPC) XKS proxy$`, w.givenOtherProxy)
@@ -49,7 +49,7 @@ func (w *world) registerUpdateStore(sc stepdef.Context) {
 
 	sc.When(`^I update a custom key store that does not exist$`, w.updateMissingStore)
 	sc.When(`^I rename the key store$`, w.renameStore)
-	sc.When(`^the second account renames the key store by its ID$`, w.secondRenamesStore)
+	sc.When(`^the second account renames the key store by its ID$`, w.secondRenamesStore, stepdef.Creates{SecondAccount: true})
 	sc.When(`^I rename the key store to the other key store's name$`, w.renameToOtherName)
 	sc.When(`^I give the key store its kmsuser password$`, w.updatePassword)
 	sc.When(`^I move the key store to the other CloudHSM cluster$`, w.moveToOtherCluster)

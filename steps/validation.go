@@ -26,8 +26,8 @@ type validationState struct {
 
 // registerValidation binds the steps of input constraints (ValidationException), sent as raw signed requests.
 func (w *world) registerValidation(sc stepdef.Context) {
-	sc.Given(`^a backing for a new `+kindExpr+` key store$`, w.givenNewStoreBacking)
-	sc.When(`^I send an? ([A-Za-z]+) request whose ([A-Za-z.\[\]]+) (.+)$`, w.sendViolation)
+	sc.Given(`^a backing for a new `+kindExpr+` key store$`, w.givenNewStoreBacking, stepdef.Creates{CloudHSMStores: 1, IfArg: "CloudHSM"}, stepdef.Creates{ExternalStores: 1, IfArg: "external"})
+	sc.When(`^I send an? ([A-Za-z]+) request whose ([A-Za-z.\[\]]+) (.+)$`, w.sendViolation, stepdef.Creates{Keys: 1, IfArg: "CreateKey"})
 }
 
 // undocumentedValue is no operation's enum value.
