@@ -507,6 +507,15 @@ func chattyEmptyAnswers(x *exchange) answer {
 	return a
 }
 
+// nullEmptyAnswers answers null, not an object, where the answer should be {}.
+func nullEmptyAnswers(x *exchange) answer {
+	a := x.forward()
+	if a.ok() && len(a.body) == 0 {
+		a.body = nil
+	}
+	return a
+}
+
 // combined applies the changes in turn: what each one forwards goes to the
 // next one, and the last one's to the reference.
 func combined(cs ...change) change {
