@@ -38,8 +38,8 @@ type footprint struct {
 }
 
 // add counts a scenario and what its steps create, as each step's definition
-// declares it (stepdef.Creates).
-func (f *footprint) add(p *messages.Pickle, defs []stepdef.Def) error {
+// declares it (stepdef.Creates), and returns what this scenario creates.
+func (f *footprint) add(p *messages.Pickle, defs []stepdef.Def) (stepdef.Creates, error) {
 	f.scenarios++
 	retry, slow := false, false
 	for _, t := range p.Tags {
@@ -52,18 +52,19 @@ func (f *footprint) add(p *messages.Pickle, defs []stepdef.Def) error {
 			f.slow++
 		}
 	}
+	var own stepdef.Creates
 	for _, st := range p.Steps {
 		d, err := stepdef.Resolve(defs, stepKind(st.Type), st.Text, st.Argument != nil)
 		if err != nil {
-			return fmt.Errorf("%s: %s: %w", p.Uri, p.Name, err)
+			return own, fmt.Errorf("%s: %s: %w", p.Uri, p.Name, err)
 		}
-		c := d.Footprint(st.Text)
-		f.keys += c.Keys
-		f.cloudHSM += c.CloudHSMStores
-		f.external += c.ExternalStores
-		f.usesSecond = f.usesSecond || c.SecondAccount
+		own = own.Add(d.Footprint(st.Text))
 	}
-	return nil
+	f.keys += own.Keys
+	f.cloudHSM += own.CloudHSMStores
+	f.external += own.ExternalStores
+	f.usesSecond = f.usesSecond || own.SecondAccount
+	return own, nil
 }
 
 // stepKind is the kind of a pickle step as godog matches definitions to it.

@@ -59,7 +59,7 @@ func TestFootprint(t *testing.T) {
 		pickle(step{when, "I send a CreateKey request whose Tags has 51 members"}),
 		pickle(step{when, "I send a DescribeKey request whose KeyId is empty"}),
 	} {
-		if err := f.add(p, defs); err != nil {
+		if _, err := f.add(p, defs); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -67,7 +67,7 @@ func TestFootprint(t *testing.T) {
 	if f != want {
 		t.Errorf("footprint = %+v, want %+v", f, want)
 	}
-	if err := f.add(pickle(step{given, "a KMS kee"}), defs); err == nil || !strings.Contains(err.Error(), "test.feature") {
+	if _, err := f.add(pickle(step{given, "a KMS kee"}), defs); err == nil || !strings.Contains(err.Error(), "test.feature") {
 		t.Errorf("an undefined step: %v, want an error naming the scenario", err)
 	}
 }

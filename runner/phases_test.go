@@ -24,11 +24,11 @@ func TestPlanPhases(t *testing.T) {
 		{"@retries and (@slow or @client:boto3)", []string{"slow-retries", "retries"}},
 	} {
 		t.Run(tc.tags, func(t *testing.T) {
-			_, fp, filter, err := selectScenarios(tc.tags)
+			sel, err := selectScenarios(tc.tags)
 			if err != nil {
 				t.Fatal(err)
 			}
-			phases := planPhases(Options{Tags: tc.tags, Concurrency: 3, RetryConcurrency: 7}, filter, fp)
+			phases := planPhases(Options{Tags: tc.tags, Concurrency: 3, RetryConcurrency: 7}, sel.filter, sel.footprint)
 			var got []string
 			for _, p := range phases {
 				got = append(got, p.name)

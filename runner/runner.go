@@ -120,10 +120,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		cfg = c
 	}
-	names, fp, filter, err := selectScenarios(opts.Tags)
+	sel, err := selectScenarios(opts.Tags)
 	if err != nil {
 		return nil, err
 	}
+	names, fp, filter := sel.names, sel.footprint, sel.filter
 	selected := fp.scenarios
 	if err := checkRealAccount(&opts, cfg, fp); err != nil {
 		return nil, err
@@ -254,50 +255,59 @@ func suiteOptions(tags string) *godog.Options {
 // disjunctive form, the phases add their own tags to each group, and
 // godog's selection is checked against the runner's, so that a translation
 // mistake stops the run rather than running other scenarios.
-func selectScenarios(tags string) (map[string]string, footprint, string, error) {
+func selectScenarios(tags string) (*selection, error) {
 	expr, err := parseTags(tags)
 	if err != nil {
-		return nil, footprint{}, "", err
+		return nil, err
 	}
 	feats, err := godog.TestSuite{Options: suiteOptions("")}.RetrieveFeatures()
 	if err != nil {
-		return nil, footprint{}, "", fmt.Errorf("reading the embedded features: %w", err)
+		return nil, fmt.Errorf("reading the embedded features: %w", err)
 	}
-	names := map[string]string{}
+	sel := &selection{names: map[string]string{}}
 	present := map[string]bool{}
-	var fp footprint
-	var selected []string
+	var keys []string
 	defs := append(steps.Definitions(), retries.Definitions()...)
 	for _, f := range feats {
-		names[f.Uri] = f.GherkinDocument.Feature.Name
+		sel.names[f.Uri] = f.GherkinDocument.Feature.Name
 		for _, p := range f.Pickles {
 			tagNames := make([]string, len(p.Tags))
 			for i, t := range p.Tags {
 				tagNames[i] = t.Name
 				present[t.Name] = true
 			}
-			if expr == nil || expr.Match(tagNames) {
-				if err := fp.add(p, defs); err != nil {
-					return nil, footprint{}, "", err
-				}
-				selected = append(selected, pickleKey(p))
+			if expr != nil && !expr.Match(tagNames) {
+				continue
 			}
+			creates, err := sel.footprint.add(p, defs)
+			if err != nil {
+				return nil, err
+			}
+			keys = append(keys, pickleKey(p))
+			sel.scenarios = append(sel.scenarios, PlannedScenario{ID: p.Uri + ": " + p.Name, Tags: tagNames, Creates: creates})
 		}
 	}
-	if fp.scenarios == 0 {
-		return nil, footprint{}, "", usagef("--tags %q selects no scenario", tags)
+	if sel.footprint.scenarios == 0 {
+		return nil, usagef("--tags %q selects no scenario", tags)
 	}
 	if expr == nil {
-		return names, fp, "", nil
+		return sel, nil
 	}
-	filter, err := expr.Godog(func(tag string) bool { return present[tag] })
-	if err != nil {
-		return nil, footprint{}, "", usagef("--tags %q: %v", tags, err)
+	if sel.filter, err = expr.Godog(func(tag string) bool { return present[tag] }); err != nil {
+		return nil, usagef("--tags %q: %v", tags, err)
 	}
-	if err := checkFilter(filter, selected); err != nil {
-		return nil, footprint{}, "", err
+	if err := checkFilter(sel.filter, keys); err != nil {
+		return nil, err
 	}
-	return names, fp, filter, nil
+	return sel, nil
+}
+
+// selection is what a tag expression selects from the embedded features.
+type selection struct {
+	names     map[string]string // feature name by file
+	footprint footprint
+	filter    string // godog's form of the expression ("" selects all)
+	scenarios []PlannedScenario
 }
 
 // checkFilter checks that godog's filter selects the scenarios want lists

@@ -69,12 +69,12 @@ func expectedIDs(all []taggedScenario, want func(tags map[string]bool) bool) []s
 // --tags expression.
 func godogRuns(t *testing.T, tags string) []string {
 	t.Helper()
-	_, fp, filter, err := selectScenarios(tags)
+	sel, err := selectScenarios(tags)
 	if err != nil {
 		t.Fatalf("--tags %q: %v", tags, err)
 	}
 	var ids []string
-	for _, p := range planPhases(Options{Tags: tags, Concurrency: 1, RetryConcurrency: 1}, filter, fp) {
+	for _, p := range planPhases(Options{Tags: tags, Concurrency: 1, RetryConcurrency: 1}, sel.filter, sel.footprint) {
 		feats, err := godog.TestSuite{Options: suiteOptions(p.tags)}.RetrieveFeatures()
 		if err != nil {
 			t.Fatal(err)
@@ -85,8 +85,8 @@ func godogRuns(t *testing.T, tags string) []string {
 			}
 		}
 	}
-	if len(ids) != fp.scenarios {
-		t.Errorf("--tags %q: the phases run %d scenarios, the footprint counts %d", tags, len(ids), fp.scenarios)
+	if len(ids) != sel.footprint.scenarios {
+		t.Errorf("--tags %q: the phases run %d scenarios, the footprint counts %d", tags, len(ids), sel.footprint.scenarios)
 	}
 	slices.Sort(ids)
 	return ids

@@ -35,6 +35,10 @@ Examples:
   # two operations, without the scenarios that need a second account
   kmsconform run --tags '(@op:DescribeKey or @op:EnableKey) and not @cross-account'
 
+  # the plan only: which scenarios a tag expression selects, with their tags
+  # and what they would create on the target; sends no request
+  kmsconform run --list --tags '@op:DeleteImportedKeyMaterial and not @retries'
+
   # a moto server, skipping CloudHSM scenarios
   AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
     kmsconform run --endpoint http://127.0.0.1:5000 --tags 'not @cloudhsm'
@@ -63,6 +67,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.Config, "config", "", "YAML file with timeouts, CloudHSM/XKS fixtures and a second account (see README)")
 	fs.BoolVar(&opts.AllowRealAccount, "allow-real-account", false, "let the run reach a non-loopback endpoint, which may be a real AWS account that the run's keys cost money in (see README)")
 	fs.StringVar(&opts.Control, "control", "", "control API URL of a standalone reference (kmsconform serve), e.g. http://127.0.0.1:4599")
+	list := fs.Bool("list", false, "print the selected scenarios, their tags and what they would create on the target, and exit without sending a request")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof) of this process, the embedded reference included, to this `file`")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), runUsage)
@@ -78,6 +83,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "kmsconform run: --%s %d: want a number from 1 to 64\n", flagName, n)
 			return exitUsage
 		}
+	}
+	if *list {
+		return listPlan(opts.Tags, stdout, stderr)
 	}
 	opts.Version = version
 	opts.Progress = stdout
@@ -123,6 +131,25 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	if res.Run.Totals.Failed > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// listPlan prints what a run with tags would select and create.
+func listPlan(tags string, stdout, stderr io.Writer) int {
+	plan, err := runner.PlanRun(tags)
+	var usage *runner.UsageError
+	switch {
+	case errors.As(err, &usage):
+		fmt.Fprintf(stderr, "kmsconform run: %v\n", err)
+		return exitUsage
+	case err != nil:
+		fmt.Fprintf(stderr, "kmsconform run: %v\n", err)
+		return exitFailed
+	}
+	if err := plan.Write(stdout); err != nil {
+		fmt.Fprintf(stderr, "kmsconform run: writing the plan: %v\n", err)
 		return exitFailed
 	}
 	return exitOK
