@@ -1,3 +1,8 @@
+// Package scenario is the core every operation family builds on: one
+// Scenario per godog scenario owns its clients, the call under test and its
+// outcome, the keys and key stores it created and their cleanup, and the
+// outcome checks; the families (packages under families/) register their
+// steps on it.
 package scenario
 
 import (
