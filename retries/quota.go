@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/kmsconform/kmsconform/evidence"
 	"net/http"
 	"strconv"
 	"sync"
+
+	"github.com/kmsconform/kmsconform/evidence"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"

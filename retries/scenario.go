@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/kmsconform/kmsconform/evidence"
 	"net"
 	"net/http"
 	"os"
@@ -14,13 +13,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kmsconform/kmsconform/evidence"
+	core "github.com/kmsconform/kmsconform/scenario"
+
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/cucumber/godog"
 
 	"github.com/kmsconform/kmsconform/clients"
 	"github.com/kmsconform/kmsconform/proxy"
 	"github.com/kmsconform/kmsconform/proxy/journal"
-	"github.com/kmsconform/kmsconform/steps"
 )
 
 // callBudget bounds the call under test, retries and backoffs included: the
@@ -296,7 +297,7 @@ func (st *scenario) input(operation string) (map[string]any, error) {
 // storeName is a key store name of the run's, which kmsconform cleanup
 // would recognize.
 func (st *scenario) storeName() string {
-	return steps.StoreNamePrefix(st.suite.env.RunID) + "retries-" + randomHex(4)
+	return core.StoreNamePrefix(st.suite.env.RunID) + "retries-" + randomHex(4)
 }
 
 func (st *scenario) call(ctx context.Context, operation string) error {

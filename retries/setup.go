@@ -15,7 +15,7 @@ import (
 
 	"github.com/kmsconform/kmsconform/keywrap"
 	"github.com/kmsconform/kmsconform/reference"
-	"github.com/kmsconform/kmsconform/steps"
+	core "github.com/kmsconform/kmsconform/scenario"
 )
 
 // kms returns a Go client that reaches the endpoint directly, for setup and
@@ -35,7 +35,7 @@ func (st *scenario) kms() *kms.Client {
 func (st *scenario) createKey(ctx context.Context, in *kms.CreateKeyInput) error {
 	in.Description = aws.String("kmsconform retries: " + st.id)
 	if run := st.suite.env.RunID; run != "" {
-		in.Tags = append(in.Tags, types.Tag{TagKey: aws.String(steps.RunTag), TagValue: aws.String(run)})
+		in.Tags = append(in.Tags, types.Tag{TagKey: aws.String(core.RunTag), TagValue: aws.String(run)})
 	}
 	out, err := st.kms().CreateKey(ctx, in)
 	if err != nil {
@@ -102,7 +102,7 @@ func (st *scenario) givenStore(ctx context.Context) error {
 	}
 	st.cleanups = append(st.cleanups, func(ctx context.Context) error { return cc.DeleteXksProxy(ctx, p.ID) })
 	in := &kms.CreateCustomKeyStoreInput{
-		CustomKeyStoreName:   aws.String(steps.StoreNamePrefix(st.suite.env.RunID) + "retries-" + p.ID),
+		CustomKeyStoreName:   aws.String(core.StoreNamePrefix(st.suite.env.RunID) + "retries-" + p.ID),
 		CustomKeyStoreType:   types.CustomKeyStoreTypeExternalKeyStore,
 		XksProxyUriEndpoint:  aws.String(p.URIEndpoint),
 		XksProxyUriPath:      aws.String(p.URIPath),

@@ -17,8 +17,8 @@ import (
 	"github.com/kmsconform/kmsconform/proxy/rules"
 	"github.com/kmsconform/kmsconform/reference"
 	"github.com/kmsconform/kmsconform/reports"
+	core "github.com/kmsconform/kmsconform/scenario"
 	"github.com/kmsconform/kmsconform/stepdef"
-	"github.com/kmsconform/kmsconform/steps"
 )
 
 // Env is what the retry scenarios need from a run.
@@ -46,9 +46,9 @@ type Env struct {
 	// the steps package does), so that kmsconform cleanup finds leftovers.
 	RunID string
 	// Ownership guards the setup client's mutating calls, as the steps
-	// package's clients are guarded: share the run's (steps.Env.Ownership).
+	// package's clients are guarded: share the run's (core.Env.Ownership).
 	// Nil means a set of the suite's own.
-	Ownership *steps.Ownership
+	Ownership *core.Ownership
 }
 
 // Suite runs the retry scenarios of one run and keeps their evidence.
@@ -83,7 +83,7 @@ func New(env Env) (*Suite, error) {
 		env.Root = "."
 	}
 	if env.Ownership == nil {
-		env.Ownership = &steps.Ownership{}
+		env.Ownership = &core.Ownership{}
 	}
 	if env.HTTPClient == nil {
 		env.HTTPClient = &http.Client{Timeout: time.Minute, Transport: &http.Transport{Proxy: nil}}

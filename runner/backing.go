@@ -6,7 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/kmsconform/kmsconform/steps"
+	"github.com/kmsconform/kmsconform/scenario"
 )
 
 // pool lends fixtures to one scenario at a time: KMS lets a CloudHSM cluster
@@ -29,19 +29,19 @@ func newPool[T any](what string, items []T) *pool[T] {
 }
 
 // take waits for a free fixture; it gives up when every fixture is retired.
-func (p *pool[T]) take(ctx context.Context) (steps.Lease[T], error) {
+func (p *pool[T]) take(ctx context.Context) (scenario.Lease[T], error) {
 	if p.size == 0 {
-		return steps.Lease[T]{}, fmt.Errorf("%w: the config file lists no %s", steps.ErrNoFixture, p.what)
+		return scenario.Lease[T]{}, fmt.Errorf("%w: the config file lists no %s", scenario.ErrNoFixture, p.what)
 	}
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		if p.live.Load() == 0 {
-			return steps.Lease[T]{}, fmt.Errorf("%w: every configured %s still backs a key store whose keys are pending deletion", steps.ErrNoFixture, p.what)
+			return scenario.Lease[T]{}, fmt.Errorf("%w: every configured %s still backs a key store whose keys are pending deletion", scenario.ErrNoFixture, p.what)
 		}
 		select {
 		case it := <-p.avail:
-			return steps.Lease[T]{Fixture: it, Release: func(reusable bool) {
+			return scenario.Lease[T]{Fixture: it, Release: func(reusable bool) {
 				if reusable {
 					p.avail <- it
 				} else {
@@ -49,7 +49,7 @@ func (p *pool[T]) take(ctx context.Context) (steps.Lease[T], error) {
 				}
 			}}, nil
 		case <-ctx.Done():
-			return steps.Lease[T]{}, fmt.Errorf("waiting for a free %s: %w", p.what, ctx.Err())
+			return scenario.Lease[T]{}, fmt.Errorf("waiting for a free %s: %w", p.what, ctx.Err())
 		case <-tick.C:
 		}
 	}
@@ -57,19 +57,19 @@ func (p *pool[T]) take(ctx context.Context) (steps.Lease[T], error) {
 
 // configBacking lends the fixtures a config file lists.
 type configBacking struct {
-	hsm *pool[steps.CloudHSMFixture]
-	xks *pool[steps.XKSFixture]
+	hsm *pool[scenario.CloudHSMFixture]
+	xks *pool[scenario.XKSFixture]
 }
 
 func newConfigBacking(c *Config) *configBacking {
-	var hsm []steps.CloudHSMFixture
-	var xks []steps.XKSFixture
+	var hsm []scenario.CloudHSMFixture
+	var xks []scenario.XKSFixture
 	if c != nil {
 		for _, f := range c.CloudHSM {
-			hsm = append(hsm, steps.CloudHSMFixture{ClusterID: f.ClusterID, TrustAnchorPEM: f.trustAnchorPEM, Password: f.KmsuserPassword})
+			hsm = append(hsm, scenario.CloudHSMFixture{ClusterID: f.ClusterID, TrustAnchorPEM: f.trustAnchorPEM, Password: f.KmsuserPassword})
 		}
 		for _, f := range c.XKS {
-			xks = append(xks, steps.XKSFixture{
+			xks = append(xks, scenario.XKSFixture{
 				URIEndpoint: f.URIEndpoint, URIPath: f.URIPath, Connectivity: f.Connectivity,
 				VpcEndpointServiceName: f.VpcEndpointServiceName,
 				AccessKeyID:            f.AccessKeyID, SecretAccessKey: f.SecretAccessKey, ExternalKeyID: f.ExternalKeyID,
@@ -82,10 +82,10 @@ func newConfigBacking(c *Config) *configBacking {
 	}
 }
 
-func (b *configBacking) CloudHSM(ctx context.Context) (steps.Lease[steps.CloudHSMFixture], error) {
+func (b *configBacking) CloudHSM(ctx context.Context) (scenario.Lease[scenario.CloudHSMFixture], error) {
 	return b.hsm.take(ctx)
 }
 
-func (b *configBacking) XKS(ctx context.Context) (steps.Lease[steps.XKSFixture], error) {
+func (b *configBacking) XKS(ctx context.Context) (scenario.Lease[scenario.XKSFixture], error) {
 	return b.xks.take(ctx)
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/kmsconform/kmsconform/reference"
-	"github.com/kmsconform/kmsconform/steps"
+	"github.com/kmsconform/kmsconform/scenario"
 )
 
 // referenceControl gives the scenarios what only a reference KMS's control
@@ -22,79 +22,79 @@ type referenceControl struct {
 	region string
 }
 
-var _ steps.Control = referenceControl{}
+var _ scenario.Control = referenceControl{}
 
 // clusterPatch is the change that gives cluster c the defect d.
-func clusterPatch(d steps.Defect, c reference.Cluster) (reference.ClusterPatch, bool) {
+func clusterPatch(d scenario.Defect, c reference.Cluster) (reference.ClusterPatch, bool) {
 	hsms, subnets := slices.Clone(c.HSMs), slices.Clone(c.Subnets)
 	switch d {
-	case steps.ClusterInactive:
+	case scenario.ClusterInactive:
 		return reference.ClusterPatch{Active: ptr(false)}, true
-	case steps.ClusterNoActiveHSM, steps.ClusterOneActiveHSM:
+	case scenario.ClusterNoActiveHSM, scenario.ClusterOneActiveHSM:
 		for i := range hsms {
-			hsms[i].Active = d == steps.ClusterOneActiveHSM && i == 0
+			hsms[i].Active = d == scenario.ClusterOneActiveHSM && i == 0
 		}
 		return reference.ClusterPatch{HSMs: &hsms}, true
-	case steps.ClusterOneZone:
+	case scenario.ClusterOneZone:
 		for i := range subnets {
 			subnets[i].AvailabilityZone = subnets[0].AvailabilityZone
 		}
 		return reference.ClusterPatch{Subnets: &subnets}, len(subnets) > 0
-	case steps.ClusterSubnetDeleted, steps.ClusterSubnetFull:
+	case scenario.ClusterSubnetDeleted, scenario.ClusterSubnetFull:
 		if len(subnets) == 0 {
 			return reference.ClusterPatch{}, false
 		}
-		subnets[0].Deleted = d == steps.ClusterSubnetDeleted
-		subnets[0].NoFreeAddresses = d == steps.ClusterSubnetFull
+		subnets[0].Deleted = d == scenario.ClusterSubnetDeleted
+		subnets[0].NoFreeAddresses = d == scenario.ClusterSubnetFull
 		return reference.ClusterPatch{Subnets: &subnets}, true
-	case steps.ClusterSecurityGroup:
+	case scenario.ClusterSecurityGroup:
 		return reference.ClusterPatch{SecurityGroupValid: ptr(false)}, true
-	case steps.KmsuserMissing:
+	case scenario.KmsuserMissing:
 		return reference.ClusterPatch{KmsuserMissing: ptr(true)}, true
-	case steps.KmsuserLockedOut:
+	case scenario.KmsuserLockedOut:
 		return reference.ClusterPatch{KmsuserLockedOut: ptr(true)}, true
-	case steps.KmsuserLoggedIn:
+	case scenario.KmsuserLoggedIn:
 		return reference.ClusterPatch{KmsuserLoggedIn: ptr(true)}, true
-	case steps.KmsuserPasswordChanged:
+	case scenario.KmsuserPasswordChanged:
 		return reference.ClusterPatch{KmsuserPassword: ptr(c.KmsuserPassword + "-changed")}, true
 	}
 	return reference.ClusterPatch{}, false
 }
 
 // proxyPatch is the change that gives an XKS proxy the defect d.
-func proxyPatch(d steps.Defect) (reference.XksProxyPatch, bool) {
+func proxyPatch(d scenario.Defect) (reference.XksProxyPatch, bool) {
 	switch d {
-	case steps.ProxyUnreachable:
+	case scenario.ProxyUnreachable:
 		return reference.XksProxyPatch{Reachable: ptr(false)}, true
-	case steps.ProxyBadTLS:
+	case scenario.ProxyBadTLS:
 		return reference.XksProxyPatch{TLSValid: ptr(false)}, true
-	case steps.ProxyTimesOut:
+	case scenario.ProxyTimesOut:
 		return reference.XksProxyPatch{TimesOut: ptr(true)}, true
-	case steps.ProxyMisconfigured:
+	case scenario.ProxyMisconfigured:
 		return reference.XksProxyPatch{ConfigurationValid: ptr(false)}, true
-	case steps.ProxyDeniesKMS:
+	case scenario.ProxyDeniesKMS:
 		return reference.XksProxyPatch{DeniesKMS: ptr(true)}, true
-	case steps.ProxyInvalidResponses:
+	case scenario.ProxyInvalidResponses:
 		return reference.XksProxyPatch{AnswersValidly: ptr(false)}, true
-	case steps.ProxyNoKeyManager:
+	case scenario.ProxyNoKeyManager:
 		return reference.XksProxyPatch{EKMAvailable: ptr(false)}, true
-	case steps.ProxyCredentialRotated:
+	case scenario.ProxyCredentialRotated:
 		// Empty members make the reference generate a fresh credential.
 		return reference.XksProxyPatch{Credential: &reference.XksCredential{}}, true
-	case steps.VPCServiceInvalid:
+	case scenario.VPCServiceInvalid:
 		return reference.XksProxyPatch{VpcEndpointServiceValid: ptr(false)}, true
 	}
 	return reference.XksProxyPatch{}, false
 }
 
 // externalKeyChange gives the external key k the defect d.
-func externalKeyChange(d steps.Defect, k *reference.ExternalKey) bool {
+func externalKeyChange(d scenario.Defect, k *reference.ExternalKey) bool {
 	switch d {
-	case steps.ExternalKeyDisabled:
+	case scenario.ExternalKeyDisabled:
 		k.Enabled = false
-	case steps.ExternalKeyNotAES256:
+	case scenario.ExternalKeyNotAES256:
 		k.Spec = "RSA_2048"
-	case steps.ExternalKeyNoEncryption:
+	case scenario.ExternalKeyNoEncryption:
 		k.Usages = []string{"SIGN", "VERIFY"}
 	default:
 		return false
@@ -104,8 +104,8 @@ func externalKeyChange(d steps.Defect, k *reference.ExternalKey) bool {
 
 func ptr[T any](v T) *T { return &v }
 
-func (c referenceControl) BreakCloudHSM(ctx context.Context, clusterID string, d steps.Defect) error {
-	if d == steps.ClusterDeleted {
+func (c referenceControl) BreakCloudHSM(ctx context.Context, clusterID string, d scenario.Defect) error {
+	if d == scenario.ClusterDeleted {
 		return c.cc.DeleteCluster(ctx, clusterID)
 	}
 	cl, err := c.cc.Cluster(ctx, clusterID)
@@ -120,11 +120,11 @@ func (c referenceControl) BreakCloudHSM(ctx context.Context, clusterID string, d
 	return err
 }
 
-func (c referenceControl) BreakXKS(ctx context.Context, f steps.XKSFixture, d steps.Defect) error {
+func (c referenceControl) BreakXKS(ctx context.Context, f scenario.XKSFixture, d scenario.Defect) error {
 	if f.ProxyID == "" {
 		return fmt.Errorf("the XKS proxy at %s is not one the control API made", f.URIEndpoint)
 	}
-	if d == steps.ProxyDeleted {
+	if d == scenario.ProxyDeleted {
 		return c.cc.DeleteXksProxy(ctx, f.ProxyID)
 	}
 	p, err := c.cc.XksProxy(ctx, f.ProxyID)
@@ -142,7 +142,7 @@ func (c referenceControl) BreakXKS(ctx context.Context, f steps.XKSFixture, d st
 	}
 	switch {
 	case externalKeyChange(d, &keys[i]):
-	case d == steps.ExternalKeyDeleted:
+	case d == scenario.ExternalKeyDeleted:
 		keys = slices.Delete(keys, i, i+1)
 	default:
 		return fmt.Errorf("%q is not an XKS proxy or external key defect", d)
@@ -151,10 +151,10 @@ func (c referenceControl) BreakXKS(ctx context.Context, f steps.XKSFixture, d st
 	return err
 }
 
-func (c referenceControl) RelatedCloudHSM(ctx context.Context, clusterID string) (steps.CloudHSMFixture, error) {
+func (c referenceControl) RelatedCloudHSM(ctx context.Context, clusterID string) (scenario.CloudHSMFixture, error) {
 	cl, err := c.cc.Cluster(ctx, clusterID)
 	if err != nil {
-		return steps.CloudHSMFixture{}, err
+		return scenario.CloudHSMFixture{}, err
 	}
 	history := cl.BackupHistoryID
 	if history == "" {
@@ -162,24 +162,24 @@ func (c referenceControl) RelatedCloudHSM(ctx context.Context, clusterID string)
 	}
 	related, err := c.cc.CreateCluster(ctx, reference.ClusterPatch{BackupHistoryID: &history, KmsuserPassword: &cl.KmsuserPassword})
 	if err != nil {
-		return steps.CloudHSMFixture{}, err
+		return scenario.CloudHSMFixture{}, err
 	}
 	return cloudHSMFixture(related), nil
 }
 
-func (c referenceControl) VPCXKS(ctx context.Context) (steps.XKSFixture, error) {
+func (c referenceControl) VPCXKS(ctx context.Context) (scenario.XKSFixture, error) {
 	service := fmt.Sprintf("com.amazonaws.vpce.%s.vpce-svc-%s", c.region, randomLower(17))
 	p, err := c.cc.CreateXksProxy(ctx, reference.XksProxyPatch{
 		Connectivity:           ptr("VPC_ENDPOINT_SERVICE"),
 		VpcEndpointServiceName: &service,
 	})
 	if err != nil {
-		return steps.XKSFixture{}, err
+		return scenario.XKSFixture{}, err
 	}
 	return xksFixture(p)
 }
 
-func (c referenceControl) NewExternalKey(ctx context.Context, f steps.XKSFixture) (string, error) {
+func (c referenceControl) NewExternalKey(ctx context.Context, f scenario.XKSFixture) (string, error) {
 	if f.ProxyID == "" {
 		return "", fmt.Errorf("the XKS proxy at %s is not one the control API made", f.URIEndpoint)
 	}
@@ -197,13 +197,13 @@ func (c referenceControl) NewExternalKey(ctx context.Context, f steps.XKSFixture
 
 // NewAccount makes an access key no one has used: the reference derives an
 // account from any access key it has not been told about.
-func (c referenceControl) NewAccount(ctx context.Context, q steps.Quotas) (steps.Account, error) {
+func (c referenceControl) NewAccount(ctx context.Context, q scenario.Quotas) (scenario.Account, error) {
 	accessKey := "AKIAKMSCONFORM" + randomUpper(6)
 	id := reference.AccountForAccessKey(accessKey)
 	if _, err := c.cc.SetAccountQuotas(ctx, id, reference.AccountQuotas{CustomKeyStores: q.CustomKeyStores, Keys: q.Keys}); err != nil {
-		return steps.Account{}, err
+		return scenario.Account{}, err
 	}
-	return steps.Account{ID: id, Credentials: credentials.NewStaticCredentialsProvider(accessKey, embeddedSecret, "")}, nil
+	return scenario.Account{ID: id, Credentials: credentials.NewStaticCredentialsProvider(accessKey, embeddedSecret, "")}, nil
 }
 
 func (c referenceControl) AdvanceClock(ctx context.Context, accountID string, d time.Duration) error {
@@ -211,15 +211,15 @@ func (c referenceControl) AdvanceClock(ctx context.Context, accountID string, d 
 	return err
 }
 
-func cloudHSMFixture(c reference.Cluster) steps.CloudHSMFixture {
-	return steps.CloudHSMFixture{ClusterID: c.ID, TrustAnchorPEM: c.TrustAnchorCertificate, Password: c.KmsuserPassword}
+func cloudHSMFixture(c reference.Cluster) scenario.CloudHSMFixture {
+	return scenario.CloudHSMFixture{ClusterID: c.ID, TrustAnchorPEM: c.TrustAnchorCertificate, Password: c.KmsuserPassword}
 }
 
-func xksFixture(p reference.XksProxy) (steps.XKSFixture, error) {
+func xksFixture(p reference.XksProxy) (scenario.XKSFixture, error) {
 	if len(p.ExternalKeys) == 0 {
-		return steps.XKSFixture{}, fmt.Errorf("the control API made XKS proxy %s without an external key", p.ID)
+		return scenario.XKSFixture{}, fmt.Errorf("the control API made XKS proxy %s without an external key", p.ID)
 	}
-	return steps.XKSFixture{
+	return scenario.XKSFixture{
 		URIEndpoint: p.URIEndpoint, URIPath: p.URIPath, Connectivity: p.Connectivity,
 		VpcEndpointServiceName: p.VpcEndpointServiceName,
 		AccessKeyID:            p.Credential.AccessKeyID, SecretAccessKey: p.Credential.RawSecretAccessKey,

@@ -14,7 +14,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/kmsconform/kmsconform/reference"
-	"github.com/kmsconform/kmsconform/steps"
+	"github.com/kmsconform/kmsconform/scenario"
 )
 
 func startControlled(t *testing.T) (referenceControl, controlBacking, string) {
@@ -72,33 +72,33 @@ func TestDefectsBreakConnects(t *testing.T) {
 	ctx := context.Background()
 	c := kmsAs(url, credentials.NewStaticCredentialsProvider("AKIAKMSCONFORMTEST01", "x", ""))
 	for _, tc := range []struct {
-		defect steps.Defect
+		defect scenario.Defect
 		want   string
 	}{
-		{steps.ClusterInactive, "CloudHsmClusterNotActiveException"},
-		{steps.ClusterNoActiveHSM, "CloudHsmClusterInvalidConfigurationException"},
-		{steps.ClusterOneZone, "CloudHsmClusterInvalidConfigurationException"},
-		{steps.ClusterSecurityGroup, "CloudHsmClusterInvalidConfigurationException"},
-		{steps.ClusterSubnetDeleted, "SUBNET_NOT_FOUND"},
-		{steps.ClusterSubnetFull, "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET"},
-		{steps.ClusterDeleted, "CLUSTER_NOT_FOUND"},
-		{steps.KmsuserMissing, "USER_NOT_FOUND"},
-		{steps.KmsuserLockedOut, "USER_LOCKED_OUT"},
-		{steps.KmsuserLoggedIn, "USER_LOGGED_IN"},
-		{steps.KmsuserPasswordChanged, "INVALID_CREDENTIALS"},
-		{steps.ProxyUnreachable, "XKS_PROXY_NOT_REACHABLE"},
-		{steps.ProxyBadTLS, "XKS_PROXY_INVALID_TLS_CONFIGURATION"},
-		{steps.ProxyTimesOut, "XKS_PROXY_TIMED_OUT"},
-		{steps.ProxyMisconfigured, "XKS_PROXY_INVALID_CONFIGURATION"},
-		{steps.ProxyDeniesKMS, "XKS_PROXY_ACCESS_DENIED"},
-		{steps.ProxyInvalidResponses, "XKS_PROXY_INVALID_RESPONSE"},
-		{steps.ProxyNoKeyManager, "XKS_PROXY_NOT_REACHABLE"},
-		{steps.ProxyCredentialRotated, "INVALID_CREDENTIALS"},
-		{steps.ProxyDeleted, "XKS_PROXY_NOT_REACHABLE"},
+		{scenario.ClusterInactive, "CloudHsmClusterNotActiveException"},
+		{scenario.ClusterNoActiveHSM, "CloudHsmClusterInvalidConfigurationException"},
+		{scenario.ClusterOneZone, "CloudHsmClusterInvalidConfigurationException"},
+		{scenario.ClusterSecurityGroup, "CloudHsmClusterInvalidConfigurationException"},
+		{scenario.ClusterSubnetDeleted, "SUBNET_NOT_FOUND"},
+		{scenario.ClusterSubnetFull, "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET"},
+		{scenario.ClusterDeleted, "CLUSTER_NOT_FOUND"},
+		{scenario.KmsuserMissing, "USER_NOT_FOUND"},
+		{scenario.KmsuserLockedOut, "USER_LOCKED_OUT"},
+		{scenario.KmsuserLoggedIn, "USER_LOGGED_IN"},
+		{scenario.KmsuserPasswordChanged, "INVALID_CREDENTIALS"},
+		{scenario.ProxyUnreachable, "XKS_PROXY_NOT_REACHABLE"},
+		{scenario.ProxyBadTLS, "XKS_PROXY_INVALID_TLS_CONFIGURATION"},
+		{scenario.ProxyTimesOut, "XKS_PROXY_TIMED_OUT"},
+		{scenario.ProxyMisconfigured, "XKS_PROXY_INVALID_CONFIGURATION"},
+		{scenario.ProxyDeniesKMS, "XKS_PROXY_ACCESS_DENIED"},
+		{scenario.ProxyInvalidResponses, "XKS_PROXY_INVALID_RESPONSE"},
+		{scenario.ProxyNoKeyManager, "XKS_PROXY_NOT_REACHABLE"},
+		{scenario.ProxyCredentialRotated, "INVALID_CREDENTIALS"},
+		{scenario.ProxyDeleted, "XKS_PROXY_NOT_REACHABLE"},
 	} {
 		t.Run(string(tc.defect), func(t *testing.T) {
 			in := &kms.CreateCustomKeyStoreInput{CustomKeyStoreName: aws.String("defect-" + randomLower(10))}
-			if _, isCluster := clusterPatch(tc.defect, reference.Cluster{Subnets: make([]reference.Subnet, 1)}); isCluster || tc.defect == steps.ClusterDeleted {
+			if _, isCluster := clusterPatch(tc.defect, reference.Cluster{Subnets: make([]reference.Subnet, 1)}); isCluster || tc.defect == scenario.ClusterDeleted {
 				l, err := backing.CloudHSM(ctx)
 				if err != nil {
 					t.Fatal(err)
@@ -141,7 +141,7 @@ func TestDefectsBreakConnects(t *testing.T) {
 	}
 }
 
-func xksStoreInput(f steps.XKSFixture) *kms.CreateCustomKeyStoreInput {
+func xksStoreInput(f scenario.XKSFixture) *kms.CreateCustomKeyStoreInput {
 	in := &kms.CreateCustomKeyStoreInput{
 		CustomKeyStoreName:   aws.String("xks-" + randomLower(10)),
 		CustomKeyStoreType:   types.CustomKeyStoreTypeExternalKeyStore,
@@ -230,13 +230,13 @@ func TestControlFixtures(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, tc := range []struct {
-			defect steps.Defect
+			defect scenario.Defect
 			want   string
 		}{
-			{steps.ExternalKeyDisabled, "XksKeyInvalidConfigurationException"},
-			{steps.ExternalKeyNotAES256, "XksKeyInvalidConfigurationException"},
-			{steps.ExternalKeyNoEncryption, "XksKeyInvalidConfigurationException"},
-			{steps.ExternalKeyDeleted, "XksKeyNotFoundException"},
+			{scenario.ExternalKeyDisabled, "XksKeyInvalidConfigurationException"},
+			{scenario.ExternalKeyNotAES256, "XksKeyInvalidConfigurationException"},
+			{scenario.ExternalKeyNoEncryption, "XksKeyInvalidConfigurationException"},
+			{scenario.ExternalKeyDeleted, "XksKeyNotFoundException"},
 		} {
 			id, err := ctl.NewExternalKey(ctx, f)
 			if err != nil {
@@ -259,7 +259,7 @@ func TestControlFixtures(t *testing.T) {
 	})
 
 	t.Run("account of its own", func(t *testing.T) {
-		a, err := ctl.NewAccount(ctx, steps.Quotas{Keys: 1})
+		a, err := ctl.NewAccount(ctx, scenario.Quotas{Keys: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

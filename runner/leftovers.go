@@ -16,8 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go"
-
-	"github.com/kmsconform/kmsconform/steps"
+	"github.com/kmsconform/kmsconform/scenario"
 )
 
 // CleanupOptions say whose leftovers to remove, and where.
@@ -171,7 +170,7 @@ func (s *sweeper) tagged(ctx context.Context, id string) (bool, error) {
 			return false, err
 		}
 		for _, t := range page.Tags {
-			if aws.ToString(t.TagKey) == steps.RunTag && aws.ToString(t.TagValue) == s.opts.RunID {
+			if aws.ToString(t.TagKey) == scenario.RunTag && aws.ToString(t.TagValue) == s.opts.RunID {
 				return true, nil
 			}
 		}
@@ -209,7 +208,7 @@ func (s *sweeper) verb(done string) string {
 
 // stores disconnects and deletes every key store named for the run.
 func (s *sweeper) stores(ctx context.Context) error {
-	prefix := steps.StoreNamePrefix(s.opts.RunID)
+	prefix := scenario.StoreNamePrefix(s.opts.RunID)
 	pages := kms.NewDescribeCustomKeyStoresPaginator(s.c, &kms.DescribeCustomKeyStoresInput{})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)

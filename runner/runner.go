@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/kmsconform/kmsconform/catalog"
 	"io"
 	"io/fs"
 	"net/url"
@@ -22,6 +21,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/kmsconform/kmsconform/catalog"
+	"github.com/kmsconform/kmsconform/scenario"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/cucumber/godog"
@@ -146,7 +148,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 
 	runID := newRunID()
-	env := &steps.Env{
+	env := &scenario.Env{
 		Endpoint:      tgt.url,
 		Region:        tgt.region,
 		Primary:       tgt.primary,

@@ -16,7 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/kmsconform/kmsconform/reference"
-	"github.com/kmsconform/kmsconform/steps"
+	"github.com/kmsconform/kmsconform/scenario"
 )
 
 // The embedded reference's test credentials: two access keys, two accounts.
@@ -43,13 +43,13 @@ type target struct {
 	second        aws.CredentialsProvider
 	secondMissing string
 
-	timeouts    steps.Timeouts
+	timeouts    scenario.Timeouts
 	maxAttempts int
 	// caBundle holds extra PEM roots for an https target (AWS_CA_BUNDLE).
 	caBundle []byte
-	backing  steps.Backing
-	states   steps.StateControl
-	ctl      steps.Control
+	backing  scenario.Backing
+	states   scenario.StateControl
+	ctl      scenario.Control
 	control  *reference.ControlClient // nil without a control API
 
 	server *http.Server
@@ -70,7 +70,7 @@ func openTarget(ctx context.Context, opts Options, cfg *Config) (*target, error)
 			return nil, usagef("endpoint %q: %v", endpoint, err)
 		}
 	}
-	t := &target{timeouts: steps.DefaultTimeouts()}
+	t := &target{timeouts: scenario.DefaultTimeouts()}
 	if cfg != nil {
 		t.name = cfg.Name
 		t.timeouts = mergeTimeouts(t.timeouts, cfg.Timeouts)
@@ -103,7 +103,7 @@ func (o *Options) endpoint() string {
 	return ""
 }
 
-func mergeTimeouts(t steps.Timeouts, c ConfigTimeouts) steps.Timeouts {
+func mergeTimeouts(t scenario.Timeouts, c ConfigTimeouts) scenario.Timeouts {
 	for _, o := range []struct {
 		dst *time.Duration
 		src Duration
@@ -252,24 +252,24 @@ func (t *target) useControl(base string) {
 // cluster backs only one key store per account, so scenarios never share one.
 type controlBacking struct{ cc *reference.ControlClient }
 
-func (b controlBacking) CloudHSM(ctx context.Context) (steps.Lease[steps.CloudHSMFixture], error) {
+func (b controlBacking) CloudHSM(ctx context.Context) (scenario.Lease[scenario.CloudHSMFixture], error) {
 	c, err := b.cc.CreateCluster(ctx, reference.ClusterPatch{})
 	if err != nil {
-		return steps.Lease[steps.CloudHSMFixture]{}, fmt.Errorf("creating a CloudHSM cluster through the control API: %w", err)
+		return scenario.Lease[scenario.CloudHSMFixture]{}, fmt.Errorf("creating a CloudHSM cluster through the control API: %w", err)
 	}
-	return steps.Lease[steps.CloudHSMFixture]{Fixture: cloudHSMFixture(c), Release: func(bool) {}}, nil
+	return scenario.Lease[scenario.CloudHSMFixture]{Fixture: cloudHSMFixture(c), Release: func(bool) {}}, nil
 }
 
-func (b controlBacking) XKS(ctx context.Context) (steps.Lease[steps.XKSFixture], error) {
+func (b controlBacking) XKS(ctx context.Context) (scenario.Lease[scenario.XKSFixture], error) {
 	p, err := b.cc.CreateXksProxy(ctx, reference.XksProxyPatch{})
 	if err != nil {
-		return steps.Lease[steps.XKSFixture]{}, fmt.Errorf("creating an XKS proxy through the control API: %w", err)
+		return scenario.Lease[scenario.XKSFixture]{}, fmt.Errorf("creating an XKS proxy through the control API: %w", err)
 	}
 	f, err := xksFixture(p)
 	if err != nil {
-		return steps.Lease[steps.XKSFixture]{}, err
+		return scenario.Lease[scenario.XKSFixture]{}, err
 	}
-	return steps.Lease[steps.XKSFixture]{Fixture: f, Release: func(bool) {}}, nil
+	return scenario.Lease[scenario.XKSFixture]{Fixture: f, Release: func(bool) {}}, nil
 }
 
 // controlStates forces store states through the control API. Store IDs are

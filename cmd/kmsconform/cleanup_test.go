@@ -21,7 +21,7 @@ import (
 
 	"github.com/kmsconform/kmsconform/reference"
 	"github.com/kmsconform/kmsconform/runner"
-	"github.com/kmsconform/kmsconform/steps"
+	"github.com/kmsconform/kmsconform/scenario"
 )
 
 const testAccessKey = "AKIAKMSCONFORMTEST01"
@@ -57,7 +57,7 @@ func awsEnv(t *testing.T) {
 }
 
 func runTags(run string) []types.Tag {
-	return []types.Tag{{TagKey: aws.String(steps.RunTag), TagValue: aws.String(run)}}
+	return []types.Tag{{TagKey: aws.String(scenario.RunTag), TagValue: aws.String(run)}}
 }
 
 func newXKSStore(t *testing.T, c *kms.Client, cc *reference.ControlClient, name string) (storeID, externalKey string) {
@@ -156,9 +156,9 @@ func TestCleanupRemovesARunsLeftovers(t *testing.T) {
 	otherRuns := newKey(&kms.CreateKeyInput{Tags: runTags(otherRun)})
 	untagged := newKey(&kms.CreateKeyInput{})
 
-	empty, _ := newXKSStore(t, c, cc, steps.StoreNamePrefix(run)+"1")
+	empty, _ := newXKSStore(t, c, cc, scenario.StoreNamePrefix(run)+"1")
 	connectStore(t, c, empty)
-	holding, xksKey := newXKSStore(t, c, cc, steps.StoreNamePrefix(run)+"2")
+	holding, xksKey := newXKSStore(t, c, cc, scenario.StoreNamePrefix(run)+"2")
 	connectStore(t, c, holding)
 	inStore := newKey(&kms.CreateKeyInput{Tags: runTags(run), CustomKeyStoreId: &holding,
 		Origin: types.OriginTypeExternalKeyStore, XksKeyId: &xksKey})
@@ -340,7 +340,7 @@ func runResources(t *testing.T, c *kms.Client, run string) (map[string]*types.Ke
 			t.Fatal(err)
 		}
 		for _, tag := range tags.Tags {
-			if aws.ToString(tag.TagKey) == steps.RunTag && aws.ToString(tag.TagValue) == run {
+			if aws.ToString(tag.TagKey) == scenario.RunTag && aws.ToString(tag.TagValue) == run {
 				d, err := c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: k.KeyId})
 				if err != nil {
 					t.Fatal(err)
@@ -355,7 +355,7 @@ func runResources(t *testing.T, c *kms.Client, run string) (map[string]*types.Ke
 		t.Fatal(err)
 	}
 	for _, s := range out.CustomKeyStores {
-		if strings.HasPrefix(aws.ToString(s.CustomKeyStoreName), steps.StoreNamePrefix(run)) {
+		if strings.HasPrefix(aws.ToString(s.CustomKeyStoreName), scenario.StoreNamePrefix(run)) {
 			stores[aws.ToString(s.CustomKeyStoreId)] = s.ConnectionState
 		}
 	}

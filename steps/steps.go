@@ -1,0 +1,41 @@
+// Package steps wires the scenario core and the operation families for the
+// runner: one scenario.Scenario per godog scenario, with every family's steps
+// registered on it.
+package steps
+
+import (
+	"github.com/cucumber/godog"
+
+	"github.com/kmsconform/kmsconform/families/importing"
+	"github.com/kmsconform/kmsconform/families/keystores"
+	"github.com/kmsconform/kmsconform/families/lifecycle"
+	"github.com/kmsconform/kmsconform/scenario"
+	"github.com/kmsconform/kmsconform/stepdef"
+)
+
+// register binds every step of the feature files to s: the core's shared
+// steps, then each operation family's.
+func register(s *scenario.Scenario, sc stepdef.Context) {
+	s.Register(sc)
+	keystores.Register(s, sc)
+	importing.Register(s, sc)
+	lifecycle.Register(s, sc)
+}
+
+// Initializer returns the godog scenario initializer for a run in env.
+func Initializer(env *scenario.Env) func(*godog.ScenarioContext) {
+	patterns := stepdef.NewPatterns()
+	return func(sc *godog.ScenarioContext) {
+		s := scenario.New(env)
+		s.Hook(sc)
+		register(s, stepdef.Bind(sc, patterns))
+	}
+}
+
+// Definitions lists every step the feature files can use, as registered:
+// the tests derive from it which steps check an outcome.
+func Definitions() []stepdef.Def {
+	var defs []stepdef.Def
+	register(scenario.New(&scenario.Env{}), stepdef.Record(&defs, stepdef.NewPatterns()))
+	return defs
+}
