@@ -2,7 +2,6 @@ package reference
 
 import (
 	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
@@ -12,6 +11,8 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+
+	"github.com/kmsconform/kmsconform/keymaterial"
 )
 
 // The formats of key material, per key spec, for import (canonicalMaterial)
@@ -290,28 +291,10 @@ func marshalPKCS8(algorithm pkix.AlgorithmIdentifier, privateKey []byte) ([]byte
 }
 
 // generateMaterial makes new key material for a key of spec, in the form
-// canonicalMaterial returns. HMAC keys are as long as their digest.
+// canonicalMaterial returns: as an importer would make it (package
+// keymaterial), brought to that form; the curves Go lacks and ML-DSA from a
+// random scalar or seed.
 func generateMaterial(spec string) ([]byte, error) {
-	switch {
-	case spec == symmetricDefault:
-		return randomBytes(32), nil
-	case strings.HasPrefix(spec, "HMAC_"):
-		return randomBytes(hmacKeySizes[spec][0]), nil
-	}
-	if bits, ok := rsaBits[spec]; ok {
-		priv, err := rsa.GenerateKey(rand.Reader, bits)
-		if err != nil {
-			return nil, fmt.Errorf("generate %s key pair: %w", spec, err)
-		}
-		return x509.MarshalPKCS8PrivateKey(priv)
-	}
-	if curve, ok := nistCurves[spec]; ok {
-		priv, err := ecdsa.GenerateKey(curve, rand.Reader)
-		if err != nil {
-			return nil, fmt.Errorf("generate %s key pair: %w", spec, err)
-		}
-		return x509.MarshalPKCS8PrivateKey(priv)
-	}
 	if c, ok := otherCurves[spec]; ok {
 		// A uniform scalar in [1, n-1].
 		d, err := rand.Int(rand.Reader, new(big.Int).Sub(c.order, big.NewInt(1)))
@@ -324,14 +307,11 @@ func generateMaterial(spec string) ([]byte, error) {
 	if lk, ok := latticeKeys[spec]; ok {
 		return marshalLatticeSeed(lk, randomBytes(lk.seedSize))
 	}
-	if spec == "ECC_NIST_EDWARDS25519" {
-		_, priv, err := ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			return nil, fmt.Errorf("generate %s key pair: %w", spec, err)
-		}
-		return x509.MarshalPKCS8PrivateKey(priv)
+	m, err := keymaterial.New(spec)
+	if err != nil {
+		return nil, fmt.Errorf("generate %s key material: %w", spec, err)
 	}
-	return nil, fmt.Errorf("no key material format for key spec %s", spec)
+	return canonicalMaterial(spec, m)
 }
 
 // algorithmName names a PKCS #8 algorithm or named curve in messages.

@@ -1,15 +1,8 @@
 package runner
 
 import (
-	"bytes"
-	"io/fs"
-	"strings"
 	"testing"
 
-	gherkin "github.com/cucumber/gherkin/go/v42"
-	messages "github.com/cucumber/messages/go/v34"
-
-	"github.com/kmsconform/kmsconform/features"
 	"github.com/kmsconform/kmsconform/retries"
 	"github.com/kmsconform/kmsconform/stepdef"
 	"github.com/kmsconform/kmsconform/steps"
@@ -24,37 +17,19 @@ func TestEveryStepResolves(t *testing.T) {
 		t.Fatalf("only %d step definitions", len(defs))
 	}
 	checked := 0
-	err := fs.WalkDir(features.FS, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".feature") {
-			return err
-		}
-		data, err := fs.ReadFile(features.FS, path)
-		if err != nil {
-			return err
-		}
-		ids := (&messages.Incrementing{}).NewId
-		doc, err := gherkin.ParseGherkinDocument(bytes.NewReader(data), ids)
-		if err != nil {
-			return err
-		}
-		seen := map[string]bool{}
-		for _, p := range gherkin.Pickles(*doc, path, ids) {
-			for _, st := range p.Steps {
-				kind := stepKind(st.Type)
-				if seen[kind+st.Text] {
-					continue
-				}
-				seen[kind+st.Text] = true
-				checked++
-				if _, err := stepdef.Resolve(defs, kind, st.Text, st.Argument != nil); err != nil {
-					t.Errorf("%s: %v", path, err)
-				}
+	seen := map[string]bool{}
+	for _, p := range featurePickles(t) {
+		for _, st := range p.Steps {
+			kind := stepKind(st.Type)
+			if seen[kind+st.Text] {
+				continue
+			}
+			seen[kind+st.Text] = true
+			checked++
+			if _, err := stepdef.Resolve(defs, kind, st.Text, st.Argument != nil); err != nil {
+				t.Errorf("%s: %v", p.Uri, err)
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	if checked < 500 {
 		t.Errorf("resolved only %d distinct steps", checked)

@@ -26,6 +26,21 @@ type taggedScenario struct {
 func featureScenarios(t *testing.T) []taggedScenario {
 	t.Helper()
 	var out []taggedScenario
+	for _, p := range featurePickles(t) {
+		s := taggedScenario{id: p.Uri + ": " + p.Name, tags: map[string]bool{}}
+		for _, tag := range p.Tags {
+			s.tags[tag.Name] = true
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// featurePickles reads the embedded features with the Gherkin parser alone:
+// every scenario and outline row, in file order.
+func featurePickles(t *testing.T) []*messages.Pickle {
+	t.Helper()
+	var out []*messages.Pickle
 	err := fs.WalkDir(features.FS, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".feature") {
 			return err
@@ -39,13 +54,7 @@ func featureScenarios(t *testing.T) []taggedScenario {
 		if err != nil {
 			return err
 		}
-		for _, p := range gherkin.Pickles(*doc, path, ids) {
-			s := taggedScenario{id: p.Uri + ": " + p.Name, tags: map[string]bool{}}
-			for _, tag := range p.Tags {
-				s.tags[tag.Name] = true
-			}
-			out = append(out, s)
-		}
+		out = append(out, gherkin.Pickles(*doc, path, ids)...)
 		return nil
 	})
 	if err != nil {
