@@ -37,17 +37,7 @@ func TestReportRendersInChromium(t *testing.T) {
 	url := "file://" + filepath.ToSlash(filepath.Join(dir, HTMLFile))
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-
-	var dom, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, chromium, chromiumArgs(filepath.Join(dir, "profile-dom"), "--dump-dom", url)...)
-	cmd.Stdout, cmd.Stderr = &dom, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium --dump-dom: %v\n%s", err, stderr.String())
-	}
-	root, err := html.Parse(&dom)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := renderedDOM(ctx, t, chromium, filepath.Join(dir, "profile-dom"), url)
 	matrix := findElement(root, func(n *html.Node) bool { return attr(n, "id") == "matrix" })
 	if matrix == nil {
 		t.Fatal("rendered DOM has no #matrix")
@@ -70,16 +60,19 @@ func TestReportRendersInChromium(t *testing.T) {
 			t.Errorf("matrix cell %s = %q, want %q", cond, cells[cond], want)
 		}
 	}
-	evidence := findElement(root, func(n *html.Node) bool { return strings.Contains(attr(n, "class"), "evidence") })
+	// A failed scenario is open from the start, its evidence unpacked.
+	failed := findElement(root, func(n *html.Node) bool { return attr(n, "class") == "scenario failed" })
+	evidence := findElement(failed, func(n *html.Node) bool { return attr(n, "class") == "evidence" })
 	if evidence == nil {
-		t.Fatal("rendered DOM has no evidence block")
+		t.Fatal("the open failed scenario shows no evidence block")
 	}
 	if text := textOf(evidence); !strings.Contains(text, "TrentService.") || !strings.Contains(text, "__type") {
 		t.Errorf("evidence block lacks the request target or response body: %q", truncate(text, 300))
 	}
+	var stderr bytes.Buffer
 
 	shot := filepath.Join(dir, "report.png")
-	cmd = exec.CommandContext(ctx, chromium, chromiumArgs(filepath.Join(dir, "profile-shot"), "--screenshot="+shot, url)...)
+	cmd := exec.CommandContext(ctx, chromium, chromiumArgs(filepath.Join(dir, "profile-shot"), "--screenshot="+shot, url)...)
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("chromium --screenshot: %v\n%s", err, stderr.String())
@@ -99,6 +92,76 @@ func TestReportRendersInChromium(t *testing.T) {
 	if n := distinctColours(img, 200); n < 50 {
 		t.Errorf("screenshot has %d distinct colours; a rendered report has many more", n)
 	}
+}
+
+// renderedDOM loads url in headless Chromium and returns the DOM once the
+// page's scripts have settled (a virtual-time budget lets their promises
+// finish before the dump).
+func renderedDOM(ctx context.Context, t *testing.T, chromium, profile, url string) *html.Node {
+	t.Helper()
+	var dom, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, chromium, chromiumArgs(profile, "--virtual-time-budget=10000", "--dump-dom", url)...)
+	cmd.Stdout, cmd.Stderr = &dom, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium --dump-dom: %v\n%s", err, stderr.String())
+	}
+	root, err := html.Parse(&dom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// TestEvidenceUnpacksWhenOpenedInChromium: a passed scenario's evidence is
+// not on the page until the scenario is opened (here through a link to it,
+// as the matrix makes); then it is, unpacked from the compressed block,
+// with hostile text shown as text and no secret.
+func TestEvidenceUnpacksWhenOpenedInChromium(t *testing.T) {
+	chromium := findTool(t, "chromium", "apt-get install -y chromium")
+	dir := t.TempDir()
+	run := hostileRun()
+	passed := &run.Scenarios[0]
+	passed.Exchanges[0].Response.Body = `{"KeyMetadata":{"Description":"<img src=x onerror=alert(7)>"}}`
+	if err := WriteAll(dir, run); err != nil {
+		t.Fatal(err)
+	}
+	url := "file://" + filepath.ToSlash(filepath.Join(dir, HTMLFile))
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	box := func(root *html.Node, s *Scenario) *html.Node {
+		scenario := findElement(root, func(n *html.Node) bool { return attr(n, "id") == anchor(s) })
+		if scenario == nil {
+			t.Fatalf("no scenario %s on the page", anchor(s))
+		}
+		return findElement(scenario, func(n *html.Node) bool { return attr(n, "class") == "exchanges" })
+	}
+
+	closed := renderedDOM(ctx, t, chromium, filepath.Join(dir, "profile-closed"), url)
+	if b := box(closed, passed); b == nil || findElement(b, func(n *html.Node) bool { return attr(n, "class") == "evidence" }) != nil {
+		t.Fatal("a closed passed scenario's evidence is rendered before it is opened (or it has no placeholder)")
+	}
+
+	opened := renderedDOM(ctx, t, chromium, filepath.Join(dir, "profile-open"), url+"#"+anchor(passed))
+	b := box(opened, passed)
+	if attr(b, "data-state") != "shown" {
+		t.Fatalf("the opened scenario's evidence was not unpacked: state %q, %q", attr(b, "data-state"), truncate(textOf(b), 200))
+	}
+	text := textOf(b)
+	for _, want := range []string{"X-Amz-Target", "TrentService." + passed.Operation, `"CustomKeyStoreId": "cks-1234567890abcdef0"`, "X-Kmsconform-Scn", `"Description": "<img src=x onerror=alert(7)>"`, "200"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the unpacked evidence lacks %q: %q", want, truncate(text, 400))
+		}
+	}
+	for _, secret := range []string{"deadbeefSECRET", "Authorization"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("the unpacked evidence shows %q", secret)
+		}
+	}
+	walk(opened, func(n *html.Node) {
+		if n.Data == "img" || (n.Data == "script" && attr(n, "id") != "evidence-data" && textOf(n) != "" && !strings.Contains(textOf(n), "DecompressionStream")) {
+			t.Errorf("the page grew a <%s> element from hostile text", n.Data)
+		}
+	})
 }
 
 // distinctColours counts the colours in img (every third pixel each way, up

@@ -1,23 +1,21 @@
 package reports
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
 	"io"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 )
 
-//go:embed templates/*.tmpl
+//go:embed templates/*.tmpl templates/evidence.js
 var templateFS embed.FS
 
 // parseTemplates parses the report templates afresh for each rendering, so
@@ -55,10 +53,15 @@ func render(w io.Writer, name string, data any) error {
 func pct(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) }
 
 // WriteHTML renders report.html: one self-contained page (inline CSS and
-// SVG, no scripts, nothing fetched) for a person deciding whether the
-// target is good enough.
+// SVG, nothing fetched) for a person deciding whether the target is good
+// enough. Its one script unpacks the embedded evidence (see evidence.go); a
+// Content-Security-Policy allows that script alone and forbids every fetch.
 func WriteHTML(w io.Writer, run *Run) error {
-	return render(w, "report", buildReportView(run))
+	v, err := buildReportView(run)
+	if err != nil {
+		return err
+	}
+	return render(w, "report", v)
 }
 
 type reportView struct {
@@ -78,6 +81,12 @@ type reportView struct {
 	Findings         []findingView
 	FindingScenarios int
 	Groups           []scenarioGroup
+	// Evidence is the base64 of the compressed evidence (base64 needs no
+	// escaping inside a script element); Script renders it, and ScriptHash
+	// names Script in the page's Content-Security-Policy.
+	Evidence   template.HTML
+	Script     template.JS
+	ScriptHash string
 }
 
 // changeSection is one list of a diff page; ReasonFrom says which run's
@@ -118,27 +127,21 @@ type scenarioGroup struct {
 
 type scenarioView struct {
 	*Scenario
-	Anchor    string
-	Open      bool
-	Timeline  *timeline
-	Exchanges []exchangeView
+	Anchor   string
+	Open     bool
+	Timeline *timeline
+	Evidence int // the scenario's index in the embedded evidence
 }
 
-type exchangeView struct {
-	*Exchange
-	Class    string
-	Outcome  string
-	Request  messageView
-	Response messageView
-}
-
-type messageView struct {
-	Headers []keyValue
-	Body    string
-}
-
-func buildReportView(run *Run) *reportView {
+func buildReportView(run *Run) (*reportView, error) {
 	v := &reportView{Run: run, Totals: run.Tally(), Matrix: buildMatrix(run)}
+	script, err := templateFS.ReadFile("templates/evidence.js")
+	if err != nil {
+		return nil, fmt.Errorf("reading the report script: %w", err)
+	}
+	sum := sha256.Sum256(script)
+	v.Script, v.ScriptHash = template.JS(script), "sha256-"+base64.StdEncoding.EncodeToString(sum[:])
+	evidence := newEvidenceBuilder()
 	if rate, ok := v.Totals.PassRate(); ok {
 		v.PassRate = pct(rate)
 	}
@@ -157,7 +160,6 @@ func buildReportView(run *Run) *reportView {
 		v.SDKs = append(v.SDKs, keyValue{k, run.SDKs[k]})
 	}
 	v.Bar = totalsBar(v.Totals)
-	families := map[string]*Run{}
 	for i := range run.Scenarios {
 		s := &run.Scenarios[i]
 		sv := &scenarioView{
@@ -165,19 +167,15 @@ func buildReportView(run *Run) *reportView {
 			Anchor:   anchor(s),
 			Open:     s.Status == StatusFailed,
 			Timeline: buildTimeline(s),
-		}
-		for j := range s.Exchanges {
-			sv.Exchanges = append(sv.Exchanges, buildExchangeView(&s.Exchanges[j]))
+			Evidence: evidence.add(s),
 		}
 		if s.Status == StatusFailed {
 			v.Failures = append(v.Failures, sv)
 		}
 		fam := s.Family()
-		if families[fam] == nil {
-			families[fam] = &Run{}
+		if !slices.ContainsFunc(v.Groups, func(g scenarioGroup) bool { return g.Family == fam }) {
 			v.Groups = append(v.Groups, scenarioGroup{Family: fam})
 		}
-		families[fam].Scenarios = append(families[fam].Scenarios, *s)
 		g := &v.Groups[slices.IndexFunc(v.Groups, func(g scenarioGroup) bool { return g.Family == fam })]
 		g.Scenarios = append(g.Scenarios, sv)
 	}
@@ -196,12 +194,32 @@ func buildReportView(run *Run) *reportView {
 			return cmp.Or(cmp.Compare(min(len(b.Conditions), 1), min(len(a.Conditions), 1)), compareFirstCondition(a.Scenario, b.Scenario), cmp.Compare(a.Name, b.Name))
 		})
 	}
-	for _, g := range v.Groups {
-		t := families[g.Family].Tally()
-		rate, ok := t.PassRate()
-		v.Families = append(v.Families, familyRow{Family: g.Family, Totals: t, PassRate: rate, HasRate: ok, Bar: totalsBar(t)})
+	v.Families = familyRows(run)
+	encoded, err := evidence.encode()
+	if err != nil {
+		return nil, err
 	}
-	return v
+	v.Evidence = template.HTML(encoded)
+	return v, nil
+}
+
+// familyRows tallies the run's scenarios per family, in family order.
+func familyRows(run *Run) []familyRow {
+	families := map[string]*Run{}
+	for _, s := range run.Scenarios {
+		fam := s.Family()
+		if families[fam] == nil {
+			families[fam] = &Run{}
+		}
+		families[fam].Scenarios = append(families[fam].Scenarios, s)
+	}
+	var rows []familyRow
+	for _, fam := range slices.Sorted(maps.Keys(families)) {
+		t := families[fam].Tally()
+		rate, ok := t.PassRate()
+		rows = append(rows, familyRow{Family: fam, Totals: t, PassRate: rate, HasRate: ok, Bar: totalsBar(t)})
+	}
+	return rows
 }
 
 func compareFirstCondition(a, b *Scenario) int {
@@ -230,33 +248,6 @@ func totalsBar(t Totals) []barSegment {
 		}
 	}
 	return bar
-}
-
-func buildExchangeView(e *Exchange) exchangeView {
-	return exchangeView{
-		Exchange: e,
-		Class:    exchangeClass(e),
-		Outcome:  exchangeOutcome(e),
-		Request:  buildMessageView(e.Request),
-		Response: buildMessageView(e.Response),
-	}
-}
-
-func buildMessageView(m Message) messageView {
-	var v messageView
-	for _, k := range slices.SortedFunc(maps.Keys(m.Headers), func(a, b string) int {
-		return cmp.Compare(strings.ToLower(a), strings.ToLower(b))
-	}) {
-		if !Withheld(k) {
-			v.Headers = append(v.Headers, keyValue{k, m.Headers[k]})
-		}
-	}
-	v.Body = m.Body
-	var pretty bytes.Buffer
-	if json.Indent(&pretty, []byte(m.Body), "", "  ") == nil {
-		v.Body = pretty.String()
-	}
-	return v
 }
 
 // anchor is a stable fragment ID for a scenario, the same in every run.

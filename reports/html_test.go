@@ -2,12 +2,15 @@ package reports
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -32,13 +35,18 @@ func findTool(t *testing.T, name, install string) string {
 }
 
 // selfContainedProblems lists everything in an HTML document that would make
-// a browser fetch something or run code: elements that load or execute,
-// URL-valued attributes other than in-page fragments, event handlers, and
-// CSS url()/@import pointing outside the page.
+// a browser fetch something or run code it was not pinned to: elements that
+// load or execute, URL-valued attributes other than in-page fragments, event
+// handlers, and CSS url()/@import pointing outside the page. An inline
+// script may run only when a Content-Security-Policy <meta> forbids every
+// fetch (default-src 'none') and allows scripts by hash alone, its own among
+// them; a data block (type application/octet-stream) never runs.
 func selfContainedProblems(doc []byte) []string {
 	var problems []string
+	var csp string
+	var scripts []string // inline scripts the browser would run
 	z := html.NewTokenizer(bytes.NewReader(doc))
-	inStyle := false
+	inStyle, inScript, dataBlock := false, false, false
 	for {
 		tt := z.Next()
 		switch tt {
@@ -46,28 +54,47 @@ func selfContainedProblems(doc []byte) []string {
 			if !errors.Is(z.Err(), io.EOF) {
 				problems = append(problems, "tokenizer: "+z.Err().Error())
 			}
-			return problems
+			return append(problems, scriptProblems(csp, scripts)...)
 		case html.TextToken:
-			if inStyle {
+			switch {
+			case inStyle:
 				problems = append(problems, cssProblems(string(z.Text()))...)
+			case inScript && !dataBlock:
+				scripts[len(scripts)-1] += string(z.Text())
 			}
 		case html.EndTagToken:
-			if name, _ := z.TagName(); string(name) == "style" {
+			switch name, _ := z.TagName(); string(name) {
+			case "style":
 				inStyle = false
+			case "script":
+				inScript = false
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			tag := string(name)
-			switch tag {
-			case "script", "link", "iframe", "frame", "object", "embed", "img", "image", "audio", "video", "source", "base", "meta-refresh", "form", "use", "foreignobject":
-				problems = append(problems, "element <"+tag+">")
-			case "style":
-				inStyle = tt == html.StartTagToken
-			}
+			attrs := map[string]string{}
 			for hasAttr {
 				var k, v []byte
 				k, v, hasAttr = z.TagAttr()
-				key, val := strings.ToLower(string(k)), strings.TrimSpace(string(v))
+				attrs[strings.ToLower(string(k))] = strings.TrimSpace(string(v))
+			}
+			switch tag {
+			case "link", "iframe", "frame", "object", "embed", "img", "image", "audio", "video", "source", "base", "meta-refresh", "form", "use", "foreignobject":
+				problems = append(problems, "element <"+tag+">")
+			case "style":
+				inStyle = tt == html.StartTagToken
+			case "script":
+				inScript = tt == html.StartTagToken
+				dataBlock = strings.EqualFold(attrs["type"], "application/octet-stream")
+				if !dataBlock {
+					scripts = append(scripts, "")
+				}
+			case "meta":
+				if strings.EqualFold(attrs["http-equiv"], "content-security-policy") {
+					csp = attrs["content"]
+				}
+			}
+			for key, val := range attrs {
 				switch {
 				case strings.HasPrefix(key, "on"):
 					problems = append(problems, fmt.Sprintf("event handler %s=%q on <%s>", key, val, tag))
@@ -84,6 +111,41 @@ func selfContainedProblems(doc []byte) []string {
 			}
 		}
 	}
+}
+
+// scriptProblems checks inline scripts against the page's policy: each must
+// be allowed by its hash, and the policy must forbid every fetch.
+func scriptProblems(csp string, scripts []string) []string {
+	if len(scripts) == 0 {
+		return nil
+	}
+	directives := map[string][]string{}
+	for _, d := range strings.Split(csp, ";") {
+		if f := strings.Fields(d); len(f) > 0 {
+			directives[strings.ToLower(f[0])] = f[1:]
+		}
+	}
+	var problems []string
+	if !slices.Equal(directives["default-src"], []string{"'none'"}) {
+		problems = append(problems, fmt.Sprintf("inline script under a policy that does not forbid fetches (%q)", csp))
+	}
+	for name, sources := range directives {
+		if name != "default-src" && name != "style-src" && name != "script-src" {
+			problems = append(problems, fmt.Sprintf("policy directive %s widens default-src", name))
+		}
+		for _, src := range sources {
+			if name != "style-src" && !strings.HasPrefix(src, "'sha256-") && src != "'none'" {
+				problems = append(problems, fmt.Sprintf("policy allows %s %s", name, src))
+			}
+		}
+	}
+	for _, script := range scripts {
+		sum := sha256.Sum256([]byte(script))
+		if want := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !slices.Contains(directives["script-src"], want) {
+			problems = append(problems, "inline script not pinned by the page's policy: "+truncate(script, 60))
+		}
+	}
+	return problems
 }
 
 func cssProblems(css string) []string {
@@ -158,15 +220,25 @@ func TestSelfContainedCheckerCatchesFetches(t *testing.T) {
 		`<style>body { background: url(//example.com/x) }</style>`,
 		`<svg><image href="https://example.com/x.png"/></svg>`,
 		`<p onclick="alert(1)">x</p>`,
+		`<script>alert(1)</script>`,
+		`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-AAAA'"><script>alert(1)</script>`,
+		`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'"><script>alert(1)</script>`,
+		`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; connect-src *; script-src 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"><script>alert(1)</script>`,
+		`<meta http-equiv="Content-Security-Policy" content="script-src 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"><script>alert(1)</script>`,
+		`<script type="application/octet-stream" src="https://example.com/x"></script>`,
 	}
 	for _, doc := range bad {
 		if len(selfContainedProblems([]byte(doc))) == 0 {
 			t.Errorf("checker accepted %s", doc)
 		}
 	}
-	good := `<style>.x{fill:url(#hatch)}</style><a href="#s-1">x</a><svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(#p)"/></svg><p>see http://127.0.0.1:8080</p>`
-	if p := selfContainedProblems([]byte(good)); len(p) > 0 {
-		t.Errorf("checker rejected a self-contained page: %v", p)
+	for _, good := range []string{
+		`<style>.x{fill:url(#hatch)}</style><a href="#s-1">x</a><svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(#p)"/></svg><p>see http://127.0.0.1:8080</p>`,
+		`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"><script>alert(1)</script><script type="application/octet-stream">H4sI+/=</script>`,
+	} {
+		if p := selfContainedProblems([]byte(good)); len(p) > 0 {
+			t.Errorf("checker rejected a self-contained page: %v\n%s", p, good)
+		}
 	}
 }
 
@@ -180,9 +252,18 @@ func TestReportHTMLIsSelfContained(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkSelfContained(t, b.Bytes())
-	for _, want := range []string{`id="matrix"`, `class="evidence"`, "DeleteCustomKeyStore", "Attempt timeline", "wait 125 ms", `badge verified`} {
+	for _, want := range []string{`id="matrix"`, `class="exchanges"`, "DeleteCustomKeyStore", "Attempt timeline", "wait 125 ms", `badge verified`} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report.html lacks %q", want)
+		}
+	}
+	evidence, err := EmbeddedEvidence(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"TrentService.DeleteCustomKeyStore", `\"__type\": \"CustomKeyStoreHasCMKsException\"`, "400 CustomKeyStoreHasCMKsException"} {
+		if !strings.Contains(string(evidence), want) {
+			t.Errorf("the embedded evidence lacks %q", want)
 		}
 	}
 }
@@ -218,16 +299,30 @@ func TestReportHTMLEscapesHostileStrings(t *testing.T) {
 	}
 	page := b.String()
 	checkSelfContained(t, b.Bytes())
+	// The page's own two scripts (evidence data and its renderer) come
+	// last, after every text a run supplies.
+	ours := strings.Index(page, `<script type="application/octet-stream" id="evidence-data">`)
+	if ours < 0 || strings.Count(page, "<script") != 2 {
+		t.Fatalf("report.html has %d <script elements, want the page's own 2", strings.Count(page, "<script"))
+	}
 	for _, leak := range []string{"<script", "<img", "<svg onload", "</summary><script"} {
-		if strings.Contains(strings.ToLower(page), leak) {
-			i := strings.Index(strings.ToLower(page), leak)
+		if i := strings.Index(strings.ToLower(page[:ours]), leak); i >= 0 {
 			t.Errorf("report.html contains %q unescaped: …%s…", leak, page[max(0, i-80):min(len(page), i+80)])
 		}
 	}
+	evidence, err := EmbeddedEvidence(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(evidence), "X-Evil") {
+		t.Fatal("the hostile headers are not in the embedded evidence: the secret checks below prove nothing")
+	}
 	// Headers that carry credentials never appear, whatever their case.
-	for _, secret := range []string{"deadbeefSECRET", "FQoGZXIvYXdzEXAMPLETOKEN", "LOWERCASESESSIONTOKEN", ">Authorization<", ">X-Amz-Security-Token<"} {
-		if strings.Contains(page, secret) {
-			t.Errorf("report.html shows %q", secret)
+	for where, text := range map[string]string{"report.html": page, "its embedded evidence": string(evidence)} {
+		for _, secret := range []string{"deadbeefSECRET", "FQoGZXIvYXdzEXAMPLETOKEN", "LOWERCASESESSIONTOKEN", ">Authorization<", ">X-Amz-Security-Token<", `"Authorization"`, `"x-amz-security-token"`} {
+			if strings.Contains(text, secret) {
+				t.Errorf("%s shows %q", where, secret)
+			}
 		}
 	}
 	// The hostile text is still shown, as text.

@@ -128,10 +128,11 @@ func SplitCondition(id string) (operation string, number int) {
 }
 
 // matrix is the operation × condition grid of report.html (one run) and of
-// the diff page (two runs, each cell split in halves).
+// the diff page (two runs, each cell split in halves). Rows are as long as
+// their operation's numbering: the page wraps a long row inside its own box
+// rather than stretch every row to the longest.
 type matrix struct {
-	Columns []string // "01", "02", ...
-	Rows    []matrixRow
+	Rows []matrixRow
 }
 
 type matrixRow struct {
@@ -141,8 +142,8 @@ type matrixRow struct {
 }
 
 type matrixCell struct {
-	Label   string // "03"; empty for a cell past the operation's last condition
-	Outcome string // an outcome, "uncovered" (no scenario), or "" (no such condition)
+	Label   string // "03"
+	Outcome string // an outcome, or "uncovered" (no scenario)
 	// Outcomes holds one outcome per run on the diff page; Changed is set
 	// when they differ.
 	Outcomes []string
@@ -192,7 +193,6 @@ func buildPairMatrix(a, b *Run) matrix {
 // number (column), filling the gaps in each operation's numbering.
 func layoutMatrix(conds []ConditionResult, cellFor func(ConditionResult) matrixCell, gapTitle string) matrix {
 	var m matrix
-	width := 0
 	var row *matrixRow
 	for _, c := range conds {
 		if row == nil || row.Operation != c.Operation {
@@ -221,15 +221,6 @@ func layoutMatrix(conds []ConditionResult, cellFor func(ConditionResult) matrixC
 			row.Cells = append(row.Cells, gap)
 		}
 		row.Cells = append(row.Cells, cell)
-		width = max(width, len(row.Cells))
-	}
-	for i := range m.Rows {
-		for len(m.Rows[i].Cells) < width {
-			m.Rows[i].Cells = append(m.Rows[i].Cells, matrixCell{})
-		}
-	}
-	for n := 1; n <= width; n++ {
-		m.Columns = append(m.Columns, fmt.Sprintf("%02d", n))
 	}
 	return m
 }

@@ -38,7 +38,7 @@ func WriteSummary(w io.Writer, run *Run) error {
 	b.WriteString("\n\n")
 
 	b.WriteString("| Family | Passed | Failed | Unsupported | Skipped | Pass rate |\n|---|--:|--:|--:|--:|--:|\n")
-	for _, f := range buildReportView(run).Families {
+	for _, f := range familyRows(run) {
 		rate := "—"
 		if f.HasRate {
 			rate = pct(f.PassRate)

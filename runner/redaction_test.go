@@ -140,6 +140,12 @@ func TestOutputsCarryNoSecrets(t *testing.T) {
 			t.Errorf("the run wrote no %s to check", name)
 		}
 	}
+	// report.html carries its evidence compressed: check it unpacked too.
+	if evidence, err := reports.EmbeddedEvidence(outputs[filepath.Join(out, "report.html")]); err != nil {
+		t.Error(err)
+	} else {
+		outputs["report.html's embedded evidence"] = evidence
+	}
 	for where, b := range outputs {
 		if bytes.Contains(b, []byte(`"operation":"Encrypt"`)) {
 			sentPlaintext = true
