@@ -1,6 +1,7 @@
 // Package families_test checks the rooms' walls: a family imports only the
 // scenario core and small utilities, and no type or file grows into a god
-// object.
+// object. Package retries, the client retry scenarios, is held to the same
+// walls, with the few packages its clients and proxy need besides.
 package families_test
 
 import (
@@ -28,10 +29,36 @@ var allowed = map[string]bool{
 	module + "kmserrors":   true,
 }
 
+// retriesAllowed are the project packages package retries may import
+// besides a family's: the clients it drives, the proxy of its own that
+// injects faults and records the attempts, and the evidence it attaches.
+var retriesAllowed = map[string]bool{
+	module + "clients":       true,
+	module + "proxy":         true,
+	module + "proxy/faults":  true,
+	module + "proxy/journal": true,
+	module + "proxy/rules":   true,
+	module + "evidence":      true,
+	module + "reports":       true,
+}
+
 func TestFamiliesImportOnlyTheCore(t *testing.T) {
-	out, err := exec.Command("go", "list", "-json=ImportPath,Imports", "./...").Output()
+	if n := checkImports(t, "./...", nil); n < 3 {
+		t.Fatalf("found %d family packages, want at least 3", n)
+	}
+	if n := checkImports(t, "../retries", retriesAllowed); n != 1 {
+		t.Fatalf("found %d retries packages, want 1", n)
+	}
+}
+
+// checkImports fails t for every import of the packages pattern names that
+// a family may not make, extra allowed besides; it returns how many
+// packages it checked.
+func checkImports(t *testing.T, pattern string, extra map[string]bool) int {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-json=ImportPath,Imports", pattern).Output()
 	if err != nil {
-		t.Fatalf("go list: %v", err)
+		t.Fatalf("go list %s: %v", pattern, err)
 	}
 	dec := json.NewDecoder(strings.NewReader(string(out)))
 	n := 0
@@ -45,20 +72,19 @@ func TestFamiliesImportOnlyTheCore(t *testing.T) {
 		}
 		n++
 		for _, imp := range p.Imports {
-			if problem := importProblem(imp); problem != "" {
+			if problem := importProblem(imp, extra); problem != "" {
 				t.Errorf("%s imports %s: %s", p.ImportPath, imp, problem)
 			}
 		}
 	}
-	if n < 3 {
-		t.Fatalf("found %d family packages, want at least 3", n)
-	}
+	return n
 }
 
-// importProblem says why a family may not import imp, or "".
-func importProblem(imp string) string {
+// importProblem says why a family may not import imp, or "": extra are
+// the project packages it may import besides the core and the utilities.
+func importProblem(imp string, extra map[string]bool) string {
 	switch {
-	case allowed[imp]:
+	case allowed[imp], extra[imp]:
 		return ""
 	case strings.HasPrefix(imp, module+"families/"):
 		return "a family never imports another family"
@@ -76,10 +102,20 @@ func TestImportProblem(t *testing.T) {
 	for imp, bad := range map[string]bool{
 		"context": false, "github.com/aws/aws-sdk-go-v2/service/kms": false, module + "scenario": false,
 		module + "families/keystores": true, module + "runner": true, module + "reference": true,
-		module + "retries": true, "github.com/cucumber/godog": true,
+		module + "retries": true, "github.com/cucumber/godog": true, module + "clients": true, module + "proxy": true,
 	} {
-		if got := importProblem(imp) != ""; got != bad {
+		if got := importProblem(imp, nil) != ""; got != bad {
 			t.Errorf("importProblem(%q) = %v, want %v", imp, got, bad)
+		}
+	}
+	// retries may import its clients and proxy, and still no family, no
+	// reference KMS and no runner.
+	for imp, bad := range map[string]bool{
+		module + "clients": false, module + "proxy/journal": false, module + "reports": false, module + "scenario": false,
+		module + "families/importing": true, module + "reference": true, module + "runner": true, module + "steps": true,
+	} {
+		if got := importProblem(imp, retriesAllowed) != ""; got != bad {
+			t.Errorf("importProblem(%q) for retries = %v, want %v", imp, got, bad)
 		}
 	}
 }
@@ -91,7 +127,7 @@ const (
 
 func TestNoGodObjects(t *testing.T) {
 	var offenders []string
-	for _, dir := range []string{"../scenario", "."} {
+	for _, dir := range []string{"../scenario", ".", "../retries"} {
 		err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 				return err
@@ -108,6 +144,7 @@ func TestNoGodObjects(t *testing.T) {
 		}
 	}
 	offenders = append(offenders, methodProblems(t, "../scenario")...)
+	offenders = append(offenders, methodProblems(t, "../retries")...)
 	for _, fam := range []string{"keystores", "importing", "lifecycle"} {
 		offenders = append(offenders, methodProblems(t, fam)...)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kmsconform/kmsconform/reports"
+	core "github.com/kmsconform/kmsconform/scenario"
 )
 
 // Record is the evidence one retry scenario gathered.
@@ -30,9 +31,6 @@ type Record struct {
 	Code   string
 	// ClientAttempts is how many attempts the client said it made (0: not said).
 	ClientAttempts int
-	Findings       []string
-	// SkipReason says why the scenario could not run here.
-	SkipReason string
 }
 
 // recordSet keeps the records of a run's retry scenarios, by scenario ID.
@@ -65,7 +63,6 @@ func (e *recordSet) get(id string) (Record, bool) {
 	c := *r
 	c.Exchanges = slices.Clone(r.Exchanges)
 	c.Waits = slices.Clone(r.Waits)
-	c.Findings = slices.Clone(r.Findings)
 	return c, true
 }
 
@@ -175,8 +172,9 @@ func matrixCell(s *reports.Scenario) string {
 	if outcome == "" {
 		outcome = "success"
 	}
-	text := fmt.Sprintf("%d → %s", len(s.Exchanges), outcome)
-	if w := exchangeWaits(s.Exchanges); len(w) > 0 && len(w) <= 8 {
+	attempts := clientAttempts(s.Exchanges)
+	text := fmt.Sprintf("%d → %s", len(attempts), outcome)
+	if w := exchangeWaits(attempts); len(w) > 0 && len(w) <= 8 {
 		parts := make([]string, len(w))
 		for i, d := range w {
 			parts[i] = d.Round(10 * time.Millisecond).String()
@@ -190,6 +188,20 @@ func matrixCell(s *reports.Scenario) string {
 		text += " ✗"
 	}
 	return text
+}
+
+// clientAttempts are the exchanges of a retry scenario that its own proxy
+// saw: the attempts of the client under test. The core's setup and cleanup
+// calls, which the run's recording proxy saw, carry the scenario header; the
+// clients under test send none.
+func clientAttempts(ex []reports.Exchange) []reports.Exchange {
+	var out []reports.Exchange
+	for _, e := range ex {
+		if _, setup := e.Request.Headers[core.ScenarioHeader]; !setup {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // exchangeWaits is the time between the end of each exchange and the start

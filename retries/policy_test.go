@@ -9,6 +9,7 @@ import (
 
 	"github.com/kmsconform/kmsconform/proxy/journal"
 	"github.com/kmsconform/kmsconform/reports"
+	core "github.com/kmsconform/kmsconform/scenario"
 )
 
 // The expectations follow the documented matrix (retry_and_wire 4.7) and the
@@ -129,10 +130,17 @@ func TestMatrix(t *testing.T) {
 	attempt := func(offset time.Duration, status int) reports.Exchange {
 		return reports.Exchange{Received: t0.Add(offset), Total: 10 * time.Millisecond, Status: status}
 	}
+	// The core's setup and cleanup calls carry the scenario header: they are
+	// no attempts of the client under test.
+	setup := func(offset time.Duration) reports.Exchange {
+		e := attempt(offset, 200)
+		e.Request.Headers = map[string]string{core.ScenarioHeader: "a"}
+		return e
+	}
 	results := []reports.Scenario{
 		{ID: "a", Status: reports.StatusPassed, Operation: "DescribeKey", Observed: "KMSInternalException",
 			Tags:      []string{"@retries", "@fault:KMSInternalException", "@client:boto3"},
-			Exchanges: []reports.Exchange{attempt(0, 500), attempt(510*time.Millisecond, 500)}},
+			Exchanges: []reports.Exchange{setup(-time.Second), attempt(0, 500), attempt(510*time.Millisecond, 500), setup(2 * time.Second)}},
 		{ID: "b", Status: reports.StatusFailed, Operation: "DescribeKey", Findings: []string{"x"},
 			Tags:      []string{"@retries", "@fault:LostResponse", "@client:aws-sdk-go-v2"},
 			Exchanges: []reports.Exchange{attempt(0, 0), attempt(time.Second, 200)}},
@@ -179,7 +187,7 @@ func TestWaitCheck(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &Suite{deviations: knownDeviations(), slack: waitSlack}
-			st := &scenario{suite: s, id: "t", client: GoSDK, policy: p, fault: f, called: true, stall: tc.stall,
+			st := &scenario{suite: s, core: core.New(&core.Env{}), client: GoSDK, policy: p, fault: f, called: true, stall: tc.stall,
 				entries: []journal.Entry{entry(0), entry(tc.second)}}
 			err := st.thenWaits()
 			if (err != nil) != tc.fail {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"reflect"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -17,7 +16,6 @@ import (
 	core "github.com/kmsconform/kmsconform/scenario"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/cucumber/godog"
 
 	"github.com/kmsconform/kmsconform/clients"
 	"github.com/kmsconform/kmsconform/proxy"
@@ -33,10 +31,12 @@ const callBudget = 2 * time.Minute
 // machine), which no backoff formula counts.
 func waitSlack(bound time.Duration) time.Duration { return 1500*time.Millisecond + bound/4 }
 
-// scenario is one retry scenario's state; Register makes one per scenario.
+// scenario is one retry scenario's state; Register makes one per scenario,
+// on the core's scenario, which holds its result, skip, findings and
+// cleanup.
 type scenario struct {
 	suite *Suite
-	id    string
+	core  *core.Scenario
 
 	client string
 	policy Policy
@@ -48,58 +48,23 @@ type scenario struct {
 	server   *http.Server
 	proxyURL string
 
-	fault    Fault
-	faultOp  string
-	keyID    string
-	storeID  string
-	outcome  clients.Outcome
-	entries  []journal.Entry
-	called   bool
-	cleanups []func(context.Context) error
-	quota    *quotaResult
+	fault   Fault
+	faultOp string
+	keyID   string
+	storeID string
+	outcome clients.Outcome
+	entries []journal.Entry
+	called  bool
+	quota   *quotaResult
 	// stall is the worst scheduling delay seen during the call (see monitorStalls).
 	stall time.Duration
 }
 
-func (st *scenario) before(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
-	st.id = scenarioID(sc)
-	return ctx, nil
-}
-
-func (st *scenario) after(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-	defer cancel()
-	var problems []string
-	for i := len(st.cleanups) - 1; i >= 0; i-- {
-		if cerr := st.cleanups[i](cctx); cerr != nil {
-			problems = append(problems, cerr.Error())
-		}
-	}
-	if len(problems) > 0 {
-		st.finding("cleanup left things behind: %s", strings.Join(problems, "; "))
-	}
-	return ctx, nil
-}
-
 // record changes the scenario's evidence.
-func (st *scenario) record(fn func(*Record)) { st.suite.evidence.update(st.id, fn) }
+func (st *scenario) record(fn func(*Record)) { st.suite.evidence.update(st.core.ID(), fn) }
 
 // finding attaches a note to the scenario's result.
-func (st *scenario) finding(format string, args ...any) {
-	note := fmt.Sprintf(format, args...)
-	st.record(func(r *Record) {
-		if !slices.Contains(r.Findings, note) {
-			r.Findings = append(r.Findings, note)
-		}
-	})
-}
-
-// skip ends the scenario as skipped, with the reason in its evidence.
-func (st *scenario) skip(format string, args ...any) error {
-	reason := fmt.Sprintf(format, args...)
-	st.record(func(r *Record) { r.SkipReason = reason })
-	return fmt.Errorf("%w: %s", godog.ErrSkip, reason)
-}
+func (st *scenario) finding(format string, args ...any) { st.core.Finding(format, args...) }
 
 func (st *scenario) givenClient(ctx context.Context, name string) error {
 	return st.useClient(ctx, name, false)
@@ -157,7 +122,7 @@ func (st *scenario) useClient(ctx context.Context, name string, new2026 bool) er
 	if err != nil {
 		var missing *clients.NotInstalledError
 		if errors.As(err, &missing) && !st.suite.env.RequireClients {
-			return st.skip("%v", err)
+			return st.core.Skip("%v", err)
 		}
 		return err
 	}
@@ -169,7 +134,7 @@ func (st *scenario) useClient(ctx context.Context, name string, new2026 bool) er
 	if err != nil {
 		return fmt.Errorf("driver directory: %w", err)
 	}
-	st.cleanups = append(st.cleanups, func(context.Context) error { return os.RemoveAll(dir) })
+	st.core.Cleanup = append(st.core.Cleanup, func(context.Context) error { return os.RemoveAll(dir) })
 	var extra []string
 	if creds.SessionToken != "" {
 		extra = append(extra, "AWS_SESSION_TOKEN="+creds.SessionToken)
@@ -210,7 +175,7 @@ func (st *scenario) startProxy() error {
 	st.proxy, st.proxyURL = p, "http://"+ln.Addr().String()
 	st.server = &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = st.server.Serve(ln) }()
-	st.cleanups = append(st.cleanups, func(ctx context.Context) error {
+	st.core.Cleanup = append(st.core.Cleanup, func(ctx context.Context) error {
 		_ = p.Close() // ends held requests, so Shutdown does not wait on them
 		return st.server.Shutdown(ctx)
 	})
@@ -243,7 +208,7 @@ func (st *scenario) givenFault(name, operation string) error {
 // attempt, the endpoint never sees the call, and should the fault not
 // apply, the endpoint refuses it rather than change anything.
 func (st *scenario) givenNothingExists() error {
-	st.keyID, st.storeID = madeUpKeyID(), madeUpStoreID()
+	st.keyID, st.storeID = core.MissingKeyID(), core.MissingStoreID()
 	return nil
 }
 
@@ -297,7 +262,7 @@ func (st *scenario) input(operation string) (map[string]any, error) {
 // storeName is a key store name of the run's, which kmsconform cleanup
 // would recognize.
 func (st *scenario) storeName() string {
-	return core.StoreNamePrefix(st.suite.env.RunID) + "retries-" + randomHex(4)
+	return core.StoreNamePrefix(st.core.Env.RunID) + "retries-" + core.RandomHex(4)
 }
 
 func (st *scenario) call(ctx context.Context, operation string) error {

@@ -5,50 +5,37 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/cucumber/godog"
 
 	"github.com/kmsconform/kmsconform/clients"
 	"github.com/kmsconform/kmsconform/proxy/rules"
-	"github.com/kmsconform/kmsconform/reference"
 	"github.com/kmsconform/kmsconform/reports"
 	core "github.com/kmsconform/kmsconform/scenario"
 	"github.com/kmsconform/kmsconform/stepdef"
 )
 
-// Env is what the retry scenarios need from a run.
+// Env is what the retry scenarios need from a run besides the core's
+// scenario.Env, which makes their setup calls and holds their results.
 type Env struct {
 	// Endpoint is the KMS under test. Each scenario puts a proxy of its own in
-	// front of it; setup calls go to it directly.
+	// front of it.
 	Endpoint string
 	Region   string
-	// Credentials sign every call, the drivers' included (as AWS_* variables).
+	// Credentials sign every call of the clients under test, the drivers'
+	// included (as AWS_* variables).
 	Credentials aws.CredentialsProvider
-	// HTTPClient makes the setup calls; nil means a client that uses no proxy.
-	HTTPClient *http.Client
 	// UpstreamTLS is how the scenarios' proxies verify an https Endpoint;
 	// nil means the system roots.
 	UpstreamTLS *tls.Config
-	// Control is a reference KMS's control API; nil skips the scenarios that
-	// need a fresh XKS proxy to build a key store on.
-	Control *reference.ControlClient
 	// Root is the repository root, where clients/ holds the drivers; "" is ".".
 	Root string
 	// RequireClients fails the scenarios of a client that is not installed
 	// (CI) instead of skipping them.
 	RequireClients bool
-	// RunID tags the keys and names the key stores the scenarios create (as
-	// the steps package does), so that kmsconform cleanup finds leftovers.
-	RunID string
-	// Ownership guards the setup client's mutating calls, as the steps
-	// package's clients are guarded: share the run's (core.Env.Ownership).
-	// Nil means a set of the suite's own.
-	Ownership *core.Ownership
 }
 
 // Suite runs the retry scenarios of one run and keeps their evidence.
@@ -57,7 +44,6 @@ type Suite struct {
 	endpoint  *url.URL
 	evidence  recordSet
 	installed map[string]func() (clients.Installed, error)
-	patterns  *stepdef.Patterns
 
 	// policy and rule are what the scenarios compare with and inject; tests
 	// replace them to show that a wrong table or a wrong proxy fails.
@@ -82,13 +68,7 @@ func New(env Env) (*Suite, error) {
 	if env.Root == "" {
 		env.Root = "."
 	}
-	if env.Ownership == nil {
-		env.Ownership = &core.Ownership{}
-	}
-	if env.HTTPClient == nil {
-		env.HTTPClient = &http.Client{Timeout: time.Minute, Transport: &http.Transport{Proxy: nil}}
-	}
-	s := &Suite{env: env, endpoint: u, patterns: stepdef.NewPatterns(), policy: PolicyFor, rule: Fault.Rule, deviations: knownDeviations(), slack: waitSlack}
+	s := &Suite{env: env, endpoint: u, policy: PolicyFor, rule: Fault.Rule, deviations: knownDeviations(), slack: waitSlack}
 	find := func(fn func(ctx context.Context) (clients.Installed, error)) func() (clients.Installed, error) {
 		return sync.OnceValues(func() (clients.Installed, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -105,13 +85,10 @@ func New(env Env) (*Suite, error) {
 	return s, nil
 }
 
-// Register binds the retry steps to one scenario. Call it from the run's
-// scenario initializer, next to the other steps.
-func (s *Suite) Register(sc *godog.ScenarioContext) {
-	st := &scenario{suite: s}
-	sc.Before(st.before)
-	sc.After(st.after)
-	st.register(stepdef.Bind(sc, s.patterns))
+// Register binds the retry steps to sc, one scenario's steps, on sc's core
+// scenario c, as a family registers its own.
+func (s *Suite) Register(c *core.Scenario, sc stepdef.Context) {
+	(&scenario{suite: s, core: c}).register(sc)
 }
 
 // Definitions lists the retry steps as registered, for the tests that
@@ -119,7 +96,7 @@ func (s *Suite) Register(sc *godog.ScenarioContext) {
 // for the real-account guard.
 func Definitions() []stepdef.Def {
 	var defs []stepdef.Def
-	(&scenario{}).register(stepdef.Record(&defs, stepdef.NewPatterns()))
+	(&scenario{core: core.New(&core.Env{})}).register(stepdef.Record(&defs, stepdef.NewPatterns()))
 	return defs
 }
 
@@ -143,26 +120,19 @@ func (st *scenario) register(steps stepdef.Context) {
 	steps.Then(`^the retry quota stops the retries where the documentation says$`, st.thenQuota)
 }
 
-// Attach adds a retry scenario's evidence to its result: the attempts its own
-// proxy saw, its findings, the outcome the client reported (as Observed) and,
-// for a skipped scenario, why. Other scenarios are left as they are.
+// Attach adds a retry scenario's own evidence to its result, which the core
+// assembled: the attempts its own proxy saw and the outcome the client
+// reported (as Observed). Other scenarios are left as they are.
 func (s *Suite) Attach(res *reports.Scenario) {
 	rec, ok := s.evidence.get(res.ID)
 	if !ok {
 		return
 	}
 	res.Exchanges = append(res.Exchanges, rec.Exchanges...)
-	res.Findings = append(res.Findings, rec.Findings...)
 	if rec.Called {
 		res.Observed = rec.Code
-	}
-	if rec.SkipReason != "" && res.Status == reports.StatusSkipped {
-		res.Reason = rec.SkipReason
 	}
 }
 
 // Records returns the evidence of every retry scenario so far, by scenario ID.
 func (s *Suite) Records() []Record { return s.evidence.all() }
-
-// scenarioID is the runner's stable scenario ID: feature file and name.
-func scenarioID(sc *godog.Scenario) string { return sc.Uri + ": " + sc.Name }

@@ -3,7 +3,7 @@ package retries
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/cucumber/godog"
@@ -25,6 +26,8 @@ import (
 	"github.com/kmsconform/kmsconform/features"
 	"github.com/kmsconform/kmsconform/reference"
 	"github.com/kmsconform/kmsconform/reports"
+	core "github.com/kmsconform/kmsconform/scenario"
+	"github.com/kmsconform/kmsconform/stepdef"
 )
 
 const (
@@ -59,7 +62,6 @@ func newWrongSuite(t *testing.T, wrong func(http.Handler) http.Handler) *Suite {
 		Endpoint:       srv.URL,
 		Region:         testRegion,
 		Credentials:    credentials.NewStaticCredentialsProvider(testAccessKey, testSecret, ""),
-		Control:        &reference.ControlClient{BaseURL: srv.URL},
 		Root:           root,
 		RequireClients: os.Getenv("CI") == "true",
 	})
@@ -74,68 +76,65 @@ var stepKeywords = map[messages.PickleStepType]string{
 	messages.PickleStepType_CONTEXT: "Given", messages.PickleStepType_ACTION: "When", messages.PickleStepType_OUTCOME: "Then",
 }
 
-// runFeatures runs the selected scenarios and returns their results as the
-// runner would report them, with the suite's evidence attached.
+// controlBacking makes a fresh XKS proxy per scenario through the test
+// reference's control API, as the runner's does for the embedded reference.
+type controlBacking struct{ cc *reference.ControlClient }
+
+func (controlBacking) CloudHSM(context.Context) (core.Lease[core.CloudHSMFixture], error) {
+	return core.Lease[core.CloudHSMFixture]{}, fmt.Errorf("%w: the retry scenarios use none", core.ErrNoFixture)
+}
+
+func (b controlBacking) XKS(ctx context.Context) (core.Lease[core.XKSFixture], error) {
+	p, err := b.cc.CreateXksProxy(ctx, reference.XksProxyPatch{})
+	if err != nil {
+		return core.Lease[core.XKSFixture]{}, err
+	}
+	return core.Lease[core.XKSFixture]{Fixture: core.XKSFixture{
+		URIEndpoint: p.URIEndpoint, URIPath: p.URIPath, Connectivity: p.Connectivity,
+		AccessKeyID: p.Credential.AccessKeyID, SecretAccessKey: p.Credential.RawSecretAccessKey,
+		ProxyID: p.ID,
+	}, Release: func(bool) {}}, nil
+}
+
+// coreEnv is the core's run environment for s's endpoint, without a
+// recording proxy; report receives each scenario's result.
+func coreEnv(s *Suite, report func(*reports.Scenario)) *core.Env {
+	return &core.Env{
+		Endpoint:   s.env.Endpoint,
+		Region:     s.env.Region,
+		Primary:    s.env.Credentials,
+		HTTPClient: &http.Client{Timeout: time.Minute, Transport: &http.Transport{Proxy: nil}},
+		RunID:      "retriestest",
+		Timeouts:   core.DefaultTimeouts(),
+		Backing:    controlBacking{&reference.ControlClient{BaseURL: s.env.Endpoint}},
+		Report:     report,
+	}
+}
+
+// runFeatures runs the selected scenarios as the runner does, on the core
+// with the retry steps registered beside its own, and returns their results
+// with the suite's evidence attached.
 func runFeatures(t *testing.T, s *Suite, fsys fs.FS, tags string, concurrency int) []reports.Scenario {
 	t.Helper()
 	var (
 		mu      sync.Mutex
 		results []reports.Scenario
 	)
+	env := coreEnv(s, func(res *reports.Scenario) {
+		s.Attach(res)
+		mu.Lock()
+		defer mu.Unlock()
+		results = append(results, *res)
+	})
+	patterns := stepdef.NewPatterns()
 	suite := godog.TestSuite{
 		Name: "retries",
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
-			s.Register(sc)
-			// The runner's steps package owns this step; the test stands in for it.
-			sc.Given(`^a condition the public API cannot produce: (.+)$`, func(string) error { return godog.ErrSkip })
-			res := &reports.Scenario{}
-			var stepMu sync.Mutex
-			var started time.Time
-			sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
-				res.ID, res.Name, res.URI = scenarioID(p), p.Name, p.Uri
-				for _, tag := range p.Tags {
-					res.Tags = append(res.Tags, tag.Name)
-					if op, ok := strings.CutPrefix(tag.Name, "@op:"); ok {
-						res.Operation = op
-					}
-				}
-				res.Status = reports.StatusPassed
-				started = time.Now()
-				return ctx, nil
-			})
-			sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
-				stepMu.Lock()
-				defer stepMu.Unlock()
-				step := reports.Step{Keyword: stepKeywords[st.Type], Text: st.Text, Status: status.String()}
-				if err != nil {
-					step.Error = err.Error()
-				}
-				res.Steps = append(res.Steps, step)
-				switch {
-				case status == godog.StepFailed || status == godog.StepUndefined || status == godog.StepAmbiguous:
-					res.Status = reports.StatusFailed
-					if res.Reason == "" && err != nil {
-						res.Reason = err.Error()
-					}
-					if res.Reason == "" {
-						res.Reason = "step " + st.Text + " is " + status.String()
-					}
-				case status == godog.StepSkipped && res.Status == reports.StatusPassed:
-					res.Status = reports.StatusSkipped
-				}
-				return ctx, nil
-			})
-			sc.After(func(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
-				if err != nil && !errors.Is(err, godog.ErrSkip) && res.Status != reports.StatusFailed {
-					res.Status, res.Reason = reports.StatusFailed, err.Error()
-				}
-				s.Attach(res)
-				res.Duration = time.Since(started)
-				mu.Lock()
-				results = append(results, *res)
-				mu.Unlock()
-				return ctx, nil
-			})
+			c := core.New(env)
+			c.Hook(sc)
+			steps := stepdef.Bind(sc, patterns)
+			c.Register(steps)
+			s.Register(c, steps)
 		},
 		Options: &godog.Options{
 			Format:      "progress",
@@ -207,7 +206,7 @@ func TestRetryFeatures(t *testing.T) {
 func TestMadeUpCallsChangeNothing(t *testing.T) {
 	t.Parallel()
 	s := newTestSuite(t)
-	st := &scenario{suite: s, id: "made-up"}
+	st := &scenario{suite: s, core: core.New(coreEnv(s, nil))}
 	if err := st.givenNothingExists(); err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +231,7 @@ func TestMadeUpCallsChangeNothing(t *testing.T) {
 			t.Errorf("%s with made-up resources: %s, want a client error", op, describe(out))
 		}
 	}
-	c := st.kms()
+	c := kms.New(kms.Options{Region: testRegion, BaseEndpoint: aws.String(s.env.Endpoint), Credentials: s.env.Credentials})
 	keys, err := c.ListKeys(ctx, &kms.ListKeysInput{})
 	if err != nil {
 		t.Fatal(err)

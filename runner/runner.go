@@ -165,13 +165,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		Journal:       ev.journal,
 	}
 	retrySuite, err := retries.New(retries.Env{
-		RunID:          runID,
-		Ownership:      env.Ownership(),
 		Endpoint:       tgt.url,
 		Region:         tgt.region,
 		Credentials:    tgt.primary,
-		Control:        tgt.control,
-		HTTPClient:     ev.httpClient(tgt.timeouts.Call),
 		UpstreamTLS:    ev.upstreamTLS,
 		Root:           opts.Root,
 		RequireClients: opts.Getenv("CI") == "true",
@@ -182,14 +178,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 	col := &collector{progress: opts.Progress, total: selected, attach: retrySuite.Attach}
 	env.Report, env.Warn = col.add, col.warn
-	initSteps := steps.Initializer(env)
-	initialize := func(sc *godog.ScenarioContext) {
-		// The retry steps first: godog runs After hooks in the order they
-		// were added, and the retry suite's cleanup and evidence must be
-		// done before the steps package reports the scenario.
-		retrySuite.Register(sc)
-		initSteps(sc)
-	}
+	initialize := steps.Initializer(env, retrySuite.Register)
 	phases := planPhases(opts, filter, fp)
 
 	if opts.Progress != nil {

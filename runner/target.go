@@ -50,7 +50,6 @@ type target struct {
 	backing  scenario.Backing
 	states   scenario.StateControl
 	ctl      scenario.Control
-	control  *reference.ControlClient // nil without a control API
 
 	server *http.Server
 }
@@ -242,7 +241,6 @@ func (t *target) useControl(base string) {
 		hc.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}}
 	}
 	cc := &reference.ControlClient{BaseURL: base, HTTP: hc}
-	t.control = cc
 	t.backing = controlBacking{cc}
 	t.states = controlStates{cc}
 	t.ctl = referenceControl{cc: cc, region: t.region}

@@ -265,7 +265,7 @@ func (w *Scenario) ThenFailsWith(code string) error {
 		return errors.New(failure)
 	}
 	if finding != "" {
-		w.finding("%s; a client cannot tell the difference", finding)
+		w.Finding("%s; a client cannot tell the difference", finding)
 	}
 	return nil
 }
@@ -339,7 +339,7 @@ func (w *Scenario) thenEmptyResponse() error {
 	}
 	if len(extra) > 0 {
 		slices.Sort(extra)
-		w.finding("%s's response holds %s, which the API model does not list for it; SDKs ignore members they do not know",
+		w.Finding("%s's response holds %s, which the API model does not list for it; SDKs ignore members they do not know",
 			w.Last.Op, strings.Join(extra, ", "))
 	}
 	return nil

@@ -117,6 +117,9 @@ func ScenarioID(sc *godog.Scenario) string {
 	return sc.Uri + ": " + sc.Name
 }
 
+// ID is the scenario's stable ID (see ScenarioID), once it has started.
+func (w *Scenario) ID() string { return w.id }
+
 func (w *Scenario) before(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
 	w.id = ScenarioID(sc)
 	w.Started = time.Now()
@@ -264,9 +267,10 @@ func (w *Scenario) cleanupBudget() time.Duration {
 	return 4*t.Call + t.Connect + 2*t.Disconnect
 }
 
-// finding notes a difference from real KMS that cannot hurt a client: it is
-// reported beside the verdict and never fails the scenario.
-func (w *Scenario) finding(format string, args ...any) {
+// Finding notes something the scenario saw that does not decide its verdict
+// (a difference from real KMS that cannot hurt a client, a client's known
+// deviation): it is reported beside the verdict and never fails the scenario.
+func (w *Scenario) Finding(format string, args ...any) {
 	note := fmt.Sprintf(format, args...)
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -275,7 +279,7 @@ func (w *Scenario) finding(format string, args ...any) {
 	}
 }
 
-// skip ends the scenario as skipped, with the reason in the report.
+// Skip ends the scenario as skipped, with the reason in the report.
 func (w *Scenario) Skip(format string, args ...any) error {
 	w.skipReason = fmt.Sprintf(format, args...)
 	return fmt.Errorf("%w: %s", godog.ErrSkip, w.skipReason)

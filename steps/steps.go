@@ -22,13 +22,22 @@ func register(s *scenario.Scenario, sc stepdef.Context) {
 	lifecycle.Register(s, sc)
 }
 
-// Initializer returns the godog scenario initializer for a run in env.
-func Initializer(env *scenario.Env) func(*godog.ScenarioContext) {
+// Room registers the steps of a package outside families/ on a scenario, as
+// a family does: the client retry scenarios' (retries.Suite.Register).
+type Room func(*scenario.Scenario, stepdef.Context)
+
+// Initializer returns the godog scenario initializer for a run in env: the
+// core, the families and rooms, all on one scenario.Scenario.
+func Initializer(env *scenario.Env, rooms ...Room) func(*godog.ScenarioContext) {
 	patterns := stepdef.NewPatterns()
 	return func(sc *godog.ScenarioContext) {
 		s := scenario.New(env)
 		s.Hook(sc)
-		register(s, stepdef.Bind(sc, patterns))
+		steps := stepdef.Bind(sc, patterns)
+		register(s, steps)
+		for _, room := range rooms {
+			room(s, steps)
+		}
 	}
 }
 
