@@ -66,23 +66,6 @@ func (e *recordSet) get(id string) (Record, bool) {
 	return c, true
 }
 
-func (e *recordSet) all() []Record {
-	e.mu.Lock()
-	ids := make([]string, 0, len(e.records))
-	for id := range e.records {
-		ids = append(ids, id)
-	}
-	e.mu.Unlock()
-	slices.Sort(ids)
-	out := make([]Record, 0, len(ids))
-	for _, id := range ids {
-		if r, ok := e.get(id); ok {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // Tag prefixes the retry features use.
 const (
 	tagClient = "@client:"

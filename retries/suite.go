@@ -134,5 +134,3 @@ func (s *Suite) Attach(res *reports.Scenario) {
 	}
 }
 
-// Records returns the evidence of every retry scenario so far, by scenario ID.
-func (s *Suite) Records() []Record { return s.evidence.all() }
