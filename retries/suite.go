@@ -133,4 +133,3 @@ func (s *Suite) Attach(res *reports.Scenario) {
 		res.Observed = rec.Code
 	}
 }
-
