@@ -56,7 +56,7 @@ func TestFootprint(t *testing.T) {
 		pickle(step{given, "a KMS key with origin AWS_CLOUDHSM in state Unavailable"}, step{when, "I cancel the deletion of the key"}),
 		pickle(step{given, "a CloudHSM key store and an external key store"}, step{when, "I request a new KMS key with Origin EXTERNAL"}),
 		pickle(step{given, "an ECC_NIST_P256 KMS key for imported key material"}),
-		pickle(step{when, "I send a CreateKey request whose Tags has 51 members"}),
+		pickle(step{when, "I send a CreateKey request whose Policy is empty"}),
 		pickle(step{when, "I send a DescribeKey request whose KeyId is empty"}),
 	} {
 		if _, err := f.add(p, defs); err != nil {

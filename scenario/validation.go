@@ -26,7 +26,11 @@ type validationState struct {
 // registerValidation binds the steps of input constraints (ValidationException), sent as raw signed requests.
 func (w *Scenario) registerValidation(sc stepdef.Context) {
 	sc.Given(`^a backing for a new `+KindExpr+` key store$`, w.givenNewStoreBacking, stepdef.Creates{CloudHSMStores: 1, IfArg: "CloudHSM"}, stepdef.Creates{ExternalStores: 1, IfArg: "external"})
-	sc.When(`^I send an? ([A-Za-z]+) request whose ([A-Za-z.\[\]]+) (.+)$`, w.sendViolation, stepdef.Creates{Keys: 1, IfArg: "CreateKey"})
+	sc.When(`^I send an? ([A-Za-z]+) request whose ([A-Za-z.\[\]]+) (.+)$`, w.sendViolation, stepdef.Creates{Keys: 1, IfArg: "CreateKey"},
+		stepdef.Check(func(args []string) error {
+			_, _, err := violatingValue(args[1], args[2])
+			return err
+		}))
 }
 
 // undocumentedValue is no operation's enum value.

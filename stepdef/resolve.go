@@ -37,7 +37,16 @@ func Resolve(defs []Def, kind, text string, hasArg bool) (Def, error) {
 		return Def{}, fmt.Errorf("%d step definitions match %q: %s", len(found), text, strings.Join(exprs, ", "))
 	}
 	d := found[0]
-	return d, checkArgs(d, d.Re.FindStringSubmatch(text)[1:], hasArg)
+	args := d.Re.FindStringSubmatch(text)[1:]
+	if err := checkArgs(d, args, hasArg); err != nil {
+		return d, err
+	}
+	if d.Check != nil {
+		if err := d.Check(args); err != nil {
+			return d, fmt.Errorf("step %q: %w", text, err)
+		}
+	}
+	return d, nil
 }
 
 var (

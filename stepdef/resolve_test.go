@@ -2,6 +2,7 @@ package stepdef
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -21,6 +22,12 @@ func TestResolve(t *testing.T) {
 	c.Given(`^a broken step$`, 42)
 	c.Given(`^(\w+) returns two values$`, func(string) (int, int) { return 0, 0 })
 	c.Then(`^a key that is (Enabled|Disabled)$`, func(string) error { return nil })
+	c.When(`^I create a key with (.+)$`, func(string) error { return nil }, Creates{Keys: 1}, Check(func(args []string) error {
+		if args[0] != "KeySpec RSA_2048" {
+			return fmt.Errorf("unknown clause %q", args[0])
+		}
+		return nil
+	}))
 	for _, tc := range []struct {
 		kind, text string
 		hasArg     bool
@@ -42,6 +49,8 @@ func TestResolve(t *testing.T) {
 		{"Given", "a broken step", false, "not a function"},
 		{"Given", "it returns two values", false, "not error"},
 		{"Given", "a key that is Unavailable", false, "no Given step definition matches"},
+		{"When", "I create a key with KeySpec RSA_2048", false, ""},
+		{"When", "I create a key with KeySpce RSA_2048", false, `unknown clause "KeySpce RSA_2048"`},
 	} {
 		d, err := Resolve(defs, tc.kind, tc.text, tc.hasArg)
 		switch {

@@ -65,6 +65,21 @@ type Creates struct {
 	IfArg string
 }
 
+func (c Creates) apply(d *Def) { d.Creates = append(d.Creates, c) }
+
+// Option declares something of a step definition when it is registered:
+// what a use of it creates (Creates), or how its free-form arguments are read
+// (Check).
+type Option interface{ apply(*Def) }
+
+// Check reads a step's arguments as its function will when the step runs,
+// and says what is wrong with them: a step whose words are parsed at run time
+// (a list of CreateKey clauses, a defect's name) is then checked, with every
+// other step, by Resolve, so that a typo fails a test and not a scenario.
+type Check func(args []string) error
+
+func (f Check) apply(d *Def) { d.Check = f }
+
 // Add sums two footprints.
 func (c Creates) Add(d Creates) Creates {
 	return Creates{Keys: c.Keys + d.Keys, CloudHSMStores: c.CloudHSMStores + d.CloudHSMStores,
@@ -77,6 +92,7 @@ type Def struct {
 	Re      *regexp.Regexp
 	Fn      any
 	Creates []Creates
+	Check   Check // nil when every argument is a fixed alternative or a number
 	// Checks says the step judges what the endpoint did: every Then step, and
 	// the Given steps registered with GivenChecks. Each must be shown to fail
 	// against an endpoint that gets it wrong.
@@ -103,29 +119,33 @@ func (d Def) Footprint(text string) Creates {
 }
 
 // Given, When, Then and Step register fn for the steps expr matches, with
-// what one use of the step creates (nothing when omitted).
-func (c Context) Given(expr string, fn any, creates ...Creates) {
-	c.add(Def{Keyword: "Given"}, expr, fn, creates)
+// its options: what one use of the step creates (nothing when omitted), and
+// how its free-form arguments are checked.
+func (c Context) Given(expr string, fn any, opts ...Option) {
+	c.add(Def{Keyword: "Given"}, expr, fn, opts)
 }
-func (c Context) When(expr string, fn any, creates ...Creates) {
-	c.add(Def{Keyword: "When"}, expr, fn, creates)
+func (c Context) When(expr string, fn any, opts ...Option) {
+	c.add(Def{Keyword: "When"}, expr, fn, opts)
 }
-func (c Context) Then(expr string, fn any, creates ...Creates) {
-	c.add(Def{Keyword: "Then", Checks: true}, expr, fn, creates)
+func (c Context) Then(expr string, fn any, opts ...Option) {
+	c.add(Def{Keyword: "Then", Checks: true}, expr, fn, opts)
 }
-func (c Context) Step(expr string, fn any, creates ...Creates) {
-	c.add(Def{Keyword: "Step"}, expr, fn, creates)
+func (c Context) Step(expr string, fn any, opts ...Option) {
+	c.add(Def{Keyword: "Step"}, expr, fn, opts)
 }
 
 // GivenChecks registers a Given step that does more than set the scenario
 // up: it checks what the endpoint did (the state a call led to, or what an
 // answer held), so a wrong endpoint must be able to fail it.
-func (c Context) GivenChecks(expr string, fn any, creates ...Creates) {
-	c.add(Def{Keyword: "Given", Checks: true}, expr, fn, creates)
+func (c Context) GivenChecks(expr string, fn any, opts ...Option) {
+	c.add(Def{Keyword: "Given", Checks: true}, expr, fn, opts)
 }
 
-func (c Context) add(d Def, expr string, fn any, creates []Creates) {
-	d.Re, d.Fn, d.Creates = c.patterns.compile(expr), fn, creates
+func (c Context) add(d Def, expr string, fn any, opts []Option) {
+	d.Re, d.Fn = c.patterns.compile(expr), fn
+	for _, o := range opts {
+		o.apply(&d)
+	}
 	if c.defs != nil {
 		*c.defs = append(*c.defs, d)
 		return

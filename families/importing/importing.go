@@ -62,7 +62,12 @@ func (w *importing) registerImport(sc stepdef.Context) {
 	sc.When(`^I import the same key material again as (NEW_KEY_MATERIAL|EXISTING_KEY_MATERIAL)$`, w.reimportAs)
 	sc.When(`^I import different key material$`, w.importDifferent)
 	sc.When(`^I import the same key material again naming (its own|another) KeyMaterialId(?: with ImportType (NEW_KEY_MATERIAL))?$`, w.reimportNaming)
-	sc.When(`^I import the key material giving (.+)$`, w.importGiving)
+	sc.When(`^I import the key material giving (.+)$`, w.importGiving, stepdef.Check(func(args []string) error {
+		if _, ok := expirationSettings[args[0]]; !ok {
+			return fmt.Errorf("the scenario cannot import key material giving %q", args[0])
+		}
+		return nil
+	}))
 	sc.When(`^I import the key material wrapped with `+scenario.WrappingAlgorithmExpr+` instead$`, w.importWrappedWith)
 	sc.When(`^I import the key material with the earlier import token but the new public key$`, w.importMixedParams)
 	sc.When(`^I import the key material with the other key's import parameters$`, w.importOtherKeysParams)

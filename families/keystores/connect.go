@@ -44,9 +44,9 @@ func (w *connector) registerConnect(sc stepdef.Context) {
 	sc.Given(`^a CloudHSM key store and an external key store$`, w.givenStoresOfBothKinds, stepdef.Creates{CloudHSMStores: 1}, stepdef.Creates{ExternalStores: 1})
 	sc.Given(`^an external key store that KMS reaches through a VPC endpoint service$`, w.givenVPCStore, stepdef.Creates{ExternalStores: 1})
 	sc.Given(`^KMS takes its time to connect the key store$`, w.givenSlowConnect)
-	sc.Given(`^the key store's backing has a defect: (.+)$`, w.givenBackingDefect)
+	sc.Given(`^the key store's backing has a defect: (.+)$`, w.givenBackingDefect, stepdef.Check(checkDefect))
 	sc.Given(`^the key store has been asked to connect$`, w.givenConnectStarted)
-	sc.When(`^the key store's backing gets a defect meanwhile: (.+)$`, w.givenBackingDefect)
+	sc.When(`^the key store's backing gets a defect meanwhile: (.+)$`, w.givenBackingDefect, stepdef.Check(checkDefect))
 
 	sc.When(`^I connect a custom key store that does not exist$`, w.connectMissingStore)
 	sc.When(`^I connect the key store$`, w.connectStore)

@@ -27,8 +27,8 @@ type createStoreState struct {
 // registerCreateStore binds the steps of CreateCustomKeyStore.
 func (w *creator) registerCreateStore(sc stepdef.Context) {
 	sc.Given(`^an account of my own(?: that may hold only (\d+) custom key stores?)?$`, w.givenStoreAccount)
-	sc.Given(`^a CloudHSM cluster, where (.+)$`, w.givenBrokenCluster)
-	sc.Given(`^a (public|VPC) XKS proxy, where (.+)$`, w.givenBrokenProxy)
+	sc.Given(`^a CloudHSM cluster, where (.+)$`, w.givenBrokenCluster, stepdef.Check(checkClusterDefect))
+	sc.Given(`^a (public|VPC) XKS proxy, where (.+)$`, w.givenBrokenProxy, stepdef.Check(checkProxyDefect))
 	sc.Given(`^a CloudHSM key store created with a kmsuser password that is not the cluster's$`, w.givenStoreWithWrongPassword, stepdef.Creates{CloudHSMStores: 1})
 
 	sc.When(`^I create an? `+scenario.KindExpr+` key store$`, w.createValidStore, stepdef.Creates{CloudHSMStores: 1, IfArg: "CloudHSM"}, stepdef.Creates{ExternalStores: 1, IfArg: "external"})

@@ -41,9 +41,9 @@ func (w *updater) registerUpdateStore(sc stepdef.Context) {
 	sc.Given(`^another (CloudHSM|external) key store$`, w.givenOtherStore)
 	sc.Given(`^another external key store with (public|VPC) connectivity$`, w.givenOtherStoreWithConnectivity)
 	sc.Given(`^another (public|VPC) XKS proxy$`, w.givenOtherProxy)
-	sc.Given(`^another (public|VPC) XKS proxy, where (.+)$`, w.givenBrokenOtherProxy)
+	sc.Given(`^another (public|VPC) XKS proxy, where (.+)$`, w.givenBrokenOtherProxy, stepdef.Check(checkProxyDefect))
 	sc.Given(`^a CloudHSM cluster related to the key store's cluster$`, w.givenRelatedCluster)
-	sc.Given(`^a CloudHSM cluster related to the key store's cluster, where (.+)$`, w.givenBrokenRelatedCluster)
+	sc.Given(`^a CloudHSM cluster related to the key store's cluster, where (.+)$`, w.givenBrokenRelatedCluster, stepdef.Check(checkClusterDefect))
 	sc.Given(`^an unrelated CloudHSM cluster$`, w.givenUnrelatedCluster)
 
 	sc.When(`^I update a custom key store that does not exist$`, w.updateMissingStore)
@@ -223,30 +223,6 @@ func (w *updater) givenBrokenOtherProxy(ctx context.Context, connectivity, defec
 		}
 		return *w.updating.proxy, nil
 	})
-}
-
-// proxyDefectNamed returns the XKS proxy or external key defect a step names.
-func proxyDefectNamed(text string) (scenario.Defect, error) {
-	return defectNamed(text, "XKS proxy", scenario.ProxyUnreachable, scenario.ProxyBadTLS, scenario.ProxyTimesOut, scenario.ProxyMisconfigured,
-		scenario.ProxyDeniesKMS, scenario.ProxyInvalidResponses, scenario.ProxyNoKeyManager, scenario.ProxyCredentialRotated, scenario.ProxyDeleted,
-		scenario.VPCServiceInvalid, scenario.ExternalKeyDisabled, scenario.ExternalKeyNotAES256, scenario.ExternalKeyNoEncryption, scenario.ExternalKeyDeleted)
-}
-
-// clusterDefectNamed returns the CloudHSM cluster defect a step names.
-func clusterDefectNamed(text string) (scenario.Defect, error) {
-	return defectNamed(text, "CloudHSM cluster", scenario.ClusterInactive, scenario.ClusterNoActiveHSM, scenario.ClusterOneActiveHSM,
-		scenario.ClusterOneZone, scenario.ClusterSecurityGroup, scenario.ClusterSubnetDeleted, scenario.ClusterSubnetFull, scenario.ClusterDeleted,
-		scenario.KmsuserMissing, scenario.KmsuserLockedOut, scenario.KmsuserLoggedIn, scenario.KmsuserPasswordChanged)
-}
-
-// defectNamed returns the defect a step names, if it is one of those listed.
-func defectNamed(text, backing string, among ...scenario.Defect) (scenario.Defect, error) {
-	for _, d := range among {
-		if string(d) == text {
-			return d, nil
-		}
-	}
-	return "", fmt.Errorf("%q is not a %s defect the control API knows", text, backing)
 }
 
 func (w *updater) givenRelatedCluster(ctx context.Context) error {

@@ -39,14 +39,14 @@ func (w *keyCreator) registerCreateKey(sc stepdef.Context) {
 	sc.Given(`^the key store's cluster is down to one active HSM$`, w.givenOneActiveHSM)
 	sc.Given(`^another usable external key in the key manager$`, w.givenUsableExternalKey)
 	sc.Given(`^an external key in the key manager that (is not a 256-bit AES key|is disabled|cannot encrypt and decrypt)$`, w.givenBrokenExternalKey)
-	sc.Given(`^a KMS key created with (.+)$`, w.givenKeyCreatedWith, stepdef.Creates{Keys: 1})
+	sc.Given(`^a KMS key created with (.+)$`, w.givenKeyCreatedWith, stepdef.Creates{Keys: 1}, stepdef.Check(checkClauses))
 	sc.Given(`^the key has been disabled, tagged and enabled again$`, w.givenKeyChurned)
 	sc.Given(`^a KMS key with an alias$`, w.givenKeyWithAlias, stepdef.Creates{Keys: 1})
 	sc.Given(`^a KMS key whose key policy lets every account describe it$`, w.givenKeyDescribableByAll, stepdef.Creates{Keys: 1})
 
 	// CreateKey.
-	sc.When(`^I request a new KMS key with (.+)$`, w.requestKey, stepdef.Creates{Keys: 1})
-	sc.When(`^I request a new KMS key in the key store with (.+)$`, w.requestKeyInStore, stepdef.Creates{Keys: 1})
+	sc.When(`^I request a new KMS key with (.+)$`, w.requestKey, stepdef.Creates{Keys: 1}, stepdef.Check(checkClauses))
+	sc.When(`^I request a new KMS key in the key store with (.+)$`, w.requestKeyInStore, stepdef.Creates{Keys: 1}, stepdef.Check(checkClauses))
 	sc.Then(`^the new key is a single-Region symmetric encryption key with key material from KMS$`, w.thenDefaultKey)
 	sc.Then(`^the new key has the default key policy$`, w.thenDefaultPolicy)
 	sc.Then(`^the new key's policy is the one I gave$`, w.thenPolicyAsGiven)
@@ -281,54 +281,98 @@ var tagClauses = map[string][]types.Tag{
 // step name, such as "KeySpec RSA_2048 and no KeyUsage". It reports whether
 // the request must carry only the run's tag, without the usual description.
 func (w *keyCreator) applyClauses(ctx context.Context, in *kms.CreateKeyInput, text string) (tagOnly bool, err error) {
-	if build, ok := policyClauses[text]; ok {
-		acct, err := w.accountID(ctx)
-		if err != nil {
+	setters, tagOnly, err := parseClauses(text)
+	if err != nil {
+		return false, err
+	}
+	for _, set := range setters {
+		if err := set(ctx, w, in); err != nil {
 			return false, err
-		}
-		in.Policy = aws.String(build(w.Env.Region, acct))
-		return false, nil
-	}
-	if tags, ok := tagClauses[text]; ok {
-		in.Tags = append(in.Tags, tags...)
-		return false, nil
-	}
-	for _, clause := range strings.Split(text, " and ") {
-		name, value, _ := strings.Cut(clause, " ")
-		switch {
-		case clause == "the run's tag only":
-			tagOnly = true
-		case clause == "default settings", clause == "the same external key":
-		case name == "Origin":
-			in.Origin = types.OriginType(value)
-		case name == "KeySpec":
-			in.KeySpec = types.KeySpec(value)
-		case name == "CustomerMasterKeySpec":
-			in.CustomerMasterKeySpec = types.CustomerMasterKeySpec(value)
-		case name == "KeyUsage":
-			in.KeyUsage = types.KeyUsageType(value)
-		case clause == "no KeyUsage":
-			in.KeyUsage = ""
-		case clause == "MultiRegion true":
-			in.MultiRegion = aws.Bool(true)
-		case clause == "no CustomKeyStoreId":
-			in.CustomKeyStoreId = nil
-		case clause == "no XksKeyId":
-			in.XksKeyId = nil
-		case clause == "an XksKeyId", clause == "an XksKeyId the key manager does not have":
-			in.XksKeyId = aws.String(missingExternalKeyID())
-		case clause == "a CustomKeyStoreId that names no key store":
-			in.CustomKeyStoreId = aws.String(w.Env.MadeUp(scenario.MissingStoreID()))
-		case clause == "that external key":
-			if w.keyCreate.externalKey == "" {
-				return false, fmt.Errorf("the scenario added no external key to the key manager")
-			}
-			in.XksKeyId = aws.String(w.keyCreate.externalKey)
-		default:
-			return false, fmt.Errorf("unknown CreateKey request clause %q", clause)
 		}
 	}
 	return tagOnly, nil
+}
+
+// clauseSetter sets what one clause of a step names in a CreateKey request.
+type clauseSetter func(ctx context.Context, w *keyCreator, in *kms.CreateKeyInput) error
+
+// parseClauses reads the clauses of a step without a scenario, so that the
+// step resolves (stepdef.Check) only if every clause is one it knows.
+func parseClauses(text string) (setters []clauseSetter, tagOnly bool, err error) {
+	if build, ok := policyClauses[text]; ok {
+		return []clauseSetter{func(ctx context.Context, w *keyCreator, in *kms.CreateKeyInput) error {
+			acct, err := w.accountID(ctx)
+			if err != nil {
+				return err
+			}
+			in.Policy = aws.String(build(w.Env.Region, acct))
+			return nil
+		}}, false, nil
+	}
+	if tags, ok := tagClauses[text]; ok {
+		return []clauseSetter{func(_ context.Context, _ *keyCreator, in *kms.CreateKeyInput) error {
+			in.Tags = append(in.Tags, tags...)
+			return nil
+		}}, false, nil
+	}
+	set := func(f func(in *kms.CreateKeyInput)) clauseSetter {
+		return func(_ context.Context, _ *keyCreator, in *kms.CreateKeyInput) error {
+			f(in)
+			return nil
+		}
+	}
+	for _, clause := range strings.Split(text, " and ") {
+		name, value, _ := strings.Cut(clause, " ")
+		var s clauseSetter
+		switch {
+		case clause == "the run's tag only":
+			tagOnly = true
+			continue
+		case clause == "default settings", clause == "the same external key":
+			continue
+		case name == "Origin":
+			s = set(func(in *kms.CreateKeyInput) { in.Origin = types.OriginType(value) })
+		case name == "KeySpec":
+			s = set(func(in *kms.CreateKeyInput) { in.KeySpec = types.KeySpec(value) })
+		case name == "CustomerMasterKeySpec":
+			s = set(func(in *kms.CreateKeyInput) { in.CustomerMasterKeySpec = types.CustomerMasterKeySpec(value) })
+		case name == "KeyUsage":
+			s = set(func(in *kms.CreateKeyInput) { in.KeyUsage = types.KeyUsageType(value) })
+		case clause == "no KeyUsage":
+			s = set(func(in *kms.CreateKeyInput) { in.KeyUsage = "" })
+		case clause == "MultiRegion true":
+			s = set(func(in *kms.CreateKeyInput) { in.MultiRegion = aws.Bool(true) })
+		case clause == "no CustomKeyStoreId":
+			s = set(func(in *kms.CreateKeyInput) { in.CustomKeyStoreId = nil })
+		case clause == "no XksKeyId":
+			s = set(func(in *kms.CreateKeyInput) { in.XksKeyId = nil })
+		case clause == "an XksKeyId", clause == "an XksKeyId the key manager does not have":
+			s = set(func(in *kms.CreateKeyInput) { in.XksKeyId = aws.String(missingExternalKeyID()) })
+		case clause == "a CustomKeyStoreId that names no key store":
+			s = func(_ context.Context, w *keyCreator, in *kms.CreateKeyInput) error {
+				in.CustomKeyStoreId = aws.String(w.Env.MadeUp(scenario.MissingStoreID()))
+				return nil
+			}
+		case clause == "that external key":
+			s = func(_ context.Context, w *keyCreator, in *kms.CreateKeyInput) error {
+				if w.keyCreate.externalKey == "" {
+					return fmt.Errorf("the scenario added no external key to the key manager")
+				}
+				in.XksKeyId = aws.String(w.keyCreate.externalKey)
+				return nil
+			}
+		default:
+			return nil, false, fmt.Errorf("unknown CreateKey request clause %q", clause)
+		}
+		setters = append(setters, s)
+	}
+	return setters, tagOnly, nil
+}
+
+// checkClauses is the stepdef.Check of the steps that take CreateKey clauses.
+func checkClauses(args []string) error {
+	_, _, err := parseClauses(args[len(args)-1])
+	return err
 }
 
 func (w *keyCreator) requestKey(ctx context.Context, clauses string) error {
