@@ -13,11 +13,12 @@ import (
 	"strings"
 )
 
-// cryptoOperations are the symmetric cryptographic operations and GenerateRandom.
+// cryptoOperations are the encryption and data key operations and GenerateRandom.
 func cryptoOperations() map[string]operation {
 	return map[string]operation{
 		"Encrypt":                         encrypt,
 		"Decrypt":                         decrypt,
+		"ReEncrypt":                       reEncrypt,
 		"GenerateDataKey":                 generateDataKey,
 		"GenerateDataKeyWithoutPlaintext": generateDataKeyWithoutPlaintext,
 		"GenerateRandom":                  generateRandom,
