@@ -16,12 +16,14 @@ import (
 // cryptoOperations are the encryption and data key operations and GenerateRandom.
 func cryptoOperations() map[string]operation {
 	return map[string]operation{
-		"Encrypt":                         encrypt,
-		"Decrypt":                         decrypt,
-		"ReEncrypt":                       reEncrypt,
-		"GenerateDataKey":                 generateDataKey,
-		"GenerateDataKeyWithoutPlaintext": generateDataKeyWithoutPlaintext,
-		"GenerateRandom":                  generateRandom,
+		"Encrypt":                             encrypt,
+		"Decrypt":                             decrypt,
+		"ReEncrypt":                           reEncrypt,
+		"GenerateDataKey":                     generateDataKey,
+		"GenerateDataKeyWithoutPlaintext":     generateDataKeyWithoutPlaintext,
+		"GenerateRandom":                      generateRandom,
+		"GenerateDataKeyPair":                 generateDataKeyPair,
+		"GenerateDataKeyPairWithoutPlaintext": generateDataKeyPairWithoutPlaintext,
 	}
 }
 
