@@ -73,3 +73,23 @@ func TestReEncrypt(t *testing.T) {
 	}
 	wantRaw(t, e.url, "ReEncrypt", `{"CiphertextBlob":"AA=="}`, "ValidationException", "Value null at 'destinationKeyId'")
 }
+
+// TestReEncryptKeyStates: a Disabled source or destination key is
+// DisabledException (ReEncrypt.23), even in a DryRun.
+func TestReEncryptKeyStates(t *testing.T) {
+	e := newKeysEnv(t)
+	a := e.createKey(t, nil)
+	b := e.createKey(t, nil)
+	enc, err := e.kms.Encrypt(testCtx(t), &kms.EncryptInput{KeyId: a.KeyId, Plaintext: []byte("x")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.kms.ReEncrypt(testCtx(t), &kms.ReEncryptInput{CiphertextBlob: enc.CiphertextBlob, DestinationKeyId: b.KeyId, DryRun: aws.Bool(true)})
+	wantCode(t, err, "DryRunOperationException")
+	e.disable(t, *b.KeyId)
+	_, err = e.kms.ReEncrypt(testCtx(t), &kms.ReEncryptInput{CiphertextBlob: enc.CiphertextBlob, DestinationKeyId: b.KeyId, DryRun: aws.Bool(true)})
+	wantError(t, err, "DisabledException", *b.Arn)
+	e.disable(t, *a.KeyId)
+	_, err = e.kms.ReEncrypt(testCtx(t), &kms.ReEncryptInput{CiphertextBlob: enc.CiphertextBlob, DestinationKeyId: a.KeyId})
+	wantError(t, err, "DisabledException", *a.Arn)
+}
