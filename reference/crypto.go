@@ -13,14 +13,17 @@ import (
 	"strings"
 )
 
-// cryptoOperations are the symmetric cryptographic operations and GenerateRandom.
+// cryptoOperations are the encryption and data key operations and GenerateRandom.
 func cryptoOperations() map[string]operation {
 	return map[string]operation{
-		"Encrypt":                         encrypt,
-		"Decrypt":                         decrypt,
-		"GenerateDataKey":                 generateDataKey,
-		"GenerateDataKeyWithoutPlaintext": generateDataKeyWithoutPlaintext,
-		"GenerateRandom":                  generateRandom,
+		"Encrypt":                             encrypt,
+		"Decrypt":                             decrypt,
+		"ReEncrypt":                           reEncrypt,
+		"GenerateDataKey":                     generateDataKey,
+		"GenerateDataKeyWithoutPlaintext":     generateDataKeyWithoutPlaintext,
+		"GenerateRandom":                      generateRandom,
+		"GenerateDataKeyPair":                 generateDataKeyPair,
+		"GenerateDataKeyPairWithoutPlaintext": generateDataKeyPairWithoutPlaintext,
 	}
 }
 
@@ -58,11 +61,12 @@ func (c *call) encryptionKey(k *Key) error {
 }
 
 // symmetricEncryption checks that k is a symmetric encryption key with
-// material, used with its algorithm: the only kind the reference encrypts with.
+// material, used with its algorithm: data keys and symmetric ciphertext need one.
 func symmetricEncryption(k *Key, algorithm *string) error {
 	if k.KeySpec != symmetricDefault {
-		// Asymmetric encryption is outside what the reference implements.
-		return errorf("UnsupportedOperationException", "%s has KeySpec %s; the reference encrypts and decrypts only with symmetric encryption keys.", k.ARN, k.KeySpec)
+		// GenerateDataKey.11 leaves the error open; UnsupportedOperationException
+		// is KMS's answer for a key that cannot serve the operation.
+		return errorf("UnsupportedOperationException", "%s has KeySpec %s; this operation needs a symmetric encryption key.", k.ARN, k.KeySpec)
 	}
 	if algorithm != nil && *algorithm != symmetricDefault {
 		return errorf("InvalidKeyUsageException", "Algorithm %s is incompatible with key spec %s.", *algorithm, k.KeySpec)
@@ -139,11 +143,11 @@ func parseBlob(blob []byte) (h blobHeader, nonce, sealed []byte, ok bool) {
 }
 
 func openBlob(k *Key, h blobHeader, nonce, sealed []byte, encCtx map[string]string) ([]byte, error) {
-	mid, err := hex.DecodeString(materialID(k))
-	if err != nil || !bytes.Equal(mid, h.materialID) {
+	material := blobMaterial(k, h.materialID)
+	if material == nil {
 		return nil, errorf("InvalidCiphertextException", "")
 	}
-	aead, err := newGCM(k.Material)
+	aead, err := newGCM(material)
 	if err != nil {
 		return nil, err
 	}
@@ -152,6 +156,23 @@ func openBlob(k *Key, h blobHeader, nonce, sealed []byte, encCtx map[string]stri
 		return nil, errorf("InvalidCiphertextException", "")
 	}
 	return plaintext, nil
+}
+
+// blobMaterial is the material of k that the blob names: the current one or
+// a former (NON_CURRENT) one, which still decrypts what it encrypted. It is
+// nil when k does not hold that material or lacks any of its material.
+func blobMaterial(k *Key, id []byte) []byte {
+	if k.Material == nil {
+		return nil
+	}
+	hexID := hex.EncodeToString(id)
+	if m := k.findMaterial(hexID); m != nil {
+		return m.Bytes
+	}
+	if hexID == materialID(k) {
+		return k.Material
+	}
+	return nil
 }
 
 func newGCM(key []byte) (cipher.AEAD, error) {
@@ -219,19 +240,14 @@ func encrypt(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.encryptionKey(k); err != nil {
-		return nil, err
-	}
-	if err := oaepPlaintextLimit(k.KeySpec, in.EncryptionAlgorithm, len(in.Plaintext)); err != nil {
-		return nil, err
-	}
-	if err := symmetricEncryption(k, in.EncryptionAlgorithm); err != nil {
+	algorithm, err := c.checkEncrypt(k, in.EncryptionAlgorithm, in.EncryptionContext, len(in.Plaintext))
+	if err != nil {
 		return nil, err
 	}
 	if err := dryRun(in.DryRun); err != nil {
 		return nil, err
 	}
-	blob, err := sealBlob(k, in.Plaintext, in.EncryptionContext)
+	blob, err := seal(k, algorithm, in.Plaintext, in.EncryptionContext)
 	if err != nil {
 		return nil, err
 	}
@@ -239,15 +255,46 @@ func encrypt(c *call) (any, error) {
 		CiphertextBlob      []byte
 		KeyID               string `json:"KeyId"`
 		EncryptionAlgorithm string
-	}{blob, k.ARN, symmetricDefault}, nil
+	}{blob, k.ARN, algorithm}, nil
+}
+
+// checkEncrypt checks, in the order KMS does, that k can encrypt n bytes
+// with algorithm and encCtx now, and returns the algorithm to use.
+func (c *call) checkEncrypt(k *Key, algorithm *string, encCtx map[string]string, n int) (string, error) {
+	if err := c.encryptionKey(k); err != nil {
+		return "", err
+	}
+	if err := oaepPlaintextLimit(k.KeySpec, algorithm, n); err != nil {
+		return "", err
+	}
+	alg, err := encryptionAlgorithm(k, algorithm)
+	if err != nil {
+		return "", err
+	}
+	if err := asymmetricContext(k, encCtx); err != nil {
+		return "", err
+	}
+	if alg == symmetricDefault {
+		if err := symmetricEncryption(k, nil); err != nil {
+			return "", err
+		}
+	}
+	return alg, nil
+}
+
+// seal encrypts plaintext under k with an algorithm checkEncrypt accepted.
+func seal(k *Key, algorithm string, plaintext []byte, encCtx map[string]string) ([]byte, error) {
+	if algorithm == symmetricDefault {
+		return sealBlob(k, plaintext, encCtx)
+	}
+	return rsaEncrypt(k, algorithm, plaintext)
 }
 
 // oaepPlaintextLimit refuses a plaintext longer than RSA-OAEP can encrypt
 // with an RSA key spec and algorithm: the modulus length less twice the hash
 // length less 2 (RFC 8017, 7.1.1), 214 bytes for RSA_2048 with SHA-1. KMS
 // answers this before anything else about the encryption (recorded: realkms
-// Encrypt.plaintext-too-large.*), so the check comes before the reference
-// refuses asymmetric encryption, which it does not implement.
+// Encrypt.plaintext-too-large.*), so the check comes before the algorithm's.
 func oaepPlaintextLimit(spec string, algorithm *string, n int) error {
 	size, ok := strings.CutPrefix(spec, "RSA_")
 	bits, err := strconv.Atoi(size)
@@ -269,10 +316,12 @@ func oaepPlaintextLimit(spec string, algorithm *string, n int) error {
 	return nil
 }
 
-// decrypt implements Decrypt. The key comes from the ciphertext blob; a KeyId
+// decrypt implements Decrypt. A symmetric ciphertext names its key; a KeyId
 // in the request must name that same key (IncorrectKeyException otherwise).
-// Anything wrong with the blob itself, including a changed encryption
-// context, is an InvalidCiphertextException without a message, as KMS sends it.
+// An asymmetric ciphertext carries nothing: the KeyId and the algorithm must
+// be given (Encrypt.21). Anything wrong with the ciphertext itself, including
+// a changed encryption context, is an InvalidCiphertextException without a
+// message, as KMS sends it.
 func decrypt(c *call) (any, error) {
 	var in struct {
 		CiphertextBlob      []byte            `json:"CiphertextBlob"`
@@ -294,34 +343,7 @@ func decrypt(c *call) (any, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	var named *Key
-	if in.KeyID != nil {
-		k, err := c.resolveKey(*in.KeyID, keyARNOrAlias)
-		if err != nil {
-			return nil, err
-		}
-		named = k
-	}
-	h, nonce, sealed, ok := parseBlob(in.CiphertextBlob)
-	if !ok {
-		return nil, errorf("InvalidCiphertextException", "")
-	}
-	if arn, ok := parseKMSARN(h.keyARN); !ok || !strings.HasPrefix(arn.Resource, "key/") {
-		return nil, errorf("InvalidCiphertextException", "")
-	}
-	k, err := c.resolveKey(h.keyARN, keyOrARN)
-	if err != nil {
-		return nil, err
-	}
-	if named != nil && named != k {
-		// KMS still says CMK, the old name of a KMS key (recorded: realkms
-		// Decrypt.key-id-of-another-key).
-		return nil, errorf("IncorrectKeyException", "The key ID in the request does not identify a CMK that can perform this operation.")
-	}
-	if err := c.usableKey(k, in.EncryptionAlgorithm); err != nil {
-		return nil, err
-	}
-	plaintext, err := openBlob(k, h, nonce, sealed, in.EncryptionContext)
+	o, err := c.openCiphertext(in.CiphertextBlob, in.KeyID, in.EncryptionContext, in.EncryptionAlgorithm)
 	if err != nil {
 		return nil, err
 	}
@@ -332,8 +354,83 @@ func decrypt(c *call) (any, error) {
 		KeyID               string `json:"KeyId"`
 		Plaintext           []byte
 		EncryptionAlgorithm string
-		KeyMaterialID       string `json:"KeyMaterialId"`
-	}{k.ARN, plaintext, symmetricDefault, materialID(k)}, nil
+		KeyMaterialID       string `json:"KeyMaterialId,omitempty"`
+	}{o.key.ARN, o.plaintext, o.algorithm, o.materialID}, nil
+}
+
+// opened is a decrypted ciphertext: the key and algorithm that decrypted it
+// and, for symmetric ciphertext, the ID of the material that did.
+type opened struct {
+	key        *Key
+	plaintext  []byte
+	algorithm  string
+	materialID string
+}
+
+// openCiphertext decrypts blob for Decrypt and ReEncrypt; keyID, encCtx and
+// algorithm are the request's (nil when absent).
+func (c *call) openCiphertext(blob []byte, keyID *string, encCtx map[string]string, algorithm *string) (opened, error) {
+	var named *Key
+	if keyID != nil {
+		k, err := c.resolveKey(*keyID, keyARNOrAlias)
+		if err != nil {
+			return opened{}, err
+		}
+		named = k
+	}
+	if named != nil && named.KeySpec != symmetricDefault && named.KeyUsage == encryptDecrypt {
+		return c.openAsymmetric(named, blob, encCtx, algorithm)
+	}
+	if named != nil && named.KeySpec == symmetricDefault {
+		// An algorithm the named key cannot use is refused before the
+		// ciphertext is read (Decrypt.17).
+		if _, err := encryptionAlgorithm(named, algorithm); err != nil {
+			return opened{}, err
+		}
+	}
+	h, nonce, sealed, ok := parseBlob(blob)
+	if !ok {
+		return opened{}, errorf("InvalidCiphertextException", "")
+	}
+	if arn, ok := parseKMSARN(h.keyARN); !ok || !strings.HasPrefix(arn.Resource, "key/") {
+		return opened{}, errorf("InvalidCiphertextException", "")
+	}
+	k, err := c.resolveKey(h.keyARN, keyOrARN)
+	if err != nil {
+		return opened{}, err
+	}
+	if named != nil && named != k {
+		// KMS still says CMK, the old name of a KMS key (recorded: realkms
+		// Decrypt.key-id-of-another-key, ReEncrypt.source-key-of-another-key).
+		return opened{}, errorf("IncorrectKeyException", "The key ID in the request does not identify a CMK that can perform this operation.")
+	}
+	if err := c.usableKey(k, algorithm); err != nil {
+		return opened{}, err
+	}
+	plaintext, err := openBlob(k, h, nonce, sealed, encCtx)
+	if err != nil {
+		return opened{}, err
+	}
+	return opened{k, plaintext, symmetricDefault, hex.EncodeToString(h.materialID)}, nil
+}
+
+// openAsymmetric decrypts an asymmetric ciphertext with the named key k.
+func (c *call) openAsymmetric(k *Key, blob []byte, encCtx map[string]string, algorithm *string) (opened, error) {
+	if err := c.encryptionKey(k); err != nil {
+		return opened{}, err
+	}
+	alg, err := encryptionAlgorithm(k, algorithm)
+	if err != nil {
+		return opened{}, err
+	}
+	if err := asymmetricContext(k, encCtx); err != nil {
+		return opened{}, err
+	}
+	plaintext, err := rsaDecrypt(k, alg, blob)
+	if err != nil {
+		return opened{}, err
+	}
+	return opened{key: k, plaintext: plaintext, algorithm: alg}, nil
 }
 
 type dataKeyInput struct {

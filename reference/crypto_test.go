@@ -124,10 +124,9 @@ func TestEncryptErrors(t *testing.T) {
 		msg  string
 	}{
 		{"plaintext too long", kms.EncryptInput{KeyId: m.KeyId, Plaintext: make([]byte, 4097)}, "ValidationException", "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length less than or equal to 4096"},
-		// RSA-OAEP's limit, 384 - 2*32 - 2 bytes for RSA_3072 with SHA-256, is
-		// checked before the reference refuses asymmetric encryption.
+		// RSA-OAEP's limit, 384 - 2*32 - 2 bytes for RSA_3072 with SHA-256.
 		{"plaintext over the RSA-OAEP limit", kms.EncryptInput{KeyId: rsaKey.KeyId, Plaintext: make([]byte, 319), EncryptionAlgorithm: oaep256}, "ValidationException", "Algorithm RSAES_OAEP_SHA_256 and key spec RSA_3072 cannot encrypt data larger than 318 bytes."},
-		{"plaintext at the RSA-OAEP limit", kms.EncryptInput{KeyId: rsaKey.KeyId, Plaintext: make([]byte, 318), EncryptionAlgorithm: oaep256}, "UnsupportedOperationException", "only with symmetric encryption keys"},
+		{"plaintext at the RSA-OAEP limit", kms.EncryptInput{KeyId: rsaKey.KeyId, Plaintext: make([]byte, 318), EncryptionAlgorithm: oaep256}, "", ""},
 		{"algorithm outside its enum", kms.EncryptInput{KeyId: m.KeyId, Plaintext: []byte("x"), EncryptionAlgorithm: "AES"}, "ValidationException", "at 'encryptionAlgorithm'"},
 		{"RSA algorithm for a symmetric key", kms.EncryptInput{KeyId: m.KeyId, Plaintext: []byte("x"), EncryptionAlgorithm: types.EncryptionAlgorithmSpecRsaesOaepSha1}, "InvalidKeyUsageException", ""},
 		{"signing key", kms.EncryptInput{KeyId: signing.KeyId, Plaintext: []byte("x")}, "InvalidKeyUsageException", "SIGN_VERIFY"},

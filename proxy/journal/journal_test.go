@@ -122,6 +122,12 @@ func TestRedactBody(t *testing.T) {
 			[]string{journal.Redacted}, []string{"pw1", "AK1", "S1"}},
 		{"key material", `{"ImportToken":"dG9r","EncryptedKeyMaterial":"bWF0","CiphertextBlob":"Y2lw"}`, []string{"Y2lw"}, []string{"dG9r", "bWF0"}},
 		{"truncated JSON naming a secret", `{"KeyId":"k","Plaintext":"cGxh`, []string{journal.Redacted}, []string{"cGxh"}},
+		// GenerateDataKeyPair's answer: the private key in the clear goes, the
+		// public key and the encrypted private key stay.
+		{"data key pair", `{"KeyId":"k","KeyPairSpec":"ECC_NIST_P256","PrivateKeyCiphertextBlob":"Y2lw","PrivateKeyPlaintext":"cHJpdg==","PublicKey":"cHVi"}`,
+			[]string{`"PrivateKeyPlaintext":"[REDACTED]"`, `"PublicKey":"cHVi"`, `"PrivateKeyCiphertextBlob":"Y2lw"`}, []string{"cHJpdg=="}},
+		{"decrypted plaintext", `{"EncryptionAlgorithm":"RSAES_OAEP_SHA_256","KeyId":"k","Plaintext":"c2VjcmV0"}`,
+			[]string{`"Plaintext":"[REDACTED]"`, `"EncryptionAlgorithm":"RSAES_OAEP_SHA_256"`}, []string{"c2VjcmV0"}},
 		{"HTML page", `<html>503</html>`, []string{"<html>503</html>"}, nil},
 		// Found by FuzzRedactBody: both were once kept as they came.
 		{"JSON then more after a stray bracket", `{"KeyId":"k"}]{"Plaintext":"cGxh"}`, []string{journal.Redacted}, []string{"cGxh"}},
