@@ -22,6 +22,7 @@ import (
 	messages "github.com/cucumber/messages/go/v34"
 
 	"github.com/kmsconform/kmsconform/features"
+	"github.com/kmsconform/kmsconform/kmserrors"
 	"github.com/kmsconform/kmsconform/reference"
 	"github.com/kmsconform/kmsconform/reports"
 	"github.com/kmsconform/kmsconform/runner"
@@ -626,6 +627,14 @@ func wrongCases() []wrongCase {
 		{
 			name: "refuses DeleteImportedKeyMaterial and CancelKeyDeletion", tags: "@cond:DeleteImportedKeyMaterial.04,@cond:CancelKeyDeletion.04",
 			change: fixed(internalErrors("DeleteImportedKeyMaterial", "CancelKeyDeletion")),
+		},
+		{
+			name: "answers errors with the model's statuses (404, 409, 412) where real KMS sends 400", tags: statusTags,
+			change: fixed(statuses(kmserrors.ModelStatus)), check: statusVerdicts(reports.StatusPassed),
+		},
+		{
+			name: "answers client errors with server-fault statuses", tags: statusTags,
+			change: fixed(statuses(serverFaultStatus)), check: statusVerdicts(reports.StatusFailed),
 		},
 		{
 			// Real KMS adds response members over time and SDKs ignore them: a finding, not a failure.
