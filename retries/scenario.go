@@ -212,6 +212,11 @@ func (st *scenario) givenNothingExists() error {
 	return nil
 }
 
+// madeUpBlob ("kmsconform", base64) stands for a binary member no endpoint
+// issued: a ciphertext, an import token or wrapped key material, which it
+// cannot decrypt or import; as plaintext, it is no secret.
+const madeUpBlob = "a21zY29uZm9ybQ=="
+
 // input builds the call under test's input from what the scenario set up.
 func (st *scenario) input(operation string) (map[string]any, error) {
 	var missing error
@@ -237,10 +242,22 @@ func (st *scenario) input(operation string) (map[string]any, error) {
 		in = map[string]any{"KeyId": key(), "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"}
 	case "ImportKeyMaterial":
 		// Made-up token and material: no endpoint could import them.
-		in = map[string]any{"KeyId": key(), "ImportToken": "a21zY29uZm9ybQ==", "EncryptedKeyMaterial": "a21zY29uZm9ybQ==",
+		in = map[string]any{"KeyId": key(), "ImportToken": madeUpBlob, "EncryptedKeyMaterial": madeUpBlob,
 			"ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"}
 	case "GenerateRandom":
 		in = map[string]any{"NumberOfBytes": 32}
+	case "Encrypt":
+		in = map[string]any{"KeyId": key(), "Plaintext": madeUpBlob}
+	case "Decrypt":
+		in = map[string]any{"KeyId": key(), "CiphertextBlob": madeUpBlob}
+	case "ReEncrypt":
+		in = map[string]any{"CiphertextBlob": madeUpBlob, "SourceKeyId": key(), "DestinationKeyId": key()}
+	case "GenerateDataKey", "GenerateDataKeyWithoutPlaintext":
+		in = map[string]any{"KeyId": key(), "KeySpec": "AES_256"}
+	case "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext":
+		// ECC: should the fault not apply, an endpoint that makes the pair
+		// before it looks the key up spends little on it.
+		in = map[string]any{"KeyId": key(), "KeyPairSpec": "ECC_NIST_P256"}
 	case "DeleteCustomKeyStore", "DescribeCustomKeyStores", "ConnectCustomKeyStore", "DisconnectCustomKeyStore":
 		in = map[string]any{"CustomKeyStoreId": store()}
 	case "UpdateCustomKeyStore":

@@ -213,7 +213,9 @@ func TestMadeUpCallsChangeNothing(t *testing.T) {
 	ctx := context.Background()
 	for _, op := range []string{"CreateKey", "DescribeKey", "EnableKey", "DisableKey", "ScheduleKeyDeletion", "CancelKeyDeletion",
 		"GenerateRandom", "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial", "CreateCustomKeyStore",
-		"DescribeCustomKeyStores", "UpdateCustomKeyStore", "ConnectCustomKeyStore", "DisconnectCustomKeyStore", "DeleteCustomKeyStore"} {
+		"DescribeCustomKeyStores", "UpdateCustomKeyStore", "ConnectCustomKeyStore", "DisconnectCustomKeyStore", "DeleteCustomKeyStore",
+		"Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair",
+		"GenerateDataKeyPairWithoutPlaintext"} {
 		in, err := st.input(op)
 		if err != nil {
 			t.Fatalf("%s: %v", op, err)

@@ -1,12 +1,13 @@
-# Server faults (KMSInternalException, DependencyTimeoutException) cannot be
-# produced at an endpoint on demand, so no endpoint scenario claims them: an
-# answer the proxy made up says nothing about the endpoint. What can be
-# checked is what a client makes of one. Each scenario injects the fault into
-# one focus operation that documents it, on every attempt, and checks that the
-# Go SDK retries it as its documentation says and then reports it. The call
-# names only resources that do not exist (and a made-up CloudHSM cluster), so
-# that, should the fault not apply, the endpoint refuses the call rather than
-# change anything. DescribeKey's server faults are checked with every client in
+# Server faults (KMSInternalException, DependencyTimeoutException,
+# KeyUnavailableException) cannot be produced at an endpoint on demand, so no
+# endpoint scenario claims them: an answer the proxy made up says nothing
+# about the endpoint. What can be checked is what a client makes of one. Each
+# scenario injects the fault into one focus operation that documents it, on
+# every attempt, and checks that the Go SDK retries it as its documentation
+# says and then reports it. The call names only resources that do not exist
+# (a made-up key, ciphertext or CloudHSM cluster), so that, should the fault
+# not apply, the endpoint refuses the call rather than change anything.
+# DescribeKey's server faults are checked with every client in
 # describe_key_faults.feature.
 #
 # `kmsconform coverage` counts these (operation, error) pairs as "checked
@@ -98,6 +99,41 @@ Feature: What a client sees when a KMS operation meets a server fault
       | operation            |
       | DeleteCustomKeyStore |
 
+    @op:Encrypt @cond:Encrypt.35
+    Examples: Encrypt
+      | operation |
+      | Encrypt   |
+
+    @op:Decrypt @cond:Decrypt.37
+    Examples: Decrypt
+      | operation |
+      | Decrypt   |
+
+    @op:ReEncrypt @cond:ReEncrypt.35
+    Examples: ReEncrypt
+      | operation |
+      | ReEncrypt |
+
+    @op:GenerateDataKey @cond:GenerateDataKey.29
+    Examples: GenerateDataKey
+      | operation       |
+      | GenerateDataKey |
+
+    @op:GenerateDataKeyWithoutPlaintext @cond:GenerateDataKeyWithoutPlaintext.27
+    Examples: GenerateDataKeyWithoutPlaintext
+      | operation                       |
+      | GenerateDataKeyWithoutPlaintext |
+
+    @op:GenerateDataKeyPair @cond:GenerateDataKeyPair.27
+    Examples: GenerateDataKeyPair
+      | operation           |
+      | GenerateDataKeyPair |
+
+    @op:GenerateDataKeyPairWithoutPlaintext @cond:GenerateDataKeyPairWithoutPlaintext.24
+    Examples: GenerateDataKeyPairWithoutPlaintext
+      | operation                           |
+      | GenerateDataKeyPairWithoutPlaintext |
+
   @retries @fault @fault:DependencyTimeoutException @error:DependencyTimeoutException @client:aws-sdk-go-v2
   Scenario Outline: DependencyTimeoutException (HTTP 503) from <operation> on every attempt, seen by aws-sdk-go-v2
     Given the client under test is aws-sdk-go-v2 with its default retry settings
@@ -152,3 +188,83 @@ Feature: What a client sees when a KMS operation meets a server fault
     Examples: DeleteImportedKeyMaterial
       | operation                 |
       | DeleteImportedKeyMaterial |
+
+    @op:Encrypt @cond:Encrypt.34
+    Examples: Encrypt
+      | operation |
+      | Encrypt   |
+
+    @op:Decrypt @cond:Decrypt.36
+    Examples: Decrypt
+      | operation |
+      | Decrypt   |
+
+    @op:ReEncrypt @cond:ReEncrypt.34
+    Examples: ReEncrypt
+      | operation |
+      | ReEncrypt |
+
+    @op:GenerateDataKey @cond:GenerateDataKey.28
+    Examples: GenerateDataKey
+      | operation       |
+      | GenerateDataKey |
+
+    @op:GenerateDataKeyWithoutPlaintext @cond:GenerateDataKeyWithoutPlaintext.26
+    Examples: GenerateDataKeyWithoutPlaintext
+      | operation                       |
+      | GenerateDataKeyWithoutPlaintext |
+
+    @op:GenerateDataKeyPair @cond:GenerateDataKeyPair.26
+    Examples: GenerateDataKeyPair
+      | operation           |
+      | GenerateDataKeyPair |
+
+    @op:GenerateDataKeyPairWithoutPlaintext @cond:GenerateDataKeyPairWithoutPlaintext.23
+    Examples: GenerateDataKeyPairWithoutPlaintext
+      | operation                           |
+      | GenerateDataKeyPairWithoutPlaintext |
+
+  @retries @fault @fault:KeyUnavailableException @error:KeyUnavailableException @client:aws-sdk-go-v2
+  Scenario Outline: KeyUnavailableException (HTTP 500) from <operation> on every attempt, seen by aws-sdk-go-v2
+    Given the client under test is aws-sdk-go-v2 with its default retry settings
+    And the call under test names only resources that do not exist
+    And the proxy injects KeyUnavailableException into <operation> calls
+    When the client under test calls <operation>
+    Then the proxy saw the documented number of attempts
+    And every wait between attempts is within the documented backoff bounds
+    And the client under test reports the documented outcome
+
+    @op:Encrypt @cond:Encrypt.31
+    Examples: Encrypt
+      | operation |
+      | Encrypt   |
+
+    @op:Decrypt @cond:Decrypt.30
+    Examples: Decrypt
+      | operation |
+      | Decrypt   |
+
+    @op:ReEncrypt @cond:ReEncrypt.30
+    Examples: ReEncrypt
+      | operation |
+      | ReEncrypt |
+
+    @op:GenerateDataKey @cond:GenerateDataKey.25
+    Examples: GenerateDataKey
+      | operation       |
+      | GenerateDataKey |
+
+    @op:GenerateDataKeyWithoutPlaintext @cond:GenerateDataKeyWithoutPlaintext.23
+    Examples: GenerateDataKeyWithoutPlaintext
+      | operation                       |
+      | GenerateDataKeyWithoutPlaintext |
+
+    @op:GenerateDataKeyPair @cond:GenerateDataKeyPair.23
+    Examples: GenerateDataKeyPair
+      | operation           |
+      | GenerateDataKeyPair |
+
+    @op:GenerateDataKeyPairWithoutPlaintext @cond:GenerateDataKeyPairWithoutPlaintext.20
+    Examples: GenerateDataKeyPairWithoutPlaintext
+      | operation                           |
+      | GenerateDataKeyPairWithoutPlaintext |
