@@ -47,6 +47,10 @@ type KeyMaterial struct {
 	ExpirationModel string
 	ValidTo         time.Time
 	Description     string
+	// RotationType and RotationDate say how and when a rotation made the
+	// material current (ListKeyRotations); "" for the key's first material.
+	RotationType string
+	RotationDate time.Time
 }
 
 // expired reports whether imported material has passed its ValidTo at now.

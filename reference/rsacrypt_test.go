@@ -7,7 +7,6 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"slices"
 	"testing"
 
@@ -115,24 +114,6 @@ func TestRSAEncryptDecrypt(t *testing.T) {
 	}
 }
 
-// rotateForTest makes a new CURRENT material for the symmetric key keyID,
-// as rotation does, leaving the former one NON_CURRENT; it returns the new
-// material's ID.
-func (e *keysEnv) rotateForTest(keyID string) string {
-	e.svc.mu.Lock()
-	defer e.svc.mu.Unlock()
-	k := e.svc.accounts[testAccountID].keys[keyID]
-	if len(k.Materials) == 0 {
-		// Generated symmetric material is held on the key alone until it rotates.
-		k.Materials = []*KeyMaterial{{ID: k.MaterialID, Bytes: k.Material, State: MaterialCurrent}}
-	}
-	k.currentMaterial().State = MaterialNonCurrent
-	id := hex.EncodeToString(randomBytes(32))
-	k.Materials = append(k.Materials, &KeyMaterial{ID: id, Bytes: randomBytes(32), State: MaterialCurrent})
-	k.syncMaterial()
-	return id
-}
-
 // TestDecryptFormerMaterial: ciphertext made with a material that is no
 // longer current still decrypts, with that material (Decrypt names it), and
 // not once the key no longer holds it.
@@ -143,7 +124,8 @@ func TestDecryptFormerMaterial(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	newID := e.rotateForTest(*m.KeyId)
+	e.rotate(t, *m.KeyId)
+	newID := aws.ToString(e.describe(t, *m.KeyId).CurrentKeyMaterialId)
 	enc, err := e.kms.Encrypt(testCtx(t), &kms.EncryptInput{KeyId: m.KeyId, Plaintext: []byte("new")})
 	if err != nil {
 		t.Fatal(err)
