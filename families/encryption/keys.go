@@ -36,7 +36,6 @@ func (f *family) registerKeys(sc stepdef.Context) {
 	sc.Given(`^an (RSA_2048|RSA_3072|RSA_4096) encryption key with key material I imported$`, f.givenImportedRSAKey, stepdef.Creates{Keys: 1})
 	sc.Given(`^(a|another) symmetric encryption key whose key policy lets every account use it$`, f.givenSharedKey, stepdef.Creates{Keys: 2})
 	sc.Given(`^the key has an alias$`, f.givenAlias)
-	sc.GivenChecks(`^the other key is `+scenario.KeyState+`$`, f.givenOtherKeyState)
 	sc.Given(`^a message encrypted under (the key|the other key)(?: using `+rsaAlgorithmExpr+`)?(?: with the encryption context `+contextExpr+`)?$`, f.givenMessage)
 	sc.Given(`^a message encrypted locally with the key's public key using `+rsaAlgorithmExpr+`$`, f.givenLocalMessage)
 	sc.Given(`^a ciphertext in the AWS Encryption SDK's message format$`, f.givenForeignCiphertext)
@@ -171,18 +170,6 @@ func (f *family) givenAlias(ctx context.Context) error {
 		return nil
 	})
 	return nil
-}
-
-// givenOtherKeyState brings the other key into state, as "the key is …"
-// does the scenario's key.
-func (f *family) givenOtherKeyState(ctx context.Context, state string) error {
-	if f.other == nil {
-		return fmt.Errorf("the scenario has no other key")
-	}
-	k := f.Key
-	f.Key = f.other
-	defer func() { f.Key = k }()
-	return f.Keys.GivenKeyState(ctx, state)
 }
 
 // keyNamed is the scenario's key or its other key.
