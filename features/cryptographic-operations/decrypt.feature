@@ -162,6 +162,12 @@ Feature: Decrypt
   Scenario: For a Nitro enclave the plaintext comes encrypted to the enclave
     Given a condition the public API cannot produce: only a Nitro enclave can produce the signed attestation document a Recipient carries, and no enclave runs here
 
+  @cond:Decrypt.21 @error:ValidationException
+  Scenario: A Recipient's key encryption algorithm can only be RSAES_OAEP_SHA_256
+    Given a SYMMETRIC_DEFAULT encryption key
+    When I send a Decrypt request whose Recipient.KeyEncryptionAlgorithm is "RSAES_OAEP_SHA_1"
+    Then the request fails with ValidationException
+
   @cond:Decrypt.22 @error:InvalidGrantTokenException
   Scenario: A malformed grant token is refused
     Given a SYMMETRIC_DEFAULT encryption key

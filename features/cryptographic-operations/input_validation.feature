@@ -30,7 +30,7 @@ Feature: Input constraints of Encrypt, Decrypt and ReEncrypt
       | op      | member    | problem    |
       | Encrypt | Plaintext | is missing |
 
-    @op:Encrypt @cond:Encrypt.V.Plaintext.length @cond:Encrypt.10
+    @op:Encrypt @cond:Encrypt.V.Plaintext.length
     Examples: Encrypt, Plaintext 1 to 4096 bytes
       | op      | member    | problem            |
       | Encrypt | Plaintext | is empty           |
@@ -80,7 +80,7 @@ Feature: Input constraints of Encrypt, Decrypt and ReEncrypt
       | op      | member              | problem                             |
       | Decrypt | EncryptionAlgorithm | is not one of the documented values |
 
-    @op:Decrypt @cond:Decrypt.V.Recipient.KeyEncryptionAlgorithm.enum @cond:Decrypt.21
+    @op:Decrypt @cond:Decrypt.V.Recipient.KeyEncryptionAlgorithm.enum
     Examples: Decrypt, the Recipient's algorithm is RSAES_OAEP_SHA_256
       | op      | member                           | problem                             |
       | Decrypt | Recipient.KeyEncryptionAlgorithm | is not one of the documented values |
@@ -109,7 +109,7 @@ Feature: Input constraints of Encrypt, Decrypt and ReEncrypt
       | ReEncrypt | SourceKeyId | is empty                |
       | ReEncrypt | SourceKeyId | is 2049 characters long |
 
-    @op:ReEncrypt @cond:ReEncrypt.V.DestinationKeyId.required @cond:ReEncrypt.02
+    @op:ReEncrypt @cond:ReEncrypt.V.DestinationKeyId.required
     Examples: ReEncrypt, DestinationKeyId required
       | op        | member           | problem    |
       | ReEncrypt | DestinationKeyId | is missing |
