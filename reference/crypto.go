@@ -57,7 +57,7 @@ func (c *call) encryptionKey(k *Key) error {
 	if k.KeyUsage != encryptDecrypt {
 		return errorf("InvalidKeyUsageException", "%s key usage is %s which is not valid for %s.", k.ARN, k.KeyUsage, c.op)
 	}
-	return nil
+	return c.externalKeyRefuses(k)
 }
 
 // symmetricEncryption checks that k is a symmetric encryption key with
@@ -236,6 +236,9 @@ func encrypt(c *call) (any, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	if err := checkGrantTokens(in.GrantTokens); err != nil {
+		return nil, err
+	}
 	k, err := c.resolveKey(*in.KeyID, keyARNOrAlias)
 	if err != nil {
 		return nil, err
@@ -329,19 +332,32 @@ func decrypt(c *call) (any, error) {
 		EncryptionContext   map[string]string `json:"EncryptionContext"`
 		GrantTokens         []string          `json:"GrantTokens"`
 		EncryptionAlgorithm *string           `json:"EncryptionAlgorithm"`
+		Recipient           *recipient        `json:"Recipient"`
 		DryRun              *bool             `json:"DryRun"`
+		DryRunModifiers     []string          `json:"DryRunModifiers"`
 	}
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
 	var v validator
-	v.Required("ciphertextBlob", in.CiphertextBlob != nil)
+	ignore := dryRunModifiers(&v, in.DryRunModifiers, in.DryRun)
+	v.Required("ciphertextBlob", in.CiphertextBlob != nil || ignore)
 	v.Size("ciphertextBlob", in.CiphertextBlob, in.CiphertextBlob != nil, 1, 6144)
 	v.Length("keyId", in.KeyID, 1, 2048, false)
 	validateGrantTokens(&v, in.GrantTokens)
 	v.Enum("encryptionAlgorithm", in.EncryptionAlgorithm, encryptionAlgorithms...)
+	in.Recipient.validate(&v)
 	if err := v.Err(); err != nil {
 		return nil, err
+	}
+	if err := checkGrantTokens(in.GrantTokens); err != nil {
+		return nil, err
+	}
+	if ignore {
+		return nil, c.dryRunIgnoringCiphertext(in.KeyID, "KeyId")
+	}
+	if in.Recipient != nil {
+		return nil, errorf("UnsupportedOperationException", "Recipient is not supported: the reference cannot verify attestation documents.")
 	}
 	o, err := c.openCiphertext(in.CiphertextBlob, in.KeyID, in.EncryptionContext, in.EncryptionAlgorithm)
 	if err != nil {
@@ -389,6 +405,13 @@ func (c *call) openCiphertext(blob []byte, keyID *string, encCtx map[string]stri
 		}
 	}
 	h, nonce, sealed, ok := parseBlob(blob)
+	if !ok && named != nil && named.KeySpec != symmetricDefault {
+		// Not a KMS ciphertext, so it is the named key's to decrypt, and a
+		// key not meant for encryption cannot (Decrypt.16, ReEncrypt.10).
+		if err := c.encryptionKey(named); err != nil {
+			return opened{}, err
+		}
+	}
 	if !ok {
 		return opened{}, errorf("InvalidCiphertextException", "")
 	}

@@ -16,12 +16,14 @@ func reEncrypt(c *call) (any, error) {
 		DestinationEncryptionAlgorithm *string           `json:"DestinationEncryptionAlgorithm"`
 		GrantTokens                    []string          `json:"GrantTokens"`
 		DryRun                         *bool             `json:"DryRun"`
+		DryRunModifiers                []string          `json:"DryRunModifiers"`
 	}
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
 	var v validator
-	v.Required("ciphertextBlob", in.CiphertextBlob != nil)
+	ignore := dryRunModifiers(&v, in.DryRunModifiers, in.DryRun)
+	v.Required("ciphertextBlob", in.CiphertextBlob != nil || ignore)
 	v.Size("ciphertextBlob", in.CiphertextBlob, in.CiphertextBlob != nil, 1, 6144)
 	v.Length("sourceKeyId", in.SourceKeyID, 1, 2048, false)
 	v.Required("destinationKeyId", in.DestinationKeyID != nil)
@@ -32,9 +34,18 @@ func reEncrypt(c *call) (any, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	if err := checkGrantTokens(in.GrantTokens); err != nil {
+		return nil, err
+	}
 	dest, err := c.resolveKey(*in.DestinationKeyID, keyARNOrAlias)
 	if err != nil {
 		return nil, err
+	}
+	if ignore {
+		if err := c.encryptionKey(dest); err != nil {
+			return nil, err
+		}
+		return nil, c.dryRunIgnoringCiphertext(in.SourceKeyID, "SourceKeyId")
 	}
 	src, err := c.openCiphertext(in.CiphertextBlob, in.SourceKeyID, in.SourceEncryptionContext, in.SourceEncryptionAlgorithm)
 	if err != nil {

@@ -90,6 +90,10 @@ func (w *Scenario) validBody(ctx context.Context, op, member string) (map[string
 	if err != nil {
 		return nil, fmt.Errorf("a %s request needs the scenario's KMS key: %w", op, err)
 	}
+	switch op {
+	case "Encrypt", "Decrypt", "ReEncrypt":
+		return w.validCryptoBody(ctx, op, member, k)
+	}
 	body := map[string]any{"KeyId": k.ID}
 	switch op {
 	case "GetParametersForImport":
