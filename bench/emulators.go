@@ -35,7 +35,7 @@ const (
 	// emulatorTurns cuts each peer's run of an operation into turns taken
 	// round-robin across peers, so a burst of load from elsewhere on the
 	// machine lands on every peer alike.
-	emulatorTurns = 5
+	emulatorTurns = 10
 )
 
 // The operations measured, in table order.

@@ -59,7 +59,6 @@ func BenchmarkHandler(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				r := *req
-				r.Body = http.NoBody
 				r.Body = readCloser{bytes.NewReader(body)}
 				clear(w.header)
 				svc.ServeHTTP(w, &r)

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -73,6 +75,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 				fmt.Fprintf(stderr, "kmsconform serve: %v\n", err)
 			}
 		}()
+	}
+	// The reference's live heap is a few MiB, so at Go's default GOGC=100 it
+	// collects every few thousand requests; 400 saves ~10% CPU per request
+	// under load for some MiB more. GOGC in the environment still wins.
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(400)
 	}
 	fx := reference.DefaultFixtures()
 	if *fixtures != "" {
