@@ -172,3 +172,15 @@ func TestResolveLocalKMS(t *testing.T) {
 		t.Errorf("ResolveLocalKMS = %q, %v; want %q", got, err, bin)
 	}
 }
+
+// TestMakeDepsInstallsLocalKMS: the version the error message tells people
+// to install is the one `make deps` installs.
+func TestMakeDepsInstallsLocalKMS(t *testing.T) {
+	mk, err := os.ReadFile(filepath.Join("..", "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(mk), "LOCAL_KMS ?= "+LocalKMSModule+"\n") {
+		t.Errorf("the Makefile's LOCAL_KMS is not %s", LocalKMSModule)
+	}
+}
