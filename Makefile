@@ -44,9 +44,13 @@ conform-moto: build
 	./$(BIN) run --endpoint http://127.0.0.1:$$port --config runner/testdata/fake-fixtures.yaml --out $(OUT)/moto --tags "$(TAGS)" \
 	  --name "moto $$(python3 -c 'import moto; print(moto.__version__)' 2>/dev/null)"
 
-## deps: everything the tests need that Go modules do not bring (idempotent).
+## deps: everything the tests need that Go modules do not bring (idempotent),
+## and local-kms, the emulator `make bench` compares the reference with
+## (installed into $$(go env GOPATH)/bin; the pin matches bench.LocalKMSModule).
+LOCAL_KMS ?= github.com/nsmithuk/local-kms@v0.0.0-20260228092603-2a5e92d09ab6
 deps:
 	bash scripts/install-deps.sh
+	$(GO) install $(LOCAL_KMS)
 
 ## test: what CI runs: unit and integration tests (race detector on), the
 ## proxy soak, every fuzz target briefly, the suite itself against the embedded
@@ -92,8 +96,10 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
-## bench: proxy overhead (direct vs our proxy vs Toxiproxy), fault timing and
-## suite wall time in one table; also written to $(OUT)/bench. A few minutes.
+## bench: proxy overhead (direct vs our proxy vs Toxiproxy), fault timing, the
+## reference against local-kms and moto (emulators), and suite wall time in one
+## table; also written to $(OUT)/bench. A few minutes.
+## BENCHFLAGS='--only emulators' runs one section.
 bench: build
 	./$(BIN) bench --out $(OUT)/bench $(BENCHFLAGS)
 

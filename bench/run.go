@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -38,8 +39,32 @@ type Config struct {
 	NoSuite          bool
 	SuiteTimeout     time.Duration // per suite run; a slower run is reported as a miss [1m]
 
+	// Sections lists what to measure (SectionProxy, SectionEmulators,
+	// SectionSuite); empty: all of them.
+	Sections []string
+	// LocalKMS and Moto are the emulators' executables. Empty: their rows
+	// say they are not available, for the reason in LocalKMSMissing or
+	// MotoMissing. The reference runs as `Binary serve`.
+	LocalKMS, LocalKMSMissing string
+	Moto, MotoMissing         string
+	EmulatorsDuration         time.Duration // per operation per emulator at concurrency 8 [5s]
+
 	WorkDir  string    // scratch space (CA, rules, suite output); empty: a temporary directory
 	Progress io.Writer // a line per phase; nil: silent
+}
+
+// Sections of a run.
+const (
+	SectionProxy     = "proxy"     // latency, throughput, resources and faults of the proxy paths
+	SectionEmulators = "emulators" // the reference against local-kms and moto
+	SectionSuite     = "suite"     // suite wall time
+)
+
+// Sections are every section, in the order a run measures them.
+var Sections = []string{SectionProxy, SectionEmulators, SectionSuite}
+
+func (c Config) wants(section string) bool {
+	return len(c.Sections) == 0 || slices.Contains(c.Sections, section)
 }
 
 // Concurrency of the throughput runs that the 70%-of-direct target is about.
@@ -70,6 +95,9 @@ func (c Config) withDefaults() Config {
 	if c.SuiteTimeout <= 0 {
 		c.SuiteTimeout = time.Minute
 	}
+	if c.EmulatorsDuration <= 0 {
+		c.EmulatorsDuration = 5 * time.Second
+	}
 	if c.Progress == nil {
 		c.Progress = io.Discard
 	}
@@ -85,8 +113,12 @@ func (c Config) settings() string {
 	if !c.NoSuite {
 		suite = strings.Trim(strings.Join(strings.Fields(fmt.Sprint(c.SuiteConcurrency)), ","), "[]")
 	}
-	s := fmt.Sprintf("latency-requests=%d requests=%d duration=%v c1-duration=%v delays=%s delay-samples=%d suite-concurrency=%s",
-		c.LatencyRequests, c.Requests, c.Duration, c.C1Duration, strings.Join(delays, ","), c.DelaySamples, suite)
+	sections := "all"
+	if len(c.Sections) > 0 {
+		sections = strings.Join(c.Sections, ",")
+	}
+	s := fmt.Sprintf("only=%s latency-requests=%d requests=%d duration=%v c1-duration=%v delays=%s delay-samples=%d suite-concurrency=%s emulators-duration=%v",
+		sections, c.LatencyRequests, c.Requests, c.Duration, c.C1Duration, strings.Join(delays, ","), c.DelaySamples, suite, c.EmulatorsDuration)
 	if len(c.ProxyArgs) > 0 {
 		s += fmt.Sprintf(" proxy-args=%q", strings.Join(c.ProxyArgs, " "))
 	}
@@ -140,6 +172,22 @@ func (r *runner) logf(format string, args ...any) {
 }
 
 func (r *runner) run(ctx context.Context) error {
+	if r.cfg.wants(SectionProxy) {
+		if err := r.runProxy(ctx); err != nil {
+			return err
+		}
+	}
+	if r.cfg.wants(SectionEmulators) && ctx.Err() == nil {
+		r.measureEmulators(ctx, r.emulatorPeers())
+	}
+	if r.cfg.wants(SectionSuite) && ctx.Err() == nil {
+		r.measureSuite(ctx)
+	}
+	return ctx.Err()
+}
+
+// runProxy measures the proxy paths against the in-process reference KMS.
+func (r *runner) runProxy(ctx context.Context) error {
 	ref, err := startReference()
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
@@ -157,14 +205,10 @@ func (r *runner) run(ctx context.Context) error {
 	r.logf("starting paths (our proxy: %s; toxiproxy: %s)", orNone(r.cfg.Binary), orNone(r.cfg.Toxiproxy))
 	r.paths = r.startPaths(ctx)
 	r.measureProxies(ctx)
-	// The suite runs with no proxy or Toxiproxy process left idling beside it.
+	// What follows runs with no proxy or Toxiproxy process left idling beside it.
 	for _, p := range r.paths {
 		p.close()
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	r.measureSuite(ctx)
 	return ctx.Err()
 }
 

@@ -1,7 +1,8 @@
 // Package bench measures what kmsconform's proxy costs a request and how
 // faithfully it injects delays, side by side with a direct connection and
-// with Toxiproxy in the same run on the same machine, and how long the
-// conformance suite takes. Its result is one Table, printed for people and
+// with Toxiproxy in the same run on the same machine; how the reference KMS
+// served by `kmsconform serve` compares with other KMS emulators (local-kms,
+// moto); and how long the conformance suite takes. Its result is one Table, printed for people and
 // written as JSON and as benchstat-compatible text.
 package bench
 

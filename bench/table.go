@@ -29,6 +29,7 @@ const (
 	GroupResources  = "resources"
 	GroupFaults     = "faults"
 	GroupSuite      = "suite"
+	GroupEmulators  = "emulators"
 )
 
 // Results of a Row with a Target.

@@ -10,14 +10,17 @@
 package reference
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -130,7 +133,9 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	requestID := newRequestID()
-	w.Header().Set("x-amzn-RequestId", requestID)
+	// Keys already in canonical form, set directly: Header.Set would
+	// canonicalize them again on every request.
+	w.Header()["X-Amzn-Requestid"] = []string{requestID}
 	out, err := s.serveKMS(r)
 	if err != nil {
 		e := asError(err)
@@ -146,6 +151,9 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// contentTypeJSON is every answer's Content-Type; net/http only reads it.
+var contentTypeJSON = []string{"application/x-amz-json-1.1"}
+
 type errorBody struct {
 	Type    string `json:"__type"`
 	Message string `json:"message,omitempty"`
@@ -157,8 +165,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		b = []byte(`{"__type":"KMSInternalException","message":"An internal error occurred."}`)
 	}
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.Header().Set("Content-Length", fmt.Sprint(len(b)))
+	h := w.Header()
+	h["Content-Type"] = contentTypeJSON
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
@@ -185,7 +194,7 @@ func (s *Service) serveKMS(r *http.Request) (any, error) {
 		}
 		return nil, errorf("SerializationException", "Could not read the request body")
 	}
-	if len(strings.TrimSpace(string(body))) == 0 {
+	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
 	}
 	if !json.Valid(body) {
@@ -212,13 +221,13 @@ func (s *Service) authenticate(r *http.Request) (string, error) {
 	if !ok {
 		return "", errorf("IncompleteSignatureException", "Authorization header requires the AWS4-HMAC-SHA256 algorithm.")
 	}
-	for _, part := range strings.Split(rest, ",") {
+	for part := range strings.SplitSeq(rest, ",") {
 		cred, ok := strings.CutPrefix(strings.TrimSpace(part), "Credential=")
 		if !ok {
 			continue
 		}
-		scope := strings.Split(cred, "/")
-		if len(scope) != 5 || scope[0] == "" || scope[4] != "aws4_request" {
+		var scope [5]string
+		if !splitScope(cred, &scope) || scope[0] == "" || scope[4] != "aws4_request" {
 			return "", errorf("IncompleteSignatureException", "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term.")
 		}
 		if scope[2] != s.region {
@@ -230,6 +239,19 @@ func (s *Service) authenticate(r *http.Request) (string, error) {
 		return scope[0], nil
 	}
 	return "", errorf("IncompleteSignatureException", "Authorization header requires 'Credential' parameter.")
+}
+
+// splitScope splits a credential scope into exactly len(scope) slash-delimited
+// elements, without allocating; false when there are more or fewer.
+func splitScope(cred string, scope *[5]string) bool {
+	for i := range len(scope) - 1 {
+		var ok bool
+		if scope[i], cred, ok = strings.Cut(cred, "/"); !ok {
+			return false
+		}
+	}
+	scope[len(scope)-1] = cred
+	return !strings.Contains(cred, "/")
 }
 
 // nowIn is the virtual time in account a.
@@ -266,7 +288,18 @@ func newRequestID() string {
 	_, _ = rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	// 8-4-4-4-12 hex digits; every request makes one, so no fmt.
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:36], b[10:16])
+	return string(out[:])
 }
 
 // newKeyID returns a key ID in KMS's form, a random UUID.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,7 +31,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	toxiproxy := fs.String("toxiproxy", "", "`path` of a toxiproxy-server binary (default: built from this module's tool dependency by 'go tool -n', run from the module directory)")
 	var proxyArgs benchProxyArgs
 	fs.Var(&proxyArgs, "proxy-arg", "extra `flag` for each 'kmsconform proxy' started (repeatable), e.g. --proxy-arg=--journal-size=1000")
-	profile := fs.String("profile", "", "`directory` for a CPU profile of each of our proxies (<path>.cpu.pprof; read with 'go tool pprof bin/kmsconform FILE')")
+	profile := fs.String("profile", "", "`directory` for a CPU profile of each of our proxies (<path>.cpu.pprof) and of 'kmsconform serve' (serve.cpu.pprof); read with 'go tool pprof bin/kmsconform FILE'")
+	only := fs.String("only", "", "comma-separated `sections` to run, of "+strings.Join(bench.Sections, ", ")+" (default: all)")
+	emulatorsDuration := fs.Duration("emulators-duration", 5*time.Second, "per operation per emulator in the emulators section, at concurrency 8")
 	failOnMiss := fs.Bool("fail-on-miss", false, "exit 1 when a figure misses its target")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
 	fs.Usage = func() {
@@ -39,12 +42,30 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 Measures, side by side in one run on this machine, what kmsconform's proxy adds
 to a KMS request (reverse, plain forward and MITM HTTPS modes, each as its own
 process) against a direct connection and against Toxiproxy as a TCP
-pass-through; how exactly injected delays arrive at the client; and how long
-the whole suite takes against the embedded reference KMS. Requests are
-DescribeKey and Encrypt through the real aws-sdk-go-v2 KMS client, over
-loopback only. Prints one table, with a pass/miss column for each target,
-and writes it to <out>/bench.json and <out>/bench.txt (compare two runs
-with: benchstat old/bench.txt new/bench.txt).
+pass-through; how exactly injected delays arrive at the client; how the
+reference KMS ('kmsconform serve') compares with other KMS emulators; and how
+long the whole suite takes against the embedded reference KMS. Requests go
+through the real aws-sdk-go-v2 KMS client, over loopback only. Prints one
+table, with a pass/miss column for each target, and writes it to
+<out>/bench.json and <out>/bench.txt (compare two runs with: benchstat
+old/bench.txt new/bench.txt).
+
+Sections (all by default; --only picks some):
+  proxy      DescribeKey and Encrypt through each proxy path: latency,
+             throughput, memory and the timing of injected delays
+  emulators  'kmsconform serve', local-kms and moto_server, each its own
+             process started by the bench on a free port: Encrypt (32 bytes),
+             Decrypt and DescribeKey at concurrency 8 for --emulators-duration
+             each, with throughput, p50/p99, the server's CPU per request,
+             and the reference's throughput as a multiple of each peer's
+             (targets: 1.25x local-kms, 25x moto). local-kms is looked for on
+             PATH and in $(go env GOPATH)/bin ('make deps' installs it),
+             moto_server through 'pyenv which' and PATH; a missing one is a
+             row that says why. local-kms cannot be given an address: it
+             listens on every interface while it runs.
+  suite      wall time of the whole suite against the reference
+The load generator shares the machine's cores with the servers: compare
+figures within one run, and read CPU per request beside throughput.
 
 Flags:
 `)
@@ -61,6 +82,11 @@ Examples:
   # where the proxy spends its CPU
   kmsconform bench --requests 20000 --suite-concurrency none --profile out/profiles
   go tool pprof -top bin/kmsconform out/profiles/reverse.cpu.pprof
+  # the reference against the other emulators only, about a minute
+  kmsconform bench --only emulators
+  # ... with a CPU profile of 'kmsconform serve' under that load
+  kmsconform bench --only emulators --profile out/profiles
+  go tool pprof -top bin/kmsconform out/profiles/serve.cpu.pprof
   # what a smaller in-memory journal saves
   kmsconform bench --proxy-arg=--journal-size=1000 --suite-concurrency none
 `)
@@ -90,6 +116,8 @@ Examples:
 		SuiteTimeout:    *suiteTimeout,
 		ProxyArgs:       proxyArgs,
 		ProfileDir:      *profile,
+
+		EmulatorsDuration: *emulatorsDuration,
 	}
 	for name, v := range map[string]int{"--requests": *requests, "--latency-requests": *latencyRequests, "--delay-samples": *delaySamples} {
 		if v <= 0 {
@@ -97,11 +125,16 @@ Examples:
 			return exitUsage
 		}
 	}
-	if *duration <= 0 || *c1Duration <= 0 || *suiteTimeout <= 0 {
-		fmt.Fprintln(stderr, "kmsconform bench: --duration, --c1-duration and --suite-timeout must be positive")
+	if *duration <= 0 || *c1Duration <= 0 || *suiteTimeout <= 0 || *emulatorsDuration <= 0 {
+		fmt.Fprintln(stderr, "kmsconform bench: --duration, --c1-duration, --suite-timeout and --emulators-duration must be positive")
 		return exitUsage
 	}
 	var err error
+	if cfg.Sections, err = parseBenchSections(*only); err != nil {
+		fmt.Fprintf(stderr, "kmsconform bench: --only: %v\n", err)
+		return exitUsage
+	}
+	wants := func(section string) bool { return len(cfg.Sections) == 0 || slices.Contains(cfg.Sections, section) }
 	if cfg.Delays, err = parseBenchDurations(*delays); err != nil {
 		fmt.Fprintf(stderr, "kmsconform bench: --delays: %v\n", err)
 		return exitUsage
@@ -119,12 +152,21 @@ Examples:
 		fmt.Fprintf(stderr, "kmsconform bench: cannot find my own binary to run the proxy and the suite: %v\n", err)
 		cfg.Binary = ""
 	}
-	if cfg.Toxiproxy == "" {
+	if cfg.Toxiproxy == "" && wants(bench.SectionProxy) {
 		resolveCtx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 		cfg.Toxiproxy, err = bench.ResolveToxiproxy(resolveCtx, ".")
 		cancel()
 		if err != nil {
 			cfg.ToxiproxyMissing = err.Error()
+		}
+	}
+
+	if wants(bench.SectionEmulators) {
+		if cfg.LocalKMS, err = bench.ResolveLocalKMS(ctx); err != nil {
+			cfg.LocalKMSMissing = err.Error()
+		}
+		if cfg.Moto, err = bench.ResolveMoto(ctx); err != nil {
+			cfg.MotoMissing = err.Error()
 		}
 	}
 
@@ -186,6 +228,21 @@ func parseBenchDurations(s string) ([]time.Duration, error) {
 			return nil, fmt.Errorf("%q is not a positive duration such as 100ms", f)
 		}
 		out = append(out, d)
+	}
+	return out, nil
+}
+
+func parseBenchSections(s string) ([]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if !slices.Contains(bench.Sections, f) {
+			return nil, fmt.Errorf("%q is not a section; choose from %s", f, strings.Join(bench.Sections, ", "))
+		}
+		out = append(out, f)
 	}
 	return out, nil
 }
