@@ -18,17 +18,17 @@ func mustLoad(t *testing.T) *Catalog {
 
 func TestCatalogCounts(t *testing.T) {
 	cat := mustLoad(t)
-	if got := len(cat.Operations); got != 16 {
-		t.Errorf("operations = %d, want 16", got)
+	if got := len(cat.Operations); got != 20 {
+		t.Errorf("operations = %d, want 20", got)
 	}
-	if got := len(cat.Conditions()); got != 309 { // 308 documented, 1 recorded only
-		t.Errorf("conditions = %d, want 309", got)
+	if got := len(cat.Conditions()); got != 416 { // 415 documented, 1 recorded only
+		t.Errorf("conditions = %d, want 416", got)
 	}
-	if got := len(cat.Pairs()); got != 114 {
-		t.Errorf("(operation, error) pairs = %d, want 114", got)
+	if got := len(cat.Pairs()); got != 152 {
+		t.Errorf("(operation, error) pairs = %d, want 152", got)
 	}
-	if got := len(cat.Constraints()); got != 107 {
-		t.Errorf("constraints = %d, want 107", got)
+	if got := len(cat.Constraints()); got != 135 {
+		t.Errorf("constraints = %d, want 135", got)
 	}
 	if got := len(cat.OtherConstraints); got != 1 { // ListKeys.V.ResourceOwners.enum
 		t.Errorf("other operations' constraints = %d, want 1", got)
@@ -37,7 +37,7 @@ func TestCatalogCounts(t *testing.T) {
 	for _, c := range cat.Conditions() {
 		kinds[c.Kind]++
 	}
-	wantKinds := map[Kind]int{KindError: 162, KindUnspecified: 53, KindOK: 44, KindRule: 50}
+	wantKinds := map[Kind]int{KindError: 215, KindUnspecified: 68, KindOK: 57, KindRule: 76}
 	for k, want := range wantKinds {
 		if kinds[k] != want {
 			t.Errorf("conditions of kind %s = %d, want %d", k, kinds[k], want)
@@ -67,6 +67,10 @@ func TestCatalogPerOperation(t *testing.T) {
 		{"GenerateRandom", 10, 5},
 		{"EnableKey", 13, 6},
 		{"DisableKey", 13, 5},
+		{"GenerateDataKey", 29, 9},
+		{"GenerateDataKeyWithoutPlaintext", 27, 9},
+		{"GenerateDataKeyPair", 27, 10},
+		{"GenerateDataKeyPairWithoutPlaintext", 24, 10},
 	}
 	for _, tt := range tests {
 		t.Run(tt.op, func(t *testing.T) {
