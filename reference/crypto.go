@@ -439,6 +439,7 @@ type dataKeyInput struct {
 	GrantTokens       []string          `json:"GrantTokens"`
 	KeySpec           *string           `json:"KeySpec"`
 	NumberOfBytes     *int64            `json:"NumberOfBytes"`
+	Recipient         *recipient        `json:"Recipient"`
 	DryRun            *bool             `json:"DryRun"`
 }
 
@@ -460,6 +461,9 @@ func newDataKey(c *call, withPlaintext bool) (any, error) {
 	validateGrantTokens(&v, in.GrantTokens)
 	v.Enum("keySpec", in.KeySpec, "AES_256", "AES_128")
 	v.Range("numberOfBytes", in.NumberOfBytes, 1, 1024)
+	if withPlaintext {
+		validateRecipient(&v, in.Recipient)
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -476,12 +480,18 @@ func newDataKey(c *call, withPlaintext bool) (any, error) {
 	default:
 		return nil, errorf("ValidationException", "Specify either KeySpec or NumberOfBytes.")
 	}
+	if err := checkGrantTokens(in.GrantTokens); err != nil {
+		return nil, err
+	}
 	k, err := c.resolveKey(*in.KeyID, keyARNOrAlias)
 	if err != nil {
 		return nil, err
 	}
 	if err := c.usableKey(k, nil); err != nil {
 		return nil, err
+	}
+	if withPlaintext && in.Recipient != nil {
+		return nil, errRecipient()
 	}
 	if err := dryRun(in.DryRun); err != nil {
 		return nil, err

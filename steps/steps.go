@@ -6,6 +6,7 @@ package steps
 import (
 	"github.com/cucumber/godog"
 
+	"github.com/kmsconform/kmsconform/families/datakeys"
 	"github.com/kmsconform/kmsconform/families/importing"
 	"github.com/kmsconform/kmsconform/families/keystores"
 	"github.com/kmsconform/kmsconform/families/lifecycle"
@@ -20,6 +21,7 @@ func register(s *scenario.Scenario, sc stepdef.Context) {
 	keystores.Register(s, sc)
 	importing.Register(s, sc)
 	lifecycle.Register(s, sc)
+	datakeys.Register(s, sc)
 }
 
 // Room registers the steps of a package outside families/ on a scenario, as
