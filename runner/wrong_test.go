@@ -459,7 +459,7 @@ func wrongCases() []wrongCase {
 		return func(*wrongKMS) change { return ignored(op, nil) }
 	}
 	fixed := func(c change) func(*wrongKMS) change { return func(*wrongKMS) change { return c } }
-	return []wrongCase{
+	return append([]wrongCase{
 		{
 			name: "answers {} to everything", handler: emptyAnswers, setupBreaker: true,
 			check: emptyAnswersFailErrorScenarios,
@@ -655,7 +655,7 @@ func wrongCases() []wrongCase {
 				}
 			})),
 		},
-	}
+	}, dataKeyWrongCases()...)
 }
 
 // emptyAnswerTags select four scenarios of key lifecycle that expect an empty answer.

@@ -156,7 +156,7 @@ Feature: Naming the KMS key of a data key operation, and the calls it refuses
       | operation                           |
       | GenerateDataKeyPairWithoutPlaintext |
 
-  Scenario Outline: <operation> refuses a <spec> key for <usage> with InvalidKeyUsageException
+  Scenario Outline: <operation> refuses a key of spec <spec> for <usage> with InvalidKeyUsageException
     Given a <spec> KMS key for <usage>
     When I call <operation> on the key
     Then the request fails with InvalidKeyUsageException
