@@ -357,7 +357,7 @@ func decrypt(c *call) (any, error) {
 		return nil, c.dryRunIgnoringCiphertext(in.KeyID, "KeyId")
 	}
 	if in.Recipient != nil {
-		return nil, errorf("UnsupportedOperationException", "Recipient is not supported: the reference cannot verify attestation documents.")
+		return nil, errRecipient()
 	}
 	o, err := c.openCiphertext(in.CiphertextBlob, in.KeyID, in.EncryptionContext, in.EncryptionAlgorithm)
 	if err != nil {
@@ -462,6 +462,7 @@ type dataKeyInput struct {
 	GrantTokens       []string          `json:"GrantTokens"`
 	KeySpec           *string           `json:"KeySpec"`
 	NumberOfBytes     *int64            `json:"NumberOfBytes"`
+	Recipient         *recipient        `json:"Recipient"`
 	DryRun            *bool             `json:"DryRun"`
 }
 
@@ -483,6 +484,9 @@ func newDataKey(c *call, withPlaintext bool) (any, error) {
 	validateGrantTokens(&v, in.GrantTokens)
 	v.Enum("keySpec", in.KeySpec, "AES_256", "AES_128")
 	v.Range("numberOfBytes", in.NumberOfBytes, 1, 1024)
+	if withPlaintext {
+		in.Recipient.validate(&v)
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -499,12 +503,18 @@ func newDataKey(c *call, withPlaintext bool) (any, error) {
 	default:
 		return nil, errorf("ValidationException", "Specify either KeySpec or NumberOfBytes.")
 	}
+	if err := checkGrantTokens(in.GrantTokens); err != nil {
+		return nil, err
+	}
 	k, err := c.resolveKey(*in.KeyID, keyARNOrAlias)
 	if err != nil {
 		return nil, err
 	}
 	if err := c.usableKey(k, nil); err != nil {
 		return nil, err
+	}
+	if withPlaintext && in.Recipient != nil {
+		return nil, errRecipient()
 	}
 	if err := dryRun(in.DryRun); err != nil {
 		return nil, err
@@ -532,12 +542,9 @@ func generateDataKeyWithoutPlaintext(c *call) (any, error) { return newDataKey(c
 // verify an attestation document.
 func generateRandom(c *call) (any, error) {
 	var in struct {
-		NumberOfBytes    *int64  `json:"NumberOfBytes"`
-		CustomKeyStoreID *string `json:"CustomKeyStoreId"`
-		Recipient        *struct {
-			KeyEncryptionAlgorithm *string `json:"KeyEncryptionAlgorithm"`
-			AttestationDocument    []byte  `json:"AttestationDocument"`
-		} `json:"Recipient"`
+		NumberOfBytes    *int64     `json:"NumberOfBytes"`
+		CustomKeyStoreID *string    `json:"CustomKeyStoreId"`
+		Recipient        *recipient `json:"Recipient"`
 	}
 	if err := c.decode(&in); err != nil {
 		return nil, err
@@ -545,10 +552,7 @@ func generateRandom(c *call) (any, error) {
 	var v validator
 	v.Range("numberOfBytes", in.NumberOfBytes, 1, 1024)
 	v.Length("customKeyStoreId", in.CustomKeyStoreID, 1, 64, false)
-	if r := in.Recipient; r != nil {
-		v.Enum("recipient.keyEncryptionAlgorithm", r.KeyEncryptionAlgorithm, "RSAES_OAEP_SHA_256")
-		v.Size("recipient.attestationDocument", r.AttestationDocument, r.AttestationDocument != nil, 1, 262144)
-	}
+	in.Recipient.validate(&v)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -561,7 +565,7 @@ func generateRandom(c *call) (any, error) {
 		}
 	}
 	if in.Recipient != nil {
-		return nil, errorf("UnsupportedOperationException", "Recipient is not supported: the reference cannot verify attestation documents.")
+		return nil, errRecipient()
 	}
 	return struct {
 		Plaintext []byte

@@ -63,7 +63,9 @@ func dryRunModifiers(v *validator, modifiers []string, dryRun *bool) bool {
 	return ignore && dryRun != nil && *dryRun
 }
 
-// recipient is the Recipient of Decrypt: a Nitro enclave's attestation.
+// recipient is the Recipient of Decrypt, GenerateRandom and the data key
+// operations: a Nitro enclave's attestation document and the algorithm to
+// encrypt for it.
 type recipient struct {
 	KeyEncryptionAlgorithm *string `json:"KeyEncryptionAlgorithm"`
 	AttestationDocument    []byte  `json:"AttestationDocument"`
@@ -76,6 +78,12 @@ func (r *recipient) validate(v *validator) {
 	}
 	v.Enum("recipient.keyEncryptionAlgorithm", r.KeyEncryptionAlgorithm, "RSAES_OAEP_SHA_256")
 	v.Size("recipient.attestationDocument", r.AttestationDocument, r.AttestationDocument != nil, 1, 262144)
+}
+
+// errRecipient refuses a valid Recipient: the reference cannot verify an
+// attestation document, so it cannot encrypt for an enclave.
+func errRecipient() error {
+	return errorf("UnsupportedOperationException", "Recipient is not supported: the reference cannot verify attestation documents.")
 }
 
 // dryRunIgnoringCiphertext answers a dry run with IGNORE_CIPHERTEXT: only

@@ -31,7 +31,7 @@ func dataKeyPair(c *call, withPlaintext bool) (any, error) {
 		KeyID             *string           `json:"KeyId"`
 		KeyPairSpec       *string           `json:"KeyPairSpec"`
 		GrantTokens       []string          `json:"GrantTokens"`
-		Recipient         *struct{}         `json:"Recipient"`
+		Recipient         *recipient        `json:"Recipient"`
 		DryRun            *bool             `json:"DryRun"`
 	}
 	if err := c.decode(&in); err != nil {
@@ -42,7 +42,13 @@ func dataKeyPair(c *call, withPlaintext bool) (any, error) {
 	v.Required("keyPairSpec", in.KeyPairSpec != nil)
 	v.Enum("keyPairSpec", in.KeyPairSpec, dataKeyPairSpecs...)
 	validateGrantTokens(&v, in.GrantTokens)
+	if withPlaintext {
+		in.Recipient.validate(&v)
+	}
 	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkGrantTokens(in.GrantTokens); err != nil {
 		return nil, err
 	}
 	spec := *in.KeyPairSpec
@@ -64,7 +70,7 @@ func dataKeyPair(c *call, withPlaintext bool) (any, error) {
 	case !generatedPairSpecs[spec]:
 		return nil, errorf("UnsupportedOperationException", "The reference does not generate %s key pairs.", spec)
 	case withPlaintext && in.Recipient != nil:
-		return nil, errorf("UnsupportedOperationException", "Recipient is not supported: the reference cannot verify attestation documents.")
+		return nil, errRecipient()
 	}
 	if err := symmetricEncryption(k, nil); err != nil {
 		return nil, err

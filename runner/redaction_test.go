@@ -42,7 +42,8 @@ func (s *syncBuffer) Bytes() []byte {
 // A run whose requests carry known secrets — a key store password, XKS
 // proxy credentials, a plaintext, the caller's secret key and session token —
 // writes none of them, plain or base64, to any output file, its progress,
-// its summary, or the reference's log.
+// its summary, or the reference's log; nor any secret the endpoint answered:
+// the data keys and private keys it generated, the plaintexts it decrypted.
 func TestOutputsCarryNoSecrets(t *testing.T) {
 	t.Parallel()
 	secrets := map[string]string{
@@ -60,7 +61,9 @@ func TestOutputsCarryNoSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(svc)
+	// The tap keeps the data keys, private keys and plaintexts the endpoint answers.
+	tap := &secretTap{next: svc}
+	srv := httptest.NewServer(tap)
 	defer srv.Close()
 
 	// Backings with the known secrets, listed in a config file as for real KMS.
@@ -150,12 +153,20 @@ func TestOutputsCarryNoSecrets(t *testing.T) {
 		if bytes.Contains(b, []byte(`"operation":"Encrypt"`)) {
 			sentPlaintext = true
 		}
+		for _, what := range tap.leaks(b) {
+			t.Errorf("%s: contains a %s the endpoint answered", where, what)
+		}
 		for what, secret := range secrets {
 			for _, form := range []string{secret, base64.StdEncoding.EncodeToString([]byte(secret)), base64.RawStdEncoding.EncodeToString([]byte(secret))} {
 				if i := bytes.Index(b, []byte(form)); i >= 0 {
 					t.Errorf("%s: contains the %s: …%s…", where, what, b[max(0, i-300):min(len(b), i+100)])
 				}
 			}
+		}
+	}
+	for _, what := range []string{"GenerateDataKey Plaintext", "GenerateDataKeyPair PrivateKeyPlaintext", "Decrypt Plaintext"} {
+		if tap.count(what) == 0 {
+			t.Errorf("the endpoint answered no %s: the check of answered secrets proves nothing", what)
 		}
 	}
 	if !sentPlaintext {

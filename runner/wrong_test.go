@@ -655,7 +655,7 @@ func wrongCases() []wrongCase {
 				}
 			})),
 		},
-	}, encryptionWrongCases()...)
+	}, append(encryptionWrongCases(), dataKeyWrongCases()...)...)
 }
 
 // emptyAnswerTags select four scenarios of key lifecycle that expect an empty answer.

@@ -109,6 +109,9 @@ func (w *Scenario) validBody(ctx context.Context, op, member string) (map[string
 		}
 	case "DeleteImportedKeyMaterial", "CancelKeyDeletion", "EnableKey", "DisableKey":
 	default:
+		if b, ok := dataKeyBody(op, member, k.ID); ok {
+			return b, nil
+		}
 		return nil, fmt.Errorf("no valid %s request is known to the input constraint steps", op)
 	}
 	return body, nil

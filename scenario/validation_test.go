@@ -25,7 +25,7 @@ type constraintRow struct {
 
 func inputValidationRows(t *testing.T) []constraintRow {
 	t.Helper()
-	paths, err := fs.Glob(features.FS, "*/input_validation.feature")
+	paths, err := fs.Glob(features.FS, "*/*input_validation.feature")
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no input_validation.feature files: %v", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/kmsconform/kmsconform/families/encryption"
+	"github.com/kmsconform/kmsconform/families/datakeys"
 	"github.com/kmsconform/kmsconform/families/importing"
 	"github.com/kmsconform/kmsconform/families/keystores"
 	"github.com/kmsconform/kmsconform/families/lifecycle"
@@ -22,6 +23,7 @@ func register(s *scenario.Scenario, sc stepdef.Context) {
 	importing.Register(s, sc)
 	lifecycle.Register(s, sc)
 	encryption.Register(s, sc)
+	datakeys.Register(s, sc)
 }
 
 // Room registers the steps of a package outside families/ on a scenario, as

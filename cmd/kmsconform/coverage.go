@@ -33,7 +33,7 @@ Flags:
   --features DIR      read *.feature files under DIR instead of the scenarios
                       built into kmsconform
   --operations LIST   comma-separated operations to report on (default: all
-                      16 in the catalog), e.g. CreateKey,DescribeKey
+                      20 in the catalog), e.g. CreateKey,DescribeKey
   --strict            exit 1 if a documented pair has no scenario, a condition
                       has neither a scenario nor an @untestable one, or a tag
                       names something the catalog does not know (a server

@@ -1,0 +1,146 @@
+@key-states
+Feature: Key states of the data key operations
+  The key-state table lets the four data key operations use an Enabled key
+  only. A Disabled key is refused with DisabledException; a key waiting for
+  its key material (PendingImport) or in a disconnected custom key store
+  (Unavailable) with KMSInvalidStateException. For a key pending deletion the
+  table allows either code: real KMS was recorded answering GenerateDataKey
+  with KMSInvalidStateException, and the other three accept either and record
+  the one chosen.
+
+  Scenario Outline: <operation> with a key that is Enabled succeeds
+    Given a KMS key with origin <origin> in state Enabled
+    When I call <operation> on the key
+    Then the request succeeds
+
+    @op:GenerateDataKey @cond:GenerateDataKey.23
+    Examples: GenerateDataKey
+      | operation       | origin   |
+      | GenerateDataKey | AWS_KMS  |
+      | GenerateDataKey | EXTERNAL |
+
+    @op:GenerateDataKeyWithoutPlaintext @cond:GenerateDataKeyWithoutPlaintext.21
+    Examples: GenerateDataKeyWithoutPlaintext
+      | operation                       | origin   |
+      | GenerateDataKeyWithoutPlaintext | AWS_KMS  |
+      | GenerateDataKeyWithoutPlaintext | EXTERNAL |
+
+    @op:GenerateDataKeyPair @cond:GenerateDataKeyPair.22
+    Examples: GenerateDataKeyPair
+      | operation           | origin   |
+      | GenerateDataKeyPair | AWS_KMS  |
+      | GenerateDataKeyPair | EXTERNAL |
+
+    @op:GenerateDataKeyPairWithoutPlaintext @cond:GenerateDataKeyPairWithoutPlaintext.19
+    Examples: GenerateDataKeyPairWithoutPlaintext
+      | operation                           | origin   |
+      | GenerateDataKeyPairWithoutPlaintext | AWS_KMS  |
+      | GenerateDataKeyPairWithoutPlaintext | EXTERNAL |
+
+  Scenario Outline: <operation> with a key of origin <origin> that is <state> fails with <error>
+    Given a KMS key with origin <origin> in state <state>
+    When I call <operation> on the key
+    Then the request fails with <error>
+    And the key is <state>
+
+    @op:GenerateDataKey @cond:GenerateDataKey.18 @cond:GenerateDataKey.20 @error:DisabledException @cond:GenerateDataKey.19 @error:KMSInvalidStateException
+    Examples: GenerateDataKey
+      | operation       | origin   | state           | error                    |
+      | GenerateDataKey | AWS_KMS  | Disabled        | DisabledException        |
+      | GenerateDataKey | EXTERNAL | PendingImport   | KMSInvalidStateException |
+      | GenerateDataKey | AWS_KMS  | PendingDeletion | KMSInvalidStateException |
+
+    @op:GenerateDataKey @cond:GenerateDataKey.21 @error:KMSInvalidStateException @cloudhsm
+    Examples: GenerateDataKey, CloudHSM key store
+      | operation       | origin       | state       | error                    |
+      | GenerateDataKey | AWS_CLOUDHSM | Unavailable | KMSInvalidStateException |
+
+    @op:GenerateDataKey @cond:GenerateDataKey.21 @error:KMSInvalidStateException @xks
+    Examples: GenerateDataKey, external key store
+      | operation       | origin             | state       | error                    |
+      | GenerateDataKey | EXTERNAL_KEY_STORE | Unavailable | KMSInvalidStateException |
+
+    @op:GenerateDataKeyWithoutPlaintext @cond:GenerateDataKeyWithoutPlaintext.16 @cond:GenerateDataKeyWithoutPlaintext.18 @error:DisabledException @error:KMSInvalidStateException
+    Examples: GenerateDataKeyWithoutPlaintext
+      | operation                       | origin   | state         | error                    |
+      | GenerateDataKeyWithoutPlaintext | AWS_KMS  | Disabled      | DisabledException        |
+      | GenerateDataKeyWithoutPlaintext | EXTERNAL | PendingImport | KMSInvalidStateException |
+
+    @op:GenerateDataKeyWithoutPlaintext @cond:GenerateDataKeyWithoutPlaintext.19 @error:KMSInvalidStateException @cloudhsm
+    Examples: GenerateDataKeyWithoutPlaintext, CloudHSM key store
+      | operation                       | origin       | state       | error                    |
+      | GenerateDataKeyWithoutPlaintext | AWS_CLOUDHSM | Unavailable | KMSInvalidStateException |
+
+    @op:GenerateDataKeyWithoutPlaintext @cond:GenerateDataKeyWithoutPlaintext.19 @error:KMSInvalidStateException @xks
+    Examples: GenerateDataKeyWithoutPlaintext, external key store
+      | operation                       | origin             | state       | error                    |
+      | GenerateDataKeyWithoutPlaintext | EXTERNAL_KEY_STORE | Unavailable | KMSInvalidStateException |
+
+    @op:GenerateDataKeyPair @cond:GenerateDataKeyPair.17 @cond:GenerateDataKeyPair.19 @error:DisabledException @error:KMSInvalidStateException
+    Examples: GenerateDataKeyPair
+      | operation           | origin   | state         | error                    |
+      | GenerateDataKeyPair | AWS_KMS  | Disabled      | DisabledException        |
+      | GenerateDataKeyPair | EXTERNAL | PendingImport | KMSInvalidStateException |
+
+    @op:GenerateDataKeyPair @cond:GenerateDataKeyPair.20 @error:KMSInvalidStateException @cloudhsm
+    Examples: GenerateDataKeyPair, CloudHSM key store
+      | operation           | origin       | state       | error                    |
+      | GenerateDataKeyPair | AWS_CLOUDHSM | Unavailable | KMSInvalidStateException |
+
+    @op:GenerateDataKeyPair @cond:GenerateDataKeyPair.20 @error:KMSInvalidStateException @xks
+    Examples: GenerateDataKeyPair, external key store
+      | operation           | origin             | state       | error                    |
+      | GenerateDataKeyPair | EXTERNAL_KEY_STORE | Unavailable | KMSInvalidStateException |
+
+    @op:GenerateDataKeyPairWithoutPlaintext @cond:GenerateDataKeyPairWithoutPlaintext.14 @cond:GenerateDataKeyPairWithoutPlaintext.16 @error:DisabledException @error:KMSInvalidStateException
+    Examples: GenerateDataKeyPairWithoutPlaintext
+      | operation                           | origin   | state         | error                    |
+      | GenerateDataKeyPairWithoutPlaintext | AWS_KMS  | Disabled      | DisabledException        |
+      | GenerateDataKeyPairWithoutPlaintext | EXTERNAL | PendingImport | KMSInvalidStateException |
+
+    @op:GenerateDataKeyPairWithoutPlaintext @cond:GenerateDataKeyPairWithoutPlaintext.17 @error:KMSInvalidStateException @cloudhsm
+    Examples: GenerateDataKeyPairWithoutPlaintext, CloudHSM key store
+      | operation                           | origin       | state       | error                    |
+      | GenerateDataKeyPairWithoutPlaintext | AWS_CLOUDHSM | Unavailable | KMSInvalidStateException |
+
+    @op:GenerateDataKeyPairWithoutPlaintext @cond:GenerateDataKeyPairWithoutPlaintext.17 @error:KMSInvalidStateException @xks
+    Examples: GenerateDataKeyPairWithoutPlaintext, external key store
+      | operation                           | origin             | state       | error                    |
+      | GenerateDataKeyPairWithoutPlaintext | EXTERNAL_KEY_STORE | Unavailable | KMSInvalidStateException |
+
+  Scenario Outline: <operation> with a key pending deletion fails with DisabledException or KMSInvalidStateException
+    Given a KMS key with origin AWS_KMS in state PendingDeletion
+    When I call <operation> on the key
+    Then the request fails with either DisabledException or KMSInvalidStateException
+    And the key is PendingDeletion
+
+    @op:GenerateDataKeyWithoutPlaintext @cond:GenerateDataKeyWithoutPlaintext.17
+    Examples: GenerateDataKeyWithoutPlaintext
+      | operation                       |
+      | GenerateDataKeyWithoutPlaintext |
+
+    @op:GenerateDataKeyPair @cond:GenerateDataKeyPair.18
+    Examples: GenerateDataKeyPair
+      | operation           |
+      | GenerateDataKeyPair |
+
+    @op:GenerateDataKeyPairWithoutPlaintext @cond:GenerateDataKeyPairWithoutPlaintext.15
+    Examples: GenerateDataKeyPairWithoutPlaintext
+      | operation                           |
+      | GenerateDataKeyPairWithoutPlaintext |
+
+  @op:GenerateDataKey @multi-region @untestable @error:KMSInvalidStateException @cond:GenerateDataKey.22
+  Scenario: GenerateDataKey with a multi-Region replica that is still being created
+    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there
+
+  @op:GenerateDataKeyWithoutPlaintext @multi-region @untestable @error:KMSInvalidStateException @cond:GenerateDataKeyWithoutPlaintext.20
+  Scenario: GenerateDataKeyWithoutPlaintext with a multi-Region replica that is still being created
+    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there
+
+  @op:GenerateDataKeyPair @multi-region @untestable @error:KMSInvalidStateException @cond:GenerateDataKeyPair.21
+  Scenario: GenerateDataKeyPair with a multi-Region replica that is still being created
+    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there
+
+  @op:GenerateDataKeyPairWithoutPlaintext @multi-region @untestable @error:KMSInvalidStateException @cond:GenerateDataKeyPairWithoutPlaintext.18
+  Scenario: GenerateDataKeyPairWithoutPlaintext with a multi-Region replica that is still being created
+    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there
