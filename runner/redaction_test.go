@@ -67,12 +67,16 @@ func TestOutputsCarryNoSecrets(t *testing.T) {
 	defer srv.Close()
 
 	// Backings with the known secrets, listed in a config file as for real KMS.
+	// A scenario whose key stays pending deletion in a store retires its
+	// backing, and one that needs two waits for both: enough backings that
+	// the scenarios of custom key stores never starve one another.
+	const backings = 64
 	ctx := context.Background()
 	cc := &reference.ControlClient{BaseURL: srv.URL}
 	dir := t.TempDir()
 	var cfg strings.Builder
 	cfg.WriteString("timeouts: {connect: 10s, disconnect: 10s, poll: 20ms}\ncloudhsm:\n")
-	for i := range 16 {
+	for i := range backings {
 		c, err := cc.CreateCluster(ctx, reference.ClusterPatch{KmsuserPassword: aws.String(secrets["key store password"])})
 		if err != nil {
 			t.Fatal(err)
@@ -84,7 +88,7 @@ func TestOutputsCarryNoSecrets(t *testing.T) {
 		fmt.Fprintf(&cfg, "  - {clusterId: %s, trustAnchor: %s, kmsuserPassword: %q}\n", c.ID, pem, secrets["key store password"])
 	}
 	cfg.WriteString("xks:\n")
-	for range 16 {
+	for range backings {
 		p, err := cc.CreateXksProxy(ctx, reference.XksProxyPatch{Credential: &reference.XksCredential{
 			AccessKeyID: secrets["XKS access key ID"], RawSecretAccessKey: secrets["XKS secret"]}})
 		if err != nil {

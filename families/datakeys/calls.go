@@ -328,7 +328,7 @@ func (w *dataKeys) callMissingAlias(ctx context.Context, op, form string) error 
 }
 
 // bogusGrantToken has the length of a grant token but no grant issued it.
-var bogusGrantToken = "AQpAM2RhZTk1MGMyNTk2ZmZmMzEyYWVhOWViN2I1MWM4Mzc0MWFiYjc0ZDE1ODkyNGFlNTIzODZhMzgyZjBlNGY3NiKIAQEBAgB4Pa6VDCWW__kmsconform"
+const bogusGrantToken = "AQpAM2RhZTk1MGMyNTk2ZmZmMzEyYWVhOWViN2I1MWM4Mzc0MWFiYjc0ZDE1ODkyNGFlNTIzODZhMzgyZjBlNGY3NiKIAQEBAgB4Pa6VDCWW__kmsconform"
 
 func (w *dataKeys) callWithBogusGrantToken(ctx context.Context, op string) error {
 	r, err := w.onKey(op)

@@ -8,7 +8,7 @@ Feature: Key states of the data key operations
   with KMSInvalidStateException, and the other three accept either and record
   the one chosen.
 
-  Scenario Outline: <operation> with a key that is Enabled succeeds
+  Scenario Outline: <operation> with a key of origin <origin> that is Enabled succeeds
     Given a KMS key with origin <origin> in state Enabled
     When I call <operation> on the key
     Then the request succeeds
@@ -43,11 +43,19 @@ Feature: Key states of the data key operations
     Then the request fails with <error>
     And the key is <state>
 
-    @op:GenerateDataKey @cond:GenerateDataKey.18 @cond:GenerateDataKey.20 @error:DisabledException @cond:GenerateDataKey.19 @error:KMSInvalidStateException
-    Examples: GenerateDataKey
+    @op:GenerateDataKey @cond:GenerateDataKey.18 @error:DisabledException
+    Examples: GenerateDataKey, Disabled
       | operation       | origin   | state           | error                    |
       | GenerateDataKey | AWS_KMS  | Disabled        | DisabledException        |
+
+    @op:GenerateDataKey @cond:GenerateDataKey.20 @error:KMSInvalidStateException
+    Examples: GenerateDataKey, PendingImport
+      | operation       | origin   | state           | error                    |
       | GenerateDataKey | EXTERNAL | PendingImport   | KMSInvalidStateException |
+
+    @op:GenerateDataKey @cond:GenerateDataKey.19 @error:KMSInvalidStateException
+    Examples: GenerateDataKey, PendingDeletion
+      | operation       | origin   | state           | error                    |
       | GenerateDataKey | AWS_KMS  | PendingDeletion | KMSInvalidStateException |
 
     @op:GenerateDataKey @cond:GenerateDataKey.21 @error:KMSInvalidStateException @cloudhsm
@@ -60,11 +68,15 @@ Feature: Key states of the data key operations
       | operation       | origin             | state       | error                    |
       | GenerateDataKey | EXTERNAL_KEY_STORE | Unavailable | KMSInvalidStateException |
 
-    @op:GenerateDataKeyWithoutPlaintext @cond:GenerateDataKeyWithoutPlaintext.16 @cond:GenerateDataKeyWithoutPlaintext.18 @error:DisabledException @error:KMSInvalidStateException
-    Examples: GenerateDataKeyWithoutPlaintext
-      | operation                       | origin   | state         | error                    |
-      | GenerateDataKeyWithoutPlaintext | AWS_KMS  | Disabled      | DisabledException        |
-      | GenerateDataKeyWithoutPlaintext | EXTERNAL | PendingImport | KMSInvalidStateException |
+    @op:GenerateDataKeyWithoutPlaintext @cond:GenerateDataKeyWithoutPlaintext.16 @error:DisabledException
+    Examples: GenerateDataKeyWithoutPlaintext, Disabled
+      | operation                       | origin   | state           | error                    |
+      | GenerateDataKeyWithoutPlaintext | AWS_KMS  | Disabled        | DisabledException        |
+
+    @op:GenerateDataKeyWithoutPlaintext @cond:GenerateDataKeyWithoutPlaintext.18 @error:KMSInvalidStateException
+    Examples: GenerateDataKeyWithoutPlaintext, PendingImport
+      | operation                       | origin   | state           | error                    |
+      | GenerateDataKeyWithoutPlaintext | EXTERNAL | PendingImport   | KMSInvalidStateException |
 
     @op:GenerateDataKeyWithoutPlaintext @cond:GenerateDataKeyWithoutPlaintext.19 @error:KMSInvalidStateException @cloudhsm
     Examples: GenerateDataKeyWithoutPlaintext, CloudHSM key store
@@ -76,11 +88,15 @@ Feature: Key states of the data key operations
       | operation                       | origin             | state       | error                    |
       | GenerateDataKeyWithoutPlaintext | EXTERNAL_KEY_STORE | Unavailable | KMSInvalidStateException |
 
-    @op:GenerateDataKeyPair @cond:GenerateDataKeyPair.17 @cond:GenerateDataKeyPair.19 @error:DisabledException @error:KMSInvalidStateException
-    Examples: GenerateDataKeyPair
-      | operation           | origin   | state         | error                    |
-      | GenerateDataKeyPair | AWS_KMS  | Disabled      | DisabledException        |
-      | GenerateDataKeyPair | EXTERNAL | PendingImport | KMSInvalidStateException |
+    @op:GenerateDataKeyPair @cond:GenerateDataKeyPair.17 @error:DisabledException
+    Examples: GenerateDataKeyPair, Disabled
+      | operation           | origin   | state           | error                    |
+      | GenerateDataKeyPair | AWS_KMS  | Disabled        | DisabledException        |
+
+    @op:GenerateDataKeyPair @cond:GenerateDataKeyPair.19 @error:KMSInvalidStateException
+    Examples: GenerateDataKeyPair, PendingImport
+      | operation           | origin   | state           | error                    |
+      | GenerateDataKeyPair | EXTERNAL | PendingImport   | KMSInvalidStateException |
 
     @op:GenerateDataKeyPair @cond:GenerateDataKeyPair.20 @error:KMSInvalidStateException @cloudhsm
     Examples: GenerateDataKeyPair, CloudHSM key store
@@ -92,11 +108,15 @@ Feature: Key states of the data key operations
       | operation           | origin             | state       | error                    |
       | GenerateDataKeyPair | EXTERNAL_KEY_STORE | Unavailable | KMSInvalidStateException |
 
-    @op:GenerateDataKeyPairWithoutPlaintext @cond:GenerateDataKeyPairWithoutPlaintext.14 @cond:GenerateDataKeyPairWithoutPlaintext.16 @error:DisabledException @error:KMSInvalidStateException
-    Examples: GenerateDataKeyPairWithoutPlaintext
-      | operation                           | origin   | state         | error                    |
-      | GenerateDataKeyPairWithoutPlaintext | AWS_KMS  | Disabled      | DisabledException        |
-      | GenerateDataKeyPairWithoutPlaintext | EXTERNAL | PendingImport | KMSInvalidStateException |
+    @op:GenerateDataKeyPairWithoutPlaintext @cond:GenerateDataKeyPairWithoutPlaintext.14 @error:DisabledException
+    Examples: GenerateDataKeyPairWithoutPlaintext, Disabled
+      | operation                           | origin   | state           | error                    |
+      | GenerateDataKeyPairWithoutPlaintext | AWS_KMS  | Disabled        | DisabledException        |
+
+    @op:GenerateDataKeyPairWithoutPlaintext @cond:GenerateDataKeyPairWithoutPlaintext.16 @error:KMSInvalidStateException
+    Examples: GenerateDataKeyPairWithoutPlaintext, PendingImport
+      | operation                           | origin   | state           | error                    |
+      | GenerateDataKeyPairWithoutPlaintext | EXTERNAL | PendingImport   | KMSInvalidStateException |
 
     @op:GenerateDataKeyPairWithoutPlaintext @cond:GenerateDataKeyPairWithoutPlaintext.17 @error:KMSInvalidStateException @cloudhsm
     Examples: GenerateDataKeyPairWithoutPlaintext, CloudHSM key store
