@@ -118,16 +118,6 @@ func dataKeysOfOneSize(x *exchange) answer {
 	return x.forward()
 }
 
-// contextIgnored drops the encryption context of data key requests.
-func contextIgnored(x *exchange) answer {
-	for _, op := range dataKeyOps {
-		if x.op == op {
-			delete(x.in, "EncryptionContext")
-		}
-	}
-	return x.forward()
-}
-
 // dataKeysMisnamed names the key by its bare ID, and answers the
 // WithoutPlaintext operations as their plaintext twins.
 func dataKeysMisnamed(x *exchange) answer {

@@ -68,10 +68,11 @@ func encryptionWrongCases() []wrongCase {
 }
 
 // contextIgnored drops every encryption context from the requests of
-// Encrypt, Decrypt and ReEncrypt: a ciphertext decrypts with any context.
+// Encrypt, Decrypt, ReEncrypt and the data key operations: a ciphertext
+// decrypts with any context.
 func contextIgnored(x *exchange) answer {
 	switch x.op {
-	case "Encrypt", "Decrypt":
+	case "Encrypt", "Decrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext":
 		delete(x.in, "EncryptionContext")
 	case "ReEncrypt":
 		delete(x.in, "SourceEncryptionContext")
