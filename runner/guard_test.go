@@ -1,6 +1,10 @@
 package runner
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -69,5 +73,36 @@ func TestFootprint(t *testing.T) {
 	}
 	if _, err := f.add(pickle(step{given, "a KMS kee"}), defs); err == nil || !strings.Contains(err.Error(), "test.feature") {
 		t.Errorf("an undefined step: %v, want an error naming the scenario", err)
+	}
+}
+
+// With no credentials anywhere, a run against an emulator on loopback says
+// how to give it some, and never asks the EC2 instance metadata service
+// (an address off this machine) for any.
+func TestLoopbackRunWithoutCredentialsAsksNoMetadataService(t *testing.T) {
+	for _, name := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+		"AWS_EC2_METADATA_DISABLED", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_WEB_IDENTITY_TOKEN_FILE"} {
+		t.Setenv(name, "")
+	}
+	dir := t.TempDir()
+	t.Setenv("HOME", dir)
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	metadataAsked := false
+	imds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		metadataAsked = true
+		http.Error(w, "no", http.StatusNotFound)
+	}))
+	defer imds.Close()
+	// Were the metadata client enabled, it would ask this server.
+	t.Setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.URL)
+
+	tg := &target{url: "http://127.0.0.1:4566"}
+	err := tg.credentials(context.Background(), Options{})
+	if err == nil || !strings.Contains(err.Error(), "AWS_ACCESS_KEY_ID=test") {
+		t.Fatalf("credentials() = %v, want a usage error that says how to give an emulator credentials", err)
+	}
+	if metadataAsked {
+		t.Error("the EC2 instance metadata service was asked for credentials of a loopback run")
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 
 	"github.com/kmsconform/kmsconform/reference"
 	"github.com/kmsconform/kmsconform/scenario"
@@ -198,6 +199,12 @@ func (t *target) credentials(ctx context.Context, opts Options) error {
 	if opts.Region != "" {
 		loadOpts = append(loadOpts, awsconfig.WithRegion(opts.Region))
 	}
+	if isLoopback(t.url) {
+		// An emulator on loopback takes any credentials; without this, a
+		// machine with none would ask the EC2 instance metadata service,
+		// an address off this machine, before saying so.
+		loadOpts = append(loadOpts, awsconfig.WithEC2IMDSClientEnableState(imds.ClientDisabled))
+	}
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, loadOpts...)
 	if err != nil {
 		return usagef("loading AWS configuration: %v", err)
@@ -212,6 +219,9 @@ func (t *target) credentials(ctx context.Context, opts Options) error {
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if _, err := awsCfg.Credentials.Retrieve(cctx); err != nil {
+		if isLoopback(t.url) {
+			return usagef("no AWS credentials for %s: an emulator takes any, e.g. AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test (%v)", t.url, err)
+		}
 		return usagef("no usable AWS credentials for %s: %v", t.url, err)
 	}
 	t.primary = awsCfg.Credentials
