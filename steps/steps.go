@@ -6,8 +6,8 @@ package steps
 import (
 	"github.com/cucumber/godog"
 
-	"github.com/kmsconform/kmsconform/families/encryption"
 	"github.com/kmsconform/kmsconform/families/datakeys"
+	"github.com/kmsconform/kmsconform/families/encryption"
 	"github.com/kmsconform/kmsconform/families/importing"
 	"github.com/kmsconform/kmsconform/families/keystores"
 	"github.com/kmsconform/kmsconform/families/lifecycle"
