@@ -73,9 +73,13 @@ Feature: GenerateDataKey
   Scenario: With a Recipient, the data key comes back encrypted for a Nitro enclave
     Given a condition the public API cannot produce: only a Nitro enclave can produce a signed attestation document, so no scenario can give a valid Recipient
 
-  @untestable @error:KMSInvalidStateException @cond:GenerateDataKey.24
-  Scenario: A failure inside a custom key store's backing is reported as KMSInvalidStateException
-    Given a condition the public API cannot produce: a connected key store's cluster or proxy would have to fail one cryptographic operation on request, which neither a real backing nor the public API can be made to do
+  @xks @cond:GenerateDataKey.24 @error:KMSInvalidStateException
+  Scenario: A key whose external key was disabled cannot generate data keys
+    Given an external key store that is CONNECTED
+    And a KMS key in the key store
+    And the key store's backing has a defect: the external key is disabled
+    When I generate a data key with KeySpec AES_256
+    Then the request fails with KMSInvalidStateException
 
   @cond:GenerateDataKey.12
   Scenario Outline: A key in a connected <type> key store generates data keys

@@ -49,9 +49,13 @@ Feature: GenerateDataKeyWithoutPlaintext
   Scenario: In the China Regions a 16-byte data key is an SM4 key
     Given a condition the public API cannot produce: SM4 data keys exist only in the China Regions (aws-cn), and a 16-byte SM4 key is indistinguishable from a 16-byte AES key by its bytes
 
-  @untestable @error:KMSInvalidStateException @cond:GenerateDataKeyWithoutPlaintext.22
-  Scenario: A failure inside a custom key store's backing is reported as KMSInvalidStateException
-    Given a condition the public API cannot produce: a connected key store's cluster or proxy would have to fail one cryptographic operation on request, which neither a real backing nor the public API can be made to do
+  @xks @cond:GenerateDataKeyWithoutPlaintext.22 @error:KMSInvalidStateException
+  Scenario: A key whose external key was disabled cannot generate data keys
+    Given an external key store that is CONNECTED
+    And a KMS key in the key store
+    And the key store's backing has a defect: the external key is disabled
+    When I generate a data key without plaintext with KeySpec AES_256
+    Then the request fails with KMSInvalidStateException
 
   @cond:GenerateDataKeyWithoutPlaintext.11
   Scenario Outline: A key in a connected <type> key store generates data keys
