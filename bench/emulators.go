@@ -3,8 +3,10 @@ package bench
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -145,6 +147,78 @@ func (r *runner) emulatorPeers() []*peer {
 		{name: PeerLocalKMS, start: r.startLocalKMS},
 		{name: PeerMoto, start: r.startMoto},
 	}
+}
+
+// runEmulators runs the emulators section where local-kms, which binds every
+// interface, sees loopback only (netns.go): in this process when netnsCommand
+// started it, otherwise in a run of `kmsconform bench --only emulators` in a
+// private network namespace, whose rows join this table. Where no namespace
+// can be made, the reference and moto run here on 127.0.0.1 and local-kms's
+// rows say why it was not run.
+func (r *runner) runEmulators(ctx context.Context) {
+	if startedInNetns() {
+		if err := setUpNetns(); err != nil {
+			r.localKMSBlocked = "not run: it listens on every network interface, and the network namespace the bench started it in is not loopback only: " + err.Error()
+		} else {
+			r.table.Notes = append(r.table.Notes, "emulators: peers and load generator in a private network namespace, loopback only ("+netnsDescription+")")
+		}
+		r.measureEmulators(ctx, r.emulatorPeers())
+		return
+	}
+	err := r.emulatorsInNetns(ctx)
+	if err == nil || ctx.Err() != nil {
+		return
+	}
+	r.localKMSBlocked = "not run: it listens on every network interface, so the bench runs it only in a private network namespace, and none could be made here: " + err.Error()
+	r.logf("emulators: local-kms %s", r.localKMSBlocked)
+	r.logf("emulators: the reference and moto run in this process's network on 127.0.0.1")
+	r.measureEmulators(ctx, r.emulatorPeers())
+}
+
+// netnsDescription names how the namespace is made, for notes and errors.
+const netnsDescription = "unshare --net --map-root-user"
+
+// emulatorsInNetns runs `kmsconform bench --only emulators` in a private
+// network namespace and adds its rows and notes to r's table.
+func (r *runner) emulatorsInNetns(ctx context.Context) error {
+	if r.cfg.Binary == "" {
+		return errors.New("no kmsconform binary to run in it")
+	}
+	if err := probeNetns(ctx); err != nil {
+		return err
+	}
+	out := filepath.Join(r.cfg.WorkDir, "emulators")
+	args := []string{"bench", "--only", SectionEmulators, "--emulators-duration", r.cfg.EmulatorsDuration.String(), "--out", out}
+	if r.cfg.ProfileDir != "" {
+		args = append(args, "--profile", r.cfg.ProfileDir)
+	}
+	cmd, err := netnsCommand(ctx, r.cfg.Binary, args...)
+	if err != nil {
+		return err
+	}
+	tail := &tailBuffer{max: 4 << 10}
+	cmd.Stdout = io.Discard // its table is read from bench.json
+	cmd.Stderr = io.MultiWriter(r.cfg.Progress, tail)
+	r.logf("emulators: running 'kmsconform bench --only emulators' in a private network namespace (%s)", netnsDescription)
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("kmsconform bench in the namespace: %w: %s", err, strings.TrimSpace(tail.String()))
+	}
+	f, err := os.Open(filepath.Join(out, "bench.json"))
+	if err != nil {
+		return fmt.Errorf("the namespace's bench wrote no table: %w", err)
+	}
+	defer f.Close()
+	var t Table
+	if err := json.NewDecoder(f).Decode(&t); err != nil {
+		return fmt.Errorf("the namespace's bench.json: %w", err)
+	}
+	for _, row := range t.Rows {
+		if row.Group == GroupEmulators {
+			r.table.Rows = append(r.table.Rows, row) // results already settled
+		}
+	}
+	r.table.Notes = append(r.table.Notes, t.Notes...)
+	return nil
 }
 
 // measureEmulators drives Encrypt, Decrypt and DescribeKey at concurrency 8
@@ -344,8 +418,12 @@ func (r *runner) startServe(ctx context.Context) (*process, Endpoint, error) {
 
 // startLocalKMS runs local-kms on a free port with its database in the
 // scratch directory and no seed file. local-kms has no listen-address
-// setting: it listens on every interface, on the port in $PORT.
+// setting: it listens on every interface, on the port in $PORT, so it is
+// started only in a private network namespace (runEmulators).
 func (r *runner) startLocalKMS(ctx context.Context) (*process, Endpoint, error) {
+	if r.localKMSBlocked != "" {
+		return nil, Endpoint{}, errors.New(r.localKMSBlocked)
+	}
 	if r.cfg.LocalKMS == "" {
 		return nil, Endpoint{}, errors.New(orDefault(r.cfg.LocalKMSMissing, "no local-kms binary"))
 	}

@@ -165,6 +165,9 @@ type runner struct {
 	load  workload
 	paths []*path
 	toxi  *toxiServer // nil when Toxiproxy is not available
+	// localKMSBlocked, when set, says why local-kms must not be started
+	// here: it would listen on interfaces other than loopback.
+	localKMSBlocked string
 }
 
 func (r *runner) logf(format string, args ...any) {
@@ -178,7 +181,7 @@ func (r *runner) run(ctx context.Context) error {
 		}
 	}
 	if r.cfg.wants(SectionEmulators) && ctx.Err() == nil {
-		r.measureEmulators(ctx, r.emulatorPeers())
+		r.runEmulators(ctx)
 	}
 	if r.cfg.wants(SectionSuite) && ctx.Err() == nil {
 		r.measureSuite(ctx)

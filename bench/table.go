@@ -49,7 +49,10 @@ type Table struct {
 	// when the run started and ended: a busy machine skews every figure.
 	LoadStart string `json:"loadStart,omitempty"`
 	LoadEnd   string `json:"loadEnd,omitempty"`
-	Rows      []Row  `json:"rows"`
+	// Notes say how the run was made where that bears on its figures
+	// (e.g. a section run in a network namespace of its own).
+	Notes []string `json:"notes,omitempty"`
+	Rows  []Row    `json:"rows"`
 }
 
 // Machine identifies where a Table was measured: figures only compare within
@@ -183,6 +186,9 @@ func (t *Table) WriteText(w io.Writer) error {
 	}
 	if t.LoadStart != "" || t.LoadEnd != "" {
 		fmt.Fprintf(w, "load average (1/5/15 min): %s at start, %s at end\n", orUnknown(t.LoadStart), orUnknown(t.LoadEnd))
+	}
+	for _, n := range t.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -105,22 +105,24 @@ type blobHeader struct {
 }
 
 func sealBlob(k *Key, plaintext []byte, encCtx map[string]string) ([]byte, error) {
-	mid, err := hex.DecodeString(materialID(k))
-	if err != nil || len(mid) != materialLen {
-		return nil, errorf("KMSInternalException", "An internal error occurred.")
-	}
-	var header []byte
-	header = append(header, blobMagic...)
-	header = binary.BigEndian.AppendUint16(header, uint16(len(k.ARN)))
-	header = append(header, k.ARN...)
-	header = append(header, mid...)
-	aead, err := newGCM(k.Material)
+	s, err := k.sealerFor(k.Material)
 	if err != nil {
 		return nil, err
 	}
-	nonce := randomBytes(nonceSize)
-	blob := append(slices.Clip(header), nonce...)
-	return aead.Seal(blob, nonce, plaintext, additionalData(header, encCtx)), nil
+	mid := s.blobID(k)
+	if mid == nil {
+		return nil, errorf("KMSInternalException", "An internal error occurred.")
+	}
+	headerLen := len(blobMagic) + 2 + len(k.ARN) + materialLen
+	blob := make([]byte, 0, headerLen+nonceSize+len(plaintext)+s.aead.Overhead())
+	blob = append(blob, blobMagic...)
+	blob = binary.BigEndian.AppendUint16(blob, uint16(len(k.ARN)))
+	blob = append(blob, k.ARN...)
+	blob = append(blob, mid...)
+	header := blob[:headerLen:headerLen]
+	blob = append(blob, randomBytes(nonceSize)...)
+	nonce := blob[headerLen:]
+	return s.aead.Seal(blob, nonce, plaintext, additionalData(header, encCtx)), nil
 }
 
 // parseBlob reads a blob's header; ok is false when it is not a version 1 blob.
@@ -147,11 +149,11 @@ func openBlob(k *Key, h blobHeader, nonce, sealed []byte, encCtx map[string]stri
 	if material == nil {
 		return nil, errorf("InvalidCiphertextException", "")
 	}
-	aead, err := newGCM(material)
+	s, err := k.sealerFor(material)
 	if err != nil {
 		return nil, err
 	}
-	plaintext, err := aead.Open(nil, nonce, sealed, additionalData(h.raw, encCtx))
+	plaintext, err := s.aead.Open(nil, nonce, sealed, additionalData(h.raw, encCtx))
 	if err != nil {
 		return nil, errorf("InvalidCiphertextException", "")
 	}
@@ -300,8 +302,11 @@ func seal(k *Key, algorithm string, plaintext []byte, encCtx map[string]string) 
 // Encrypt.plaintext-too-large.*), so the check comes before the algorithm's.
 func oaepPlaintextLimit(spec string, algorithm *string, n int) error {
 	size, ok := strings.CutPrefix(spec, "RSA_")
+	if !ok || algorithm == nil { // most calls: symmetric keys, before any parse
+		return nil
+	}
 	bits, err := strconv.Atoi(size)
-	if !ok || err != nil || algorithm == nil {
+	if err != nil {
 		return nil
 	}
 	var hashLen int

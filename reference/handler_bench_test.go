@@ -3,6 +3,7 @@ package reference
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -65,6 +66,51 @@ func BenchmarkHandler(b *testing.B) {
 				if w.status != http.StatusOK {
 					b.Fatalf("status %d", w.status)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkHandlerKeys measures DescribeKey and Encrypt on one key of an
+// account holding many (a suite run creates thousands, and schedules most
+// for deletion as it cleans up): a request's cost must not grow with them.
+func BenchmarkHandlerKeys(b *testing.B) {
+	for _, n := range []int{10, 5000} {
+		b.Run(fmt.Sprintf("keys=%d", n), func(b *testing.B) {
+			svc, err := New(Options{Region: testRegion})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var keyID string
+			for i := range n {
+				var created struct{ KeyMetadata struct{ KeyId string } }
+				if err := json.Unmarshal(serveOnce(b, svc, "CreateKey", "{}"), &created); err != nil {
+					b.Fatal(err)
+				}
+				keyID = created.KeyMetadata.KeyId
+				if i%2 == 0 { // half pending deletion, not yet due
+					serveOnce(b, svc, "ScheduleKeyDeletion", `{"KeyId":"`+keyID+`","PendingWindowInDays":7}`)
+				}
+			}
+			for _, bc := range []struct{ op, body string }{
+				{"DescribeKey", `{"KeyId":"` + keyID + `"}`},
+				{"Encrypt", `{"KeyId":"` + keyID + `","Plaintext":"` + strings.Repeat("QUFB", 10) + `"}`},
+			} {
+				b.Run(bc.op, func(b *testing.B) {
+					body := []byte(bc.body)
+					req := handlerRequest(bc.op, "")
+					w := &discardWriter{header: http.Header{}}
+					b.ReportAllocs()
+					for b.Loop() {
+						r := *req
+						r.Body = readCloser{bytes.NewReader(body)}
+						clear(w.header)
+						svc.ServeHTTP(w, &r)
+						if w.status != http.StatusOK {
+							b.Fatalf("status %d", w.status)
+						}
+					}
+				})
 			}
 		})
 	}

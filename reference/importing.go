@@ -304,6 +304,7 @@ func importKeyMaterial(c *call) (any, error) {
 	m.ValidTo = time.Time{}
 	if in.ValidTo != nil {
 		m.ValidTo = in.ValidTo.Time
+		c.addDeadline(k, m.ValidTo)
 	}
 	if in.KeyMaterialDescription != nil { // otherwise the last import's description stays
 		m.Description = *in.KeyMaterialDescription

@@ -896,6 +896,7 @@ func scheduleKeyDeletion(c *call) (any, error) {
 	k.State = KeyPendingDeletion
 	k.PendingWindowInDays = int32(days)
 	k.DeletionDate = c.now.Add(time.Duration(days) * 24 * time.Hour)
+	c.addDeadline(k, k.DeletionDate)
 	return struct {
 		KeyID               string    `json:"KeyId"`
 		DeletionDate        Timestamp `json:"DeletionDate"`

@@ -114,6 +114,7 @@ func (k *Key) allMaterialInKMS() bool {
 func (k *Key) syncMaterial() {
 	cur := k.currentMaterial()
 	k.Material, k.MaterialID = nil, ""
+	k.sealers = nil
 	if cur != nil {
 		k.MaterialID = cur.ID
 		if k.allMaterialInKMS() {
@@ -128,27 +129,25 @@ func (k *Key) syncMaterial() {
 	}
 }
 
-// settleMaterials deletes every imported material of a's keys whose ValidTo
-// has passed at now (ImportKeyMaterial.33), pending rotation or current. A
-// key that loses material this way becomes PendingImport unless it is
-// pending deletion, as settleLocked does for the current material.
-func settleMaterials(a *account, now time.Time) {
-	for _, k := range a.keys {
-		if k.Import == nil || len(k.Materials) == 0 {
-			continue
-		}
-		lost := false
-		for _, m := range k.Materials {
-			if m.expired(now) {
-				m.deleteBytes()
-				lost = true
-			}
-		}
-		if lost && k.State != KeyPendingDeletion {
-			k.State = KeyPendingImport
-		}
-		k.syncMaterial()
+// settleMaterials deletes every imported material of k whose ValidTo has
+// passed at now (ImportKeyMaterial.33), pending rotation or current. A key
+// that loses material this way becomes PendingImport unless it is pending
+// deletion, as settleKey does for the current material.
+func settleMaterials(k *Key, now time.Time) {
+	if k.Import == nil || len(k.Materials) == 0 {
+		return
 	}
+	lost := false
+	for _, m := range k.Materials {
+		if m.expired(now) {
+			m.deleteBytes()
+			lost = true
+		}
+	}
+	if lost && k.State != KeyPendingDeletion {
+		k.State = KeyPendingImport
+	}
+	k.syncMaterial()
 }
 
 // errNoMaterial: the key has no material KMS could generate (EXTERNAL or

@@ -160,24 +160,12 @@ func effectiveState(a *account, k *Key) KeyState {
 
 // settleLocked applies every time-driven change that is due at now: keys whose
 // waiting period has ended are deleted, imported material past its ValidTo is
-// deleted, and asynchronous connects and disconnects complete.
+// deleted, and asynchronous connects and disconnects complete. It visits only
+// the keys with a change due (a.deadlines), not every key of the account.
 func (s *Service) settleLocked(a *account, now time.Time) {
-	for id, k := range a.keys {
-		if k.State == KeyPendingDeletion && !k.DeletionDate.IsZero() && !now.Before(k.DeletionDate) {
-			delete(a.keys, id)
-			for alias, target := range a.aliases {
-				if target == id {
-					delete(a.aliases, alias)
-				}
-			}
-			continue
-		}
-		if k.Import != nil && k.Material != nil && k.Import.ExpirationModel == "KEY_MATERIAL_EXPIRES" &&
-			!k.Import.ValidTo.IsZero() && !now.Before(k.Import.ValidTo) {
-			k.Material = nil
-			if k.State != KeyPendingDeletion {
-				k.State = KeyPendingImport
-			}
+	for _, id := range a.deadlines.due(now) {
+		if k, ok := a.keys[id]; ok {
+			settleKey(a, k, now)
 		}
 	}
 	for _, st := range a.stores {
@@ -187,4 +175,28 @@ func (s *Service) settleLocked(a *account, now time.Time) {
 			st.pending = nil
 		}
 	}
+}
+
+// settleKey applies to k what is due at now: its deletion when its waiting
+// period has ended, otherwise the expiry of its imported material
+// (settleMaterials). It reads the key as it is, so a deadline that no longer
+// applies changes nothing.
+func settleKey(a *account, k *Key, now time.Time) {
+	if k.State == KeyPendingDeletion && !k.DeletionDate.IsZero() && !now.Before(k.DeletionDate) {
+		delete(a.keys, k.ID)
+		for alias, target := range a.aliases {
+			if target == k.ID {
+				delete(a.aliases, alias)
+			}
+		}
+		return
+	}
+	if k.Import != nil && k.Material != nil && k.Import.ExpirationModel == "KEY_MATERIAL_EXPIRES" &&
+		!k.Import.ValidTo.IsZero() && !now.Before(k.Import.ValidTo) {
+		k.Material = nil
+		if k.State != KeyPendingDeletion {
+			k.State = KeyPendingImport
+		}
+	}
+	settleMaterials(k, now)
 }

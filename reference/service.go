@@ -205,7 +205,6 @@ func (s *Service) serveKMS(r *http.Request) (any, error) {
 	acct := s.accountLocked(s.backing.accountFor(accessKey))
 	now := s.nowIn(acct)
 	s.settleLocked(acct, now)
-	settleMaterials(acct, now)
 	return op(&call{ctx: r.Context(), svc: s, op: name, acct: acct, accessKey: accessKey, now: now, body: body})
 }
 

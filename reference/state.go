@@ -84,6 +84,9 @@ type Key struct {
 	MaterialID string
 	// Import holds what the imported-key-material rules need; nil unless Origin is EXTERNAL.
 	Import *ImportState
+	// sealers are the AES-GCMs of its symmetric materials, built on first
+	// use (see sealer.go); syncMaterial drops them.
+	sealers []*sealer
 }
 
 // ImportState is an EXTERNAL key's import bookkeeping.
@@ -153,6 +156,8 @@ type account struct {
 	keys    map[string]*Key      // by key ID
 	aliases map[string]string    // alias name ("alias/x") -> key ID
 	stores  map[string]*KeyStore // by custom key store ID
+	// deadlines are when keys' deletions and material expiries come due.
+	deadlines deadlines
 	// quotas override the Service's for this account (zero members: no override).
 	quotas AccountQuotas
 	// ahead is how far this account's clock runs ahead of the Service's, so

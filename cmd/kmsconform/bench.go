@@ -61,8 +61,12 @@ Sections (all by default; --only picks some):
              (targets: 1.25x local-kms, 25x moto). local-kms is looked for on
              PATH and in $(go env GOPATH)/bin ('make deps' installs it),
              moto_server through 'pyenv which' and PATH; a missing one is a
-             row that says why. local-kms cannot be given an address: it
-             listens on every interface while it runs.
+             row that says why. local-kms cannot be given an address and
+             listens on every interface, so the section runs itself again
+             in a private network namespace with loopback only ('unshare
+             --net --map-root-user', util-linux): peers and load generator
+             share it. Where no namespace can be made, local-kms is not run
+             (its rows say why) and the others run on 127.0.0.1.
   suite      wall time of the whole suite against the reference
 The load generator shares the machine's cores with the servers: compare
 figures within one run, and read CPU per request beside throughput.
