@@ -2,6 +2,7 @@ package retries
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -73,5 +74,14 @@ func (st *scenario) thenStoreGone(ctx context.Context) error {
 	return fmt.Errorf("key store %s still exists (%d described)", s.ID, len(out.CustomKeyStores))
 }
 
-// madeUpClusterID is a well-formed CloudHSM cluster ID that names no cluster.
-func madeUpClusterID() string { return "cluster-" + core.RandomHex(6)[:11] }
+// madeUpClusterID is a well-formed CloudHSM cluster ID (cluster- and 11
+// base32 characters, so no 0, 1, 8 or 9) that names no cluster.
+func madeUpClusterID() string {
+	const base32 = "abcdefghijklmnopqrstuvwxyz234567"
+	id := make([]byte, 11)
+	rand.Read(id) // never fails (crypto/rand)
+	for i, b := range id {
+		id[i] = base32[int(b)%len(base32)]
+	}
+	return "cluster-" + string(id)
+}

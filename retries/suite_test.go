@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -244,5 +245,17 @@ func TestMadeUpCallsChangeNothing(t *testing.T) {
 	}
 	if len(keys.Keys) != 0 || len(stores.CustomKeyStores) != 0 {
 		t.Errorf("the calls left %d keys and %d key stores", len(keys.Keys), len(stores.CustomKeyStores))
+	}
+}
+
+// A made-up cluster ID must pass the model's pattern, or CreateCustomKeyStore
+// is refused for its form (ValidationException) rather than for naming no
+// cluster.
+func TestMadeUpClusterIDsAreWellFormed(t *testing.T) {
+	pattern := regexp.MustCompile(`^cluster-[2-7a-zA-Z]{11,16}$`)
+	for range 200 {
+		if id := madeUpClusterID(); !pattern.MatchString(id) {
+			t.Fatalf("madeUpClusterID() = %q, not of the form cluster-[2-7a-zA-Z]{11,16}", id)
+		}
 	}
 }
