@@ -45,6 +45,9 @@ func ParsePublicKey(spki []byte) (*Pair, error) {
 	if rest, err := asn1.Unmarshal(spki, &info); err != nil || len(rest) > 0 {
 		return nil, errors.New("the public key is not a DER SubjectPublicKeyInfo")
 	}
+	if p, ok := parseMLDSA(info.Algorithm, info.PublicKey.Bytes); ok {
+		return p, nil
+	}
 	if !onSecp256k1(info.Algorithm) {
 		return nil, fmt.Errorf("the public key's algorithm %v is not one KMS generates", info.Algorithm.Algorithm)
 	}
