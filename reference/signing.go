@@ -51,13 +51,12 @@ type signingInput struct {
 
 // signingRequest is a Sign or Verify request that passed every check but
 // the signature's: the key, its algorithm and the message as the algorithm
-// takes it (a digest, the ML-DSA mu, or the message itself).
+// takes it (a digest or the message itself).
 type signingRequest struct {
 	key       *Key
 	algorithm string
-	digest    []byte // nil for algorithms that take the message (Ed25519, ML-DSA RAW)
+	digest    []byte // nil for algorithms that take the message (Ed25519, ML-DSA)
 	message   []byte
-	mu        bool // message is an ML-DSA external mu
 }
 
 // checkSigning validates a Sign (verify false) or Verify request and
@@ -137,8 +136,8 @@ func (r *signingRequest) prepare(msgType string) error {
 			if len(r.message) != 64 {
 				return errorf("ValidationException", "External mu is invalid length for algorithm %s.", alg)
 			}
-			r.mu = true
-			return nil
+			// circl, the ML-DSA the reference uses, signs only whole messages.
+			return errorf("UnsupportedOperationException", "The reference does not implement MessageType EXTERNAL_MU.")
 		}
 		return invalidType()
 	case "SM2DSA":
@@ -259,10 +258,6 @@ func (r *signingRequest) sign(priv any) ([]byte, error) {
 		}
 		return ed25519.Sign(p, r.message), nil
 	case sign.PrivateKey:
-		if r.mu {
-			// No ML-DSA library this module can use signs an external mu.
-			return nil, errNoMaterial
-		}
 		return p.Scheme().Sign(p, r.message, nil), nil
 	}
 	return nil, errNoMaterial
@@ -288,7 +283,7 @@ func (r *signingRequest) verify(priv any, sig []byte) bool {
 		}
 		return ed25519.Verify(pub, r.message, sig)
 	case sign.PrivateKey:
-		return !r.mu && p.Scheme().Verify(p.Public().(sign.PublicKey), r.message, sig, nil)
+		return p.Scheme().Verify(p.Public().(sign.PublicKey), r.message, sig, nil)
 	}
 	return false
 }
