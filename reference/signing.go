@@ -389,7 +389,7 @@ func getPublicKey(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.keyFor(k, k.KeyUsage); err != nil {
+	if err := c.keyFor(k, k.KeyUsage); err != nil { // any usage: only the key's state counts
 		return nil, err
 	}
 	if k.KeySpec == symmetricDefault || strings.HasPrefix(k.KeySpec, "HMAC_") {
