@@ -47,7 +47,7 @@ const (
 	opDescribeKey = "DescribeKey"
 )
 
-var emulatorOps = []string{opEncrypt, opDecrypt, opDescribeKey}
+var emulatorOps = []string{opEncrypt, opDecrypt, opDescribeKey, opSignECC, opSignRSA}
 
 // emulatorPlaintext is what Encrypt sends: small, the size of a data key.
 var emulatorPlaintext = bytes.Repeat([]byte{0x5a}, 32)
@@ -62,9 +62,13 @@ type peer struct {
 	proc        *process
 	cl          *client
 	keyID       string
-	ciphertext  []byte // Encrypt of emulatorPlaintext, made once, for Decrypt
-	unavailable string
-	runs        map[string]*peerRun // by operation
+	ciphertext  []byte            // Encrypt of emulatorPlaintext, made once, for Decrypt
+	signKeys    map[string]string // a Sign row's signing key, by operation
+	unavailable string            // why none of its operations is measured
+	// opUnavailable is why one Sign row is not measured (by operation):
+	// those rows use keys of their own, so the others stand.
+	opUnavailable map[string]string
+	runs          map[string]*peerRun // by operation
 }
 
 // peerRun is one peer's turns at one operation added up.
@@ -83,6 +87,29 @@ func (p *peer) fail(err error) {
 }
 
 func (p *peer) ok() bool { return p.unavailable == "" }
+
+// failOp marks op alone as not measured, or the whole peer where op shares
+// its key with the other operations.
+func (p *peer) failOp(op string, err error) {
+	if _, ok := signSpecOf(op); !ok {
+		p.fail(err)
+		return
+	}
+	if p.opUnavailable == nil {
+		p.opUnavailable = map[string]string{}
+	}
+	if p.opUnavailable[op] == "" {
+		p.opUnavailable[op] = err.Error()
+	}
+}
+
+// reason is why op is not measured on p, or "".
+func (p *peer) reason(op string) string {
+	if p.unavailable != "" {
+		return p.unavailable
+	}
+	return p.opUnavailable[op]
+}
 
 func (p *peer) close() {
 	if p.cl != nil {
@@ -109,7 +136,13 @@ func (p *peer) call(ctx context.Context, op string) error {
 	case opDescribeKey:
 		_, err = p.cl.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: &p.keyID})
 	default:
-		err = fmt.Errorf("no such operation %q", op)
+		spec, ok := signSpecOf(op)
+		if !ok {
+			return fmt.Errorf("no such operation %q", op)
+		}
+		// Checked once in prepareSign: checking every signature would load
+		// the load generator, not the peer.
+		_, err = p.sign(ctx, op, spec)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
@@ -117,8 +150,9 @@ func (p *peer) call(ctx context.Context, op string) error {
 	return nil
 }
 
-// prepare creates the peer's key and ciphertext and warms its connections
-// and code paths with every operation.
+// prepare creates the peer's keys and ciphertext and warms its connections
+// and code paths with every operation. A Sign row the peer cannot serve
+// (or serves wrongly) is marked, not an error: its other rows stand.
 func (p *peer) prepare(ctx context.Context) error {
 	created, err := p.cl.kms.CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String("kmsconform bench")})
 	if err != nil {
@@ -131,9 +165,19 @@ func (p *peer) prepare(ctx context.Context) error {
 	}
 	p.ciphertext = enc.CiphertextBlob
 	for _, op := range emulatorOps {
+		if spec, ok := signSpecOf(op); ok {
+			if err := p.prepareSign(ctx, op, spec); err != nil {
+				p.failOp(op, err)
+				continue
+			}
+		}
 		_, err := runLoad(ctx, loadSpec{workers: emulatorConcurrency, maxRequests: 4 * emulatorConcurrency, maxDuration: time.Minute},
 			func(ctx context.Context, _ int) error { return p.call(ctx, op) })
 		if err != nil {
+			if _, ok := signSpecOf(op); ok {
+				p.failOp(op, fmt.Errorf("warm-up: %w", err))
+				continue
+			}
 			return fmt.Errorf("warm-up: %w", err)
 		}
 	}
@@ -221,8 +265,9 @@ func (r *runner) emulatorsInNetns(ctx context.Context) error {
 	return nil
 }
 
-// measureEmulators drives Encrypt, Decrypt and DescribeKey at concurrency 8
-// against each peer for EmulatorsDuration, and adds their rows.
+// measureEmulators drives Encrypt, Decrypt, DescribeKey and Sign (an
+// ECC_NIST_P256 and an RSA_2048 key) at concurrency 8 against each peer
+// for EmulatorsDuration, and adds their rows.
 func (r *runner) measureEmulators(ctx context.Context, peers []*peer) {
 	defer func() {
 		for _, p := range peers {
@@ -257,11 +302,11 @@ func (r *runner) measureEmulators(ctx context.Context, peers []*peer) {
 		for t := range emulatorTurns {
 			for k := range peers {
 				p := peers[(t+k)%len(peers)]
-				if !p.ok() || ctx.Err() != nil {
+				if p.reason(op) != "" || ctx.Err() != nil {
 					continue
 				}
 				if err := r.emulatorTurn(ctx, p, op, turn); err != nil {
-					p.fail(fmt.Errorf("%s at concurrency %d: %w", op, emulatorConcurrency, err))
+					p.failOp(op, fmt.Errorf("%s at concurrency %d: %w", op, emulatorConcurrency, err))
 				}
 			}
 		}
@@ -340,16 +385,16 @@ func emulatorRows(t *Table, peers []*peer) {
 		for _, p := range peers {
 			detail := ""
 			var n int
-			if run := p.runs[op]; run != nil {
+			if run := p.runs[op]; run != nil && run.requests > 0 {
 				s := Summarize(run.latencies)
 				n = run.requests
 				detail = fmt.Sprintf("p50 %s, p99 %s", formatDuration(s.P50), formatDuration(s.P99))
 			}
 			t.Add(Row{Group: GroupEmulators, Measure: measure, Path: p.name, Unit: UnitPerSecond, Value: throughput(p, op), N: n,
-				Detail: detail, NotAvailable: p.unavailable})
+				Detail: detail, NotAvailable: p.reason(op)})
 		}
 		for _, p := range peers {
-			reason := p.unavailable
+			reason := p.reason(op)
 			cpu, why := cpuPerRequest(p, op)
 			if reason == "" {
 				reason = why
@@ -377,10 +422,10 @@ func emulatorRows(t *Table, peers []*peer) {
 			}
 			reason := ""
 			switch {
-			case !ref.ok():
-				reason = ref.name + ": " + ref.unavailable
-			case !other.ok():
-				reason = other.name + ": " + other.unavailable
+			case ref.reason(op) != "":
+				reason = ref.name + ": " + ref.reason(op)
+			case other.reason(op) != "":
+				reason = other.name + ": " + other.reason(op)
 			case throughput(other, op) <= 0:
 				reason = other.name + " completed no requests"
 			}

@@ -2,6 +2,14 @@ package bench
 
 import (
 	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -9,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -81,7 +90,9 @@ func TestMeasureEmulators(t *testing.T) {
 	if want := len(emulatorOps) * (3 + 3 + 2); len(r.table.Rows) != want {
 		t.Errorf("%d rows, want %d", len(r.table.Rows), want)
 	}
-	for _, op := range emulatorOps {
+	// The Sign rows are TestEmulatorSignRows's: whether the reference signs
+	// depends on the branch.
+	for _, op := range []string{opEncrypt, opDecrypt, opDescribeKey} {
 		ref := rows[op+" throughput c=8/"+PeerReference]
 		if ref.NotAvailable != "" || ref.Value <= 0 || ref.N == 0 || !strings.Contains(ref.Detail, "p99") {
 			t.Errorf("%s reference throughput row = %+v, want a figure with its percentiles", op, ref)
@@ -93,6 +104,14 @@ func TestMeasureEmulators(t *testing.T) {
 		moto := rows[op+" throughput vs moto/"+PeerReference]
 		if moto.Result != ResultNotAvailable || !strings.Contains(moto.NotAvailable, "moto_server not found") {
 			t.Errorf("%s vs moto = %+v, want n/a naming why moto is missing", op, moto)
+		}
+	}
+	for _, op := range emulatorOps {
+		if moto := rows[op+" throughput c=8/"+PeerMoto]; !strings.Contains(moto.NotAvailable, "moto_server not found") {
+			t.Errorf("%s moto throughput = %+v, want n/a naming why moto is missing", op, moto)
+		}
+		if vs := rows[op+" throughput vs moto/"+PeerReference]; vs.Result != ResultNotAvailable {
+			t.Errorf("%s vs moto = %+v, want n/a", op, vs)
 		}
 	}
 	// A peer that answers Decrypt wrongly is not measured from then on:
@@ -182,5 +201,166 @@ func TestMakeDepsInstallsLocalKMS(t *testing.T) {
 	}
 	if !strings.Contains(string(mk), "LOCAL_KMS ?= "+LocalKMSModule+"\n") {
 		t.Errorf("the Makefile's LOCAL_KMS is not %s", LocalKMSModule)
+	}
+}
+
+// signer answers Sign and GetPublicKey with Go's crypto, a key of its own
+// per KeyId, and everything else as the reference does: a peer that signs,
+// whether or not the reference does yet. wrong signs another message.
+type signer struct {
+	next  http.Handler
+	wrong bool
+
+	mu   sync.Mutex
+	keys map[string]crypto.Signer
+}
+
+func (s *signer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "TrentService.")
+	if op != "Sign" && op != "GetPublicKey" {
+		s.next.ServeHTTP(w, r)
+		return
+	}
+	var in struct {
+		KeyId            string
+		Message          []byte
+		SigningAlgorithm string
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	out, err := s.answer(op, in.KeyId, in.SigningAlgorithm, in.Message)
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	if err != nil {
+		w.WriteHeader(http.StatusInternalServerError)
+		_ = json.NewEncoder(w).Encode(map[string]string{"__type": "KMSInternalException", "message": err.Error()})
+		return
+	}
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+func (s *signer) answer(op, keyID, algorithm string, msg []byte) (map[string]any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.keys == nil {
+		s.keys = map[string]crypto.Signer{}
+	}
+	k := s.keys[keyID]
+	if op == "GetPublicKey" {
+		if k == nil {
+			return nil, errors.New("no such key")
+		}
+		der, err := x509.MarshalPKIXPublicKey(k.Public())
+		return map[string]any{"KeyId": keyID, "PublicKey": der, "KeyUsage": "SIGN_VERIFY"}, err
+	}
+	opts := crypto.SignerOpts(crypto.SHA256)
+	if k == nil {
+		var err error
+		if strings.HasPrefix(algorithm, "ECDSA") {
+			k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		} else {
+			k, err = rsa.GenerateKey(rand.Reader, 2048)
+		}
+		if err != nil {
+			return nil, err
+		}
+		s.keys[keyID] = k
+	}
+	if s.wrong {
+		msg = append([]byte("not "), msg...)
+	}
+	digest := sha256.Sum256(msg)
+	sig, err := k.Sign(rand.Reader, digest[:], opts)
+	return map[string]any{"KeyId": keyID, "Signature": sig, "SigningAlgorithm": algorithm}, err
+}
+
+// unknownSign answers Sign as an emulator that does not implement it.
+type unknownSign struct{ next http.Handler }
+
+func (u unknownSign) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("X-Amz-Target") != "TrentService.Sign" {
+		u.next.ServeHTTP(w, r)
+		return
+	}
+	_, _ = io.Copy(io.Discard, r.Body)
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	w.WriteHeader(http.StatusBadRequest)
+	_, _ = io.WriteString(w, `{"__type":"UnknownOperationException"}`)
+}
+
+// A peer that signs is measured; one whose signatures do not verify with
+// its public key, or that does not implement Sign, gets Sign rows saying
+// so, and its other rows stand.
+func TestEmulatorSignRows(t *testing.T) {
+	r := &runner{cfg: Config{EmulatorsDuration: 100 * time.Millisecond}.withDefaults(), table: &Table{}}
+	peers := []*peer{
+		inProcessPeer(t, PeerReference, &signer{next: newReferenceHandler(t)}),
+		inProcessPeer(t, PeerLocalKMS, &signer{next: newReferenceHandler(t), wrong: true}),
+		inProcessPeer(t, PeerMoto, unknownSign{next: newReferenceHandler(t)}),
+	}
+	r.measureEmulators(context.Background(), peers)
+
+	rows := map[string]Row{}
+	for _, row := range r.table.Rows {
+		rows[row.Measure+"/"+row.Path] = row
+	}
+	for _, op := range []string{opSignECC, opSignRSA} {
+		// Measured, not refused; with 10 ms turns, an RSA signature under
+		// the race detector may not come back within one, so only the ECC
+		// row must hold a figure.
+		ref := rows[op+" throughput c=8/"+PeerReference]
+		if ref.NotAvailable != "" || op == opSignECC && (ref.Value <= 0 || ref.N == 0) {
+			t.Errorf("%s reference throughput = %+v, want a figure", op, ref)
+		}
+		if local := rows[op+" throughput c=8/"+PeerLocalKMS]; !strings.Contains(local.NotAvailable, "does not verify") {
+			t.Errorf("%s of a peer that signs wrongly = %+v, want n/a saying its signature does not verify", op, local)
+		}
+		if moto := rows[op+" throughput c=8/"+PeerMoto]; !strings.Contains(moto.NotAvailable, "does not implement Sign") {
+			t.Errorf("%s of a peer without Sign = %+v, want n/a saying it does not implement Sign", op, moto)
+		}
+		if vs := rows[op+" throughput vs local-kms/"+PeerReference]; vs.Result != ResultNotAvailable || !strings.Contains(vs.NotAvailable, "does not verify") {
+			t.Errorf("%s vs local-kms = %+v, want n/a naming the wrong signature", op, vs)
+		}
+	}
+	for _, p := range []string{PeerLocalKMS, PeerMoto} {
+		if row := rows["Encrypt throughput c=8/"+p]; row.NotAvailable != "" || row.Value <= 0 {
+			t.Errorf("%s Encrypt throughput = %+v: a Sign row that is n/a leaves the others standing", p, row)
+		}
+	}
+}
+
+func TestCheckSignature(t *testing.T) {
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest := sha256.Sum256(signMessage)
+	sig, err := ecdsa.SignASN1(rand.Reader, k, digest[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecc, _ := signSpecOf(opSignECC)
+	rsaSpec, _ := signSpecOf(opSignRSA)
+	for _, tc := range []struct {
+		name string
+		spec signSpec
+		der  []byte
+		msg  []byte
+		want string // "" when it verifies
+	}{
+		{"good", ecc, der, signMessage, ""},
+		{"another message", ecc, der, []byte("another"), "does not verify"},
+		{"an ECC key for RSA", rsaSpec, der, signMessage, "not a 2048-bit RSA key"},
+		{"no DER", ecc, []byte("kmsconform"), signMessage, "no DER public key"},
+	} {
+		err := checkSignature(tc.spec, tc.der, tc.msg, sig)
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s: checkSignature = %v, want %q", tc.name, err, tc.want)
+		}
 	}
 }

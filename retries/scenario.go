@@ -2,6 +2,11 @@ package retries
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
@@ -217,6 +222,21 @@ func (st *scenario) givenNothingExists() error {
 // cannot decrypt or import; as plaintext, it is no secret.
 const madeUpBlob = "a21zY29uZm9ybQ=="
 
+// madeUpPublicKey is the DER SubjectPublicKeyInfo (base64) of a fresh P-256
+// key whose private half is dropped: a well-formed peer key for
+// DeriveSharedSecret that no endpoint holds.
+func madeUpPublicKey() (string, error) {
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return "", fmt.Errorf("making a peer public key: %w", err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	if err != nil {
+		return "", fmt.Errorf("making a peer public key: %w", err)
+	}
+	return base64.StdEncoding.EncodeToString(der), nil
+}
+
 // input builds the call under test's input from what the scenario set up.
 func (st *scenario) input(operation string) (map[string]any, error) {
 	var missing error
@@ -258,6 +278,24 @@ func (st *scenario) input(operation string) (map[string]any, error) {
 		// ECC: should the fault not apply, an endpoint that makes the pair
 		// before it looks the key up spends little on it.
 		in = map[string]any{"KeyId": key(), "KeyPairSpec": "ECC_NIST_P256"}
+	case "Sign":
+		in = map[string]any{"KeyId": key(), "Message": madeUpBlob, "SigningAlgorithm": "ECDSA_SHA_256"}
+	case "Verify":
+		in = map[string]any{"KeyId": key(), "Message": madeUpBlob, "Signature": madeUpBlob, "SigningAlgorithm": "ECDSA_SHA_256"}
+	case "GetPublicKey":
+		in = map[string]any{"KeyId": key()}
+	case "GenerateMac":
+		in = map[string]any{"KeyId": key(), "Message": madeUpBlob, "MacAlgorithm": "HMAC_SHA_256"}
+	case "VerifyMac":
+		in = map[string]any{"KeyId": key(), "Message": madeUpBlob, "Mac": madeUpBlob, "MacAlgorithm": "HMAC_SHA_256"}
+	case "DeriveSharedSecret":
+		// A real public key, so that without the fault the call is refused
+		// for its key, not for the form of the peer's key.
+		pub, err := madeUpPublicKey()
+		if err != nil {
+			return nil, err
+		}
+		in = map[string]any{"KeyId": key(), "KeyAgreementAlgorithm": "ECDH", "PublicKey": pub}
 	case "DeleteCustomKeyStore", "DescribeCustomKeyStores", "ConnectCustomKeyStore", "DisconnectCustomKeyStore":
 		in = map[string]any{"CustomKeyStoreId": store()}
 	case "UpdateCustomKeyStore":

@@ -204,9 +204,13 @@ func TestRetryFeatures(t *testing.T) {
 // that do not exist, so that a fault that fails to apply changes nothing:
 // without the fault, the endpoint refuses each call (GenerateRandom, which
 // changes nothing anyway, excepted) and the account holds no key and no store.
+// The signing, MAC and key agreement calls are refused with
+// NotFoundException for naming no key (not for their form) where the
+// reference implements them, and as unknown operations where it does not yet.
 func TestMadeUpCallsChangeNothing(t *testing.T) {
 	t.Parallel()
 	s := newTestSuite(t)
+	implemented := referenceOperations(t)
 	st := &scenario{suite: s, core: core.New(coreEnv(s, nil))}
 	if err := st.givenNothingExists(); err != nil {
 		t.Fatal(err)
@@ -216,7 +220,7 @@ func TestMadeUpCallsChangeNothing(t *testing.T) {
 		"GenerateRandom", "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial", "CreateCustomKeyStore",
 		"DescribeCustomKeyStores", "UpdateCustomKeyStore", "ConnectCustomKeyStore", "DisconnectCustomKeyStore", "DeleteCustomKeyStore",
 		"Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair",
-		"GenerateDataKeyPairWithoutPlaintext"} {
+		"GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify", "GetPublicKey", "GenerateMac", "VerifyMac", "DeriveSharedSecret"} {
 		in, err := st.input(op)
 		if err != nil {
 			t.Fatalf("%s: %v", op, err)
@@ -229,6 +233,10 @@ func TestMadeUpCallsChangeNothing(t *testing.T) {
 		case op == "GenerateRandom":
 			if !out.OK {
 				t.Errorf("GenerateRandom: %s", describe(out))
+			}
+		case keyOnly(op):
+			if err := refusedForNoKey(out, implemented[op]); err != nil {
+				t.Errorf("%s with made-up resources: %v", op, err)
 			}
 		case out.OK || out.Error == nil || out.Error.HTTPStatus != 400:
 			t.Errorf("%s with made-up resources: %s, want a client error", op, describe(out))
@@ -246,6 +254,71 @@ func TestMadeUpCallsChangeNothing(t *testing.T) {
 	if len(keys.Keys) != 0 || len(stores.CustomKeyStores) != 0 {
 		t.Errorf("the calls left %d keys and %d key stores", len(keys.Keys), len(stores.CustomKeyStores))
 	}
+}
+
+// keyOnly tells the focus operations whose made-up call must be refused for
+// naming no key: a refusal for the form of the message, signature, MAC or
+// peer public key would mean the input, not the key, stopped the call.
+func keyOnly(op string) bool {
+	switch op {
+	case "Sign", "Verify", "GetPublicKey", "GenerateMac", "VerifyMac", "DeriveSharedSecret":
+		return true
+	}
+	return false
+}
+
+// refusedForNoKey checks a made-up call's refusal: NotFoundException where
+// the reference implements the operation, UnknownOperationException where it
+// does not yet; a client error (4xx) either way.
+func refusedForNoKey(out clients.Outcome, implemented bool) error {
+	want := "UnknownOperationException"
+	if implemented {
+		want = "NotFoundException"
+	}
+	if out.OK || out.Error == nil || out.Error.HTTPStatus/100 != 4 || out.Error.Code != want {
+		return fmt.Errorf("%s, want the client error %s", describe(out), want)
+	}
+	return nil
+}
+
+// A refusal for anything but the missing key fails the check.
+func TestRefusedForNoKey(t *testing.T) {
+	refused := func(code string, status int) clients.Outcome {
+		return clients.Outcome{Error: &clients.Error{Code: code, HTTPStatus: status}}
+	}
+	for _, tc := range []struct {
+		name        string
+		out         clients.Outcome
+		implemented bool
+		ok          bool
+	}{
+		{"not found", refused("NotFoundException", 400), true, true},
+		{"not found, model status", refused("NotFoundException", 404), true, true},
+		{"not implemented yet", refused("UnknownOperationException", 400), false, true},
+		{"refused for its form", refused("ValidationException", 400), true, false},
+		{"refused for the signature", refused("KMSInvalidSignatureException", 400), true, false},
+		{"unknown though implemented", refused("UnknownOperationException", 400), true, false},
+		{"not found as a server error", refused("NotFoundException", 500), true, false},
+		{"accepted", clients.Outcome{OK: true}, true, false},
+	} {
+		if err := refusedForNoKey(tc.out, tc.implemented); (err == nil) != tc.ok {
+			t.Errorf("%s: refusedForNoKey = %v, want ok %v", tc.name, err, tc.ok)
+		}
+	}
+}
+
+// referenceOperations is the set of operations the reference implements.
+func referenceOperations(t *testing.T) map[string]bool {
+	t.Helper()
+	svc, err := reference.New(reference.Options{Region: testRegion})
+	if err != nil {
+		t.Fatalf("reference KMS: %v", err)
+	}
+	ops := map[string]bool{}
+	for _, op := range svc.Operations() {
+		ops[op] = true
+	}
+	return ops
 }
 
 // A made-up cluster ID must pass the model's pattern, or CreateCustomKeyStore

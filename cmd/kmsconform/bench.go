@@ -55,10 +55,12 @@ Sections (all by default; --only picks some):
              throughput, memory and the timing of injected delays
   emulators  'kmsconform serve', local-kms and moto_server, each its own
              process started by the bench on a free port: Encrypt (32 bytes),
-             Decrypt and DescribeKey at concurrency 8 for --emulators-duration
-             each, with throughput, p50/p99, the server's CPU per request,
-             and the reference's throughput as a multiple of each peer's
-             (targets: 1.25x local-kms, 25x moto). local-kms is looked for on
+             Decrypt, DescribeKey and Sign (ECC_NIST_P256 and RSA_2048 keys,
+             one signature of each checked against GetPublicKey's public key)
+             at concurrency 8 for --emulators-duration each, with
+             throughput, p50/p99, the server's CPU per request, and the
+             reference's throughput as a multiple of each peer's (targets:
+             1.25x local-kms, 25x moto). local-kms is looked for on
              PATH and in $(go env GOPATH)/bin ('make deps' installs it),
              moto_server through 'pyenv which' and PATH; a missing one is a
              row that says why. local-kms cannot be given an address and
@@ -86,7 +88,7 @@ Examples:
   # where the proxy spends its CPU
   kmsconform bench --requests 20000 --suite-concurrency none --profile out/profiles
   go tool pprof -top bin/kmsconform out/profiles/reverse.cpu.pprof
-  # the reference against the other emulators only, about a minute
+  # the reference against the other emulators only, about two minutes
   kmsconform bench --only emulators
   # ... with a CPU profile of 'kmsconform serve' under that load
   kmsconform bench --only emulators --profile out/profiles

@@ -5,7 +5,8 @@
 # scenario injects the fault into one focus operation that documents it, on
 # every attempt, and checks that the Go SDK retries it as its documentation
 # says and then reports it. The call names only resources that do not exist
-# (a made-up key, ciphertext or CloudHSM cluster), so that, should the fault
+# (a made-up key, ciphertext or CloudHSM cluster; a made-up message,
+# signature or MAC, or a fresh peer public key), so that, should the fault
 # not apply, the endpoint refuses the call rather than change anything.
 # DescribeKey's server faults are checked with every client in
 # describe_key_faults.feature.
@@ -134,6 +135,36 @@ Feature: What a client sees when a KMS operation meets a server fault
       | operation                           |
       | GenerateDataKeyPairWithoutPlaintext |
 
+    @op:Sign @cond:Sign.27
+    Examples: Sign
+      | operation |
+      | Sign      |
+
+    @op:Verify @cond:Verify.29
+    Examples: Verify
+      | operation |
+      | Verify    |
+
+    @op:GetPublicKey @cond:GetPublicKey.23
+    Examples: GetPublicKey
+      | operation    |
+      | GetPublicKey |
+
+    @op:GenerateMac @cond:GenerateMac.17
+    Examples: GenerateMac
+      | operation   |
+      | GenerateMac |
+
+    @op:VerifyMac @cond:VerifyMac.20
+    Examples: VerifyMac
+      | operation |
+      | VerifyMac |
+
+    @op:DeriveSharedSecret @cond:DeriveSharedSecret.24
+    Examples: DeriveSharedSecret
+      | operation          |
+      | DeriveSharedSecret |
+
   @retries @fault @fault:DependencyTimeoutException @error:DependencyTimeoutException @client:aws-sdk-go-v2
   Scenario Outline: DependencyTimeoutException (HTTP 503) from <operation> on every attempt, seen by aws-sdk-go-v2
     Given the client under test is aws-sdk-go-v2 with its default retry settings
@@ -224,6 +255,26 @@ Feature: What a client sees when a KMS operation meets a server fault
       | operation                           |
       | GenerateDataKeyPairWithoutPlaintext |
 
+    @op:Sign @cond:Sign.26
+    Examples: Sign
+      | operation |
+      | Sign      |
+
+    @op:Verify @cond:Verify.28
+    Examples: Verify
+      | operation |
+      | Verify    |
+
+    @op:GetPublicKey @cond:GetPublicKey.22
+    Examples: GetPublicKey
+      | operation    |
+      | GetPublicKey |
+
+    @op:DeriveSharedSecret @cond:DeriveSharedSecret.23
+    Examples: DeriveSharedSecret
+      | operation          |
+      | DeriveSharedSecret |
+
   @retries @fault @fault:KeyUnavailableException @error:KeyUnavailableException @client:aws-sdk-go-v2
   Scenario Outline: KeyUnavailableException (HTTP 500) from <operation> on every attempt, seen by aws-sdk-go-v2
     Given the client under test is aws-sdk-go-v2 with its default retry settings
@@ -268,3 +319,33 @@ Feature: What a client sees when a KMS operation meets a server fault
     Examples: GenerateDataKeyPairWithoutPlaintext
       | operation                           |
       | GenerateDataKeyPairWithoutPlaintext |
+
+    @op:Sign @cond:Sign.23
+    Examples: Sign
+      | operation |
+      | Sign      |
+
+    @op:Verify @cond:Verify.25
+    Examples: Verify
+      | operation |
+      | Verify    |
+
+    @op:GetPublicKey @cond:GetPublicKey.21
+    Examples: GetPublicKey
+      | operation    |
+      | GetPublicKey |
+
+    @op:GenerateMac @cond:GenerateMac.14
+    Examples: GenerateMac
+      | operation   |
+      | GenerateMac |
+
+    @op:VerifyMac @cond:VerifyMac.17
+    Examples: VerifyMac
+      | operation |
+      | VerifyMac |
+
+    @op:DeriveSharedSecret @cond:DeriveSharedSecret.20
+    Examples: DeriveSharedSecret
+      | operation          |
+      | DeriveSharedSecret |
