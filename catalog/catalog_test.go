@@ -18,17 +18,17 @@ func mustLoad(t *testing.T) *Catalog {
 
 func TestCatalogCounts(t *testing.T) {
 	cat := mustLoad(t)
-	if got := len(cat.Operations); got != 23 {
-		t.Errorf("operations = %d, want 23", got)
+	if got := len(cat.Operations); got != 26 {
+		t.Errorf("operations = %d, want 26", got)
 	}
-	if got := len(cat.Conditions()); got != 523 { // 522 documented, 1 recorded only
-		t.Errorf("conditions = %d, want 523", got)
+	if got := len(cat.Conditions()); got != 584 { // 583 documented, 1 recorded only
+		t.Errorf("conditions = %d, want 584", got)
 	}
-	if got := len(cat.Pairs()); got != 183 {
-		t.Errorf("(operation, error) pairs = %d, want 183", got)
+	if got := len(cat.Pairs()); got != 209 {
+		t.Errorf("(operation, error) pairs = %d, want 209", got)
 	}
-	if got := len(cat.Constraints()); got != 159 {
-		t.Errorf("constraints = %d, want 159", got)
+	if got := len(cat.Constraints()); got != 187 {
+		t.Errorf("constraints = %d, want 187", got)
 	}
 	if got := len(cat.OtherConstraints); got != 1 { // ListKeys.V.ResourceOwners.enum
 		t.Errorf("other operations' constraints = %d, want 1", got)
@@ -37,7 +37,7 @@ func TestCatalogCounts(t *testing.T) {
 	for _, c := range cat.Conditions() {
 		kinds[c.Kind]++
 	}
-	wantKinds := map[Kind]int{KindError: 265, KindUnspecified: 92, KindOK: 66, KindRule: 100}
+	wantKinds := map[Kind]int{KindError: 294, KindUnspecified: 103, KindOK: 72, KindRule: 115}
 	for k, want := range wantKinds {
 		if kinds[k] != want {
 			t.Errorf("conditions of kind %s = %d, want %d", k, kinds[k], want)
@@ -74,6 +74,9 @@ func TestCatalogPerOperation(t *testing.T) {
 		{"GenerateDataKeyWithoutPlaintext", 27, 9},
 		{"GenerateDataKeyPair", 27, 10},
 		{"GenerateDataKeyPairWithoutPlaintext", 24, 10},
+		{"GenerateMac", 17, 8},
+		{"VerifyMac", 20, 9},
+		{"DeriveSharedSecret", 24, 9},
 	}
 	for _, tt := range tests {
 		t.Run(tt.op, func(t *testing.T) {

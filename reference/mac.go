@@ -35,7 +35,8 @@ type macInput struct {
 }
 
 // computeMac decodes and checks a GenerateMac or VerifyMac request (verify
-// also requires Mac) and returns the key and the HMAC of its message.
+// also requires Mac) and returns the key and the HMAC of its message;
+// the caller answers a dry run.
 func (c *call) computeMac(verify bool) (*Key, macInput, []byte, error) {
 	var in macInput
 	if err := c.decode(&in); err != nil {
@@ -70,9 +71,6 @@ func (c *call) computeMac(verify bool) (*Key, macInput, []byte, error) {
 	if "HMAC_"+strings.TrimPrefix(*in.MacAlgorithm, "HMAC_SHA_") != k.KeySpec {
 		return nil, in, nil, errorf("InvalidKeyUsageException", "Algorithm %s is incompatible with key spec %s.", *in.MacAlgorithm, k.KeySpec)
 	}
-	if err := dryRun(in.DryRun); err != nil {
-		return nil, in, nil, err
-	}
 	material, err := k.ensureMaterial()
 	if err != nil {
 		return nil, in, nil, errorf("KMSInternalException", "An internal error occurred.")
@@ -104,6 +102,9 @@ func generateMac(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := dryRun(in.DryRun); err != nil {
+		return nil, err
+	}
 	return struct {
 		Mac          []byte
 		MacAlgorithm string
@@ -120,6 +121,11 @@ func verifyMac(c *call) (any, error) {
 	}
 	if !hmac.Equal(mac, in.Mac) {
 		return nil, errorf("KMSInvalidMacException", "")
+	}
+	// A dry run answers the failure the request would have, a MAC that
+	// does not match included (VerifyMac.19).
+	if err := dryRun(in.DryRun); err != nil {
+		return nil, err
 	}
 	return struct {
 		KeyID        string `json:"KeyId"`

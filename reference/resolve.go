@@ -61,7 +61,8 @@ func (c *call) resolveKey(keyID string, forms keyIDForms) (*Key, error) {
 // crossAccountOps are the reference's operations that KMS lets a caller use
 // on a key in another account, when the key policy allows it.
 var crossAccountOps = []string{"DescribeKey", "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
-	"GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext"}
+	"GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
+	"GenerateMac", "VerifyMac", "DeriveSharedSecret"}
 
 // sharedKey returns the key of another account that a key ARN names, if the
 // operation may cross accounts and the key's policy allows the caller's
