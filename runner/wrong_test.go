@@ -655,7 +655,7 @@ func wrongCases() []wrongCase {
 				}
 			})),
 		},
-	}, append(encryptionWrongCases(), dataKeyWrongCases()...)...)
+	}, append(append(encryptionWrongCases(), dataKeyWrongCases()...), macWrongCases()...)...)
 }
 
 // emptyAnswerTags select four scenarios of key lifecycle that expect an empty answer.
