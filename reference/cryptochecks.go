@@ -103,3 +103,20 @@ func (c *call) dryRunIgnoringCiphertext(keyID *string, member string) error {
 	t := true
 	return dryRun(&t)
 }
+
+// keyFor checks that k can serve a cryptographic operation of usage now:
+// Disabled is DisabledException, Enabled and Updating serve (key-state
+// table), any other state is KMSInvalidStateException; then its KeyUsage.
+func (c *call) keyFor(k *Key, usage string) error {
+	switch st := c.effectiveState(k); st {
+	case KeyEnabled, KeyUpdating:
+	case KeyDisabled:
+		return errorf("DisabledException", "%s is disabled.", k.ARN)
+	default:
+		return stateError(k, st)
+	}
+	if k.KeyUsage != usage {
+		return errorf("InvalidKeyUsageException", "%s key usage is %s which is not valid for %s.", k.ARN, k.KeyUsage, c.op)
+	}
+	return nil
+}

@@ -62,7 +62,7 @@ func (c *call) resolveKey(keyID string, forms keyIDForms) (*Key, error) {
 // on a key in another account, when the key policy allows it.
 var crossAccountOps = []string{"DescribeKey", "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
 	"GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
-	"Sign", "Verify", "GetPublicKey"}
+	"Sign", "Verify", "GetPublicKey", "GenerateMac", "VerifyMac", "DeriveSharedSecret"}
 
 // sharedKey returns the key of another account that a key ARN names, if the
 // operation may cross accounts and the key's policy allows the caller's

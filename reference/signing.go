@@ -172,22 +172,6 @@ func signingHash(alg string) crypto.Hash {
 	return crypto.SHA256
 }
 
-// keyFor checks k's state (key-state table: Disabled is DisabledException,
-// the other states KMSInvalidStateException) and that its KeyUsage is usage.
-func (c *call) keyFor(k *Key, usage string) error {
-	switch st := c.effectiveState(k); st {
-	case KeyEnabled:
-	case KeyDisabled:
-		return errorf("DisabledException", "%s is disabled.", k.ARN)
-	default:
-		return stateError(k, st)
-	}
-	if k.KeyUsage != usage {
-		return errorf("InvalidKeyUsageException", "%s key usage is %s which is not valid for %s.", k.ARN, k.KeyUsage, c.op)
-	}
-	return nil
-}
-
 func signMessage(c *call) (any, error) {
 	var in signingInput
 	if err := c.decode(&in); err != nil {

@@ -12,7 +12,8 @@ import (
 
 // secretTap passes requests to a KMS endpoint and keeps the secrets its
 // answers carry: data keys and private keys in the clear (GenerateDataKey,
-// GenerateDataKeyPair) and decrypted plaintexts (Decrypt), so that a test
+// GenerateDataKeyPair), decrypted plaintexts (Decrypt) and ECDH shared
+// secrets (DeriveSharedSecret), so that a test
 // can show no output holds them. Values shorter than minSecret are left out:
 // a key of a few bytes occurs in any file by chance.
 type secretTap struct {
@@ -29,6 +30,7 @@ var tappedMembers = map[string][]string{
 	"GenerateDataKey":     {"Plaintext"},
 	"GenerateDataKeyPair": {"PrivateKeyPlaintext"},
 	"Decrypt":             {"Plaintext"},
+	"DeriveSharedSecret":  {"SharedSecret"},
 }
 
 func (t *secretTap) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -655,7 +655,7 @@ func wrongCases() []wrongCase {
 				}
 			})),
 		},
-	}, append(append(encryptionWrongCases(), dataKeyWrongCases()...), signingWrongCases()...)...)
+	}, slices.Concat(encryptionWrongCases(), dataKeyWrongCases(), signingWrongCases(), macWrongCases())...)
 }
 
 // emptyAnswerTags select four scenarios of key lifecycle that expect an empty answer.

@@ -11,6 +11,7 @@ import (
 	"github.com/kmsconform/kmsconform/families/importing"
 	"github.com/kmsconform/kmsconform/families/keystores"
 	"github.com/kmsconform/kmsconform/families/lifecycle"
+	"github.com/kmsconform/kmsconform/families/macs"
 	"github.com/kmsconform/kmsconform/families/signing"
 	"github.com/kmsconform/kmsconform/scenario"
 	"github.com/kmsconform/kmsconform/stepdef"
@@ -26,6 +27,7 @@ func register(s *scenario.Scenario, sc stepdef.Context) {
 	encryption.Register(s, sc)
 	datakeys.Register(s, sc)
 	signing.Register(s, sc)
+	macs.Register(s, sc)
 }
 
 // Room registers the steps of a package outside families/ on a scenario, as

@@ -37,7 +37,7 @@ type request struct {
 // registerCalls binds the steps that set up and make data key calls.
 func (w *dataKeys) registerCalls(sc stepdef.Context) {
 	sc.Given(`^a symmetric encryption KMS key with an alias$`, w.givenKeyWithAlias, stepdef.Creates{Keys: 1})
-	sc.Given(`^an? ([A-Z0-9_]+) KMS key for (ENCRYPT_DECRYPT|SIGN_VERIFY|GENERATE_VERIFY_MAC)$`, w.givenKeyOf, stepdef.Creates{Keys: 1})
+	sc.Given(`^an? ([A-Z0-9_]+) KMS key for (ENCRYPT_DECRYPT|SIGN_VERIFY|GENERATE_VERIFY_MAC|KEY_AGREEMENT)$`, w.givenKeyOf, stepdef.Creates{Keys: 1})
 	sc.Given(`^a symmetric encryption KMS key whose key policy lets every account generate data keys$`, w.givenSharedKey, stepdef.Creates{Keys: 1})
 	sc.Given(`^a data key has been generated with the key$`, w.givenDataKey)
 	sc.Given(`^a data key pair of ([A-Z0-9_]+) has been generated with the key$`, w.givenDataKeyPair)
