@@ -208,21 +208,11 @@ func (w *keyCreator) givenKeyWithAlias(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	alias := "alias/" + w.Env.NextName()
-	if _, err := scenario.Setup(ctx, w.Scenario, "CreateAlias", func(ctx context.Context) (*kms.CreateAliasOutput, error) {
-		return w.Client.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(alias), TargetKeyId: aws.String(k.ID)})
-	}); err != nil {
+	alias, err := w.Keys.NewAlias(ctx, k)
+	if err != nil {
 		return err
 	}
 	w.keyCreate.alias = alias
-	w.Cleanup = append(w.Cleanup, func(ctx context.Context) error {
-		if _, o := scenario.Do(ctx, w.Scenario, "DeleteAlias", func(ctx context.Context) (*kms.DeleteAliasOutput, error) {
-			return w.Client.DeleteAlias(ctx, &kms.DeleteAliasInput{AliasName: aws.String(alias)})
-		}); o.Err != nil && o.Code != "NotFoundException" {
-			return fmt.Errorf("cleanup: alias %s not deleted: %w", alias, o.Failure())
-		}
-		return nil
-	})
 	return nil
 }
 

@@ -248,7 +248,7 @@ func (f *macs) callNaming(ctx context.Context, op, form string) error {
 	case "key ARN":
 		id = k.ARN
 	case "alias name", "alias ARN":
-		if id, err = f.newAlias(ctx, k); err != nil {
+		if id, err = f.Keys.NewAlias(ctx, k); err != nil {
 			return err
 		}
 		if form == "alias ARN" {
@@ -262,25 +262,6 @@ func (f *macs) callNaming(ctx context.Context, op, form string) error {
 		return err
 	}
 	return f.act(ctx, f.Client, r)
-}
-
-// newAlias gives k a new alias, deleted when the scenario ends.
-func (f *macs) newAlias(ctx context.Context, k *scenario.Key) (string, error) {
-	alias := "alias/" + f.Env.NextName()
-	if _, err := scenario.Setup(ctx, f.Scenario, "CreateAlias", func(ctx context.Context) (*kms.CreateAliasOutput, error) {
-		return f.Client.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(alias), TargetKeyId: aws.String(k.ID)})
-	}); err != nil {
-		return "", err
-	}
-	f.Cleanup = append(f.Cleanup, func(ctx context.Context) error {
-		if _, o := scenario.Do(ctx, f.Scenario, "DeleteAlias", func(ctx context.Context) (*kms.DeleteAliasOutput, error) {
-			return f.Client.DeleteAlias(ctx, &kms.DeleteAliasInput{AliasName: aws.String(alias)})
-		}); o.Err != nil && o.Code != "NotFoundException" {
-			return fmt.Errorf("cleanup: alias %s not deleted: %w", alias, o.Failure())
-		}
-		return nil
-	})
-	return alias, nil
 }
 
 // arnIn is the ARN of resource in the account and Region of the key ARN keyARN.

@@ -257,21 +257,11 @@ func (f *family) ensureAlias(ctx context.Context, k *scenario.Key) error {
 	if f.alias != "" {
 		return nil
 	}
-	alias := "alias/" + f.Env.NextName()
-	if _, err := scenario.Setup(ctx, f.Scenario, "CreateAlias", func(ctx context.Context) (*kms.CreateAliasOutput, error) {
-		return f.Client.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(alias), TargetKeyId: aws.String(k.ID)})
-	}); err != nil {
+	alias, err := f.Keys.NewAlias(ctx, k)
+	if err != nil {
 		return err
 	}
 	f.alias = alias
-	f.Cleanup = append(f.Cleanup, func(ctx context.Context) error {
-		if _, o := scenario.Do(ctx, f.Scenario, "DeleteAlias", func(ctx context.Context) (*kms.DeleteAliasOutput, error) {
-			return f.Client.DeleteAlias(ctx, &kms.DeleteAliasInput{AliasName: aws.String(alias)})
-		}); o.Err != nil && o.Code != "NotFoundException" {
-			return fmt.Errorf("cleanup: alias %s not deleted: %w", alias, o.Failure())
-		}
-		return nil
-	})
 	return nil
 }
 
