@@ -152,11 +152,16 @@ func checkCleanedUp(t *testing.T, url string) {
 	c := kms.New(kms.Options{Region: "us-east-1", BaseEndpoint: aws.String(url),
 		Credentials: credentials.NewStaticCredentialsProvider("AKIAKMSCONFORMTEST01", "x", "")})
 	holding := map[string]bool{}
-	keys, err := c.ListKeys(ctx, &kms.ListKeysInput{Limit: aws.Int32(1000)})
-	if err != nil {
-		t.Fatal(err)
+	// A whole run creates more keys than one page holds.
+	var keys []types.KeyListEntry
+	for p := kms.NewListKeysPaginator(c, &kms.ListKeysInput{Limit: aws.Int32(1000)}); p.HasMorePages(); {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, page.Keys...)
 	}
-	for _, k := range keys.Keys {
+	for _, k := range keys {
 		d, err := c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: k.KeyId})
 		if err != nil {
 			t.Fatal(err)
@@ -166,17 +171,21 @@ func checkCleanedUp(t *testing.T, url string) {
 		}
 		holding[aws.ToString(d.KeyMetadata.CustomKeyStoreId)] = true
 	}
-	stores, err := c.DescribeCustomKeyStores(ctx, &kms.DescribeCustomKeyStoresInput{Limit: aws.Int32(1000)})
-	if err != nil {
-		t.Fatal(err)
+	var stores []types.CustomKeyStoresListEntry
+	for p := kms.NewDescribeCustomKeyStoresPaginator(c, &kms.DescribeCustomKeyStoresInput{Limit: aws.Int32(1000)}); p.HasMorePages(); {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stores = append(stores, page.CustomKeyStores...)
 	}
-	for _, s := range stores.CustomKeyStores {
+	for _, s := range stores {
 		id := aws.ToString(s.CustomKeyStoreId)
 		if s.ConnectionState != types.ConnectionStateTypeDisconnected || !holding[id] {
 			t.Errorf("key store %s left %s (holds keys: %v)", id, s.ConnectionState, holding[id])
 		}
 	}
-	if len(keys.Keys) == 0 {
+	if len(keys) == 0 {
 		t.Error("the run created no keys")
 	}
 }
