@@ -156,15 +156,6 @@ func arnAccount(arn string) (partition, account string, err error) {
 	return parts[1], parts[4], nil
 }
 
-// arnIn is the ARN of resource in the account and Region of the key ARN keyARN.
-func arnIn(keyARN, resource string) (string, error) {
-	i := strings.LastIndex(keyARN, ":")
-	if _, _, err := arnAccount(keyARN); err != nil || i < 0 {
-		return "", fmt.Errorf("CreateKey returned no usable key ARN (%q)", keyARN)
-	}
-	return keyARN[:i+1] + resource, nil
-}
-
 func (w *dataKeys) givenDataKey(ctx context.Context) error {
 	k, err := w.Keys.NeedKey()
 	if err != nil {
@@ -276,7 +267,7 @@ func (w *dataKeys) callNaming(ctx context.Context, op, form string) error {
 		id = w.alias
 	case "alias ARN":
 		if w.alias != "" {
-			if id, err = arnIn(k.ARN, w.alias); err != nil {
+			if id, err = scenario.ARNIn(k.ARN, w.alias); err != nil {
 				return err
 			}
 		}
@@ -296,7 +287,7 @@ func (w *dataKeys) callMissingKey(ctx context.Context, op, form string) error {
 		if err != nil {
 			return err
 		}
-		if id, err = arnIn(k.ARN, "key/"+id); err != nil {
+		if id, err = scenario.ARNIn(k.ARN, "key/"+id); err != nil {
 			return err
 		}
 	}
@@ -310,7 +301,7 @@ func (w *dataKeys) callMissingAlias(ctx context.Context, op, form string) error 
 		if err != nil {
 			return err
 		}
-		if id, err = arnIn(k.ARN, id); err != nil {
+		if id, err = scenario.ARNIn(k.ARN, id); err != nil {
 			return err
 		}
 	}

@@ -149,13 +149,13 @@ func (f *family) keyID(subject, which, form string) (*scenario.Key, string, erro
 	case "a key that does not exist":
 		id := f.Env.MadeUp(scenario.MissingKeyID())
 		if form == "key ARN" {
-			return nil, f.arnPrefix() + ":key/" + id, nil
+			return nil, f.Keys.ARNPrefix() + ":key/" + id, nil
 		}
 		return nil, id, nil
 	case "an alias that does not exist":
 		alias := "alias/" + f.Env.MadeUp("kmsconform-missing-"+scenario.RandomHex(8))
 		if form == "alias ARN" {
-			return nil, f.arnPrefix() + ":" + alias, nil
+			return nil, f.Keys.ARNPrefix() + ":" + alias, nil
 		}
 		return nil, alias, nil
 	}
@@ -171,21 +171,11 @@ func (f *family) keyID(subject, which, form string) (*scenario.Key, string, erro
 			return nil, "", fmt.Errorf("%s has no alias", which)
 		}
 		if form == "alias ARN" {
-			return k, f.arnPrefix() + ":" + f.alias, nil
+			return k, f.Keys.ARNPrefix() + ":" + f.alias, nil
 		}
 		return k, f.alias, nil
 	}
 	return k, k.ID, nil
-}
-
-// arnPrefix is "arn:<partition>:kms:<region>:<account>" of the scenario's keys.
-func (f *family) arnPrefix() string {
-	for _, k := range f.CreatedKeys {
-		if prefix, _, ok := strings.Cut(k.ARN, ":key/"); ok {
-			return prefix
-		}
-	}
-	return "arn:aws:kms:" + f.Env.Region + ":111122223333"
 }
 
 func (f *family) encrypt(ctx context.Context, subject, what, which, form, clauseText string) error {

@@ -332,7 +332,9 @@ func (w *keyCreator) describeKeyBy(ctx context.Context, form string) error {
 	case "alias name":
 		id = w.keyCreate.alias
 	case "alias ARN":
-		id = aliasARNOf(k.ARN, w.keyCreate.alias)
+		if w.keyCreate.alias != "" {
+			id, _ = scenario.ARNIn(k.ARN, w.keyCreate.alias) // no usable ARN: no id, refused below
+		}
 	}
 	if id == "" {
 		return fmt.Errorf("the scenario's key has no %s", form)

@@ -333,15 +333,6 @@ func partitionOf(region string) string {
 	}
 }
 
-// aliasARNOf is the ARN of an alias in the account and Region of a key ARN.
-func aliasARNOf(keyARN, alias string) string {
-	prefix, _, ok := strings.Cut(keyARN, ":key/")
-	if !ok || alias == "" {
-		return ""
-	}
-	return prefix + ":" + alias
-}
-
 // statement is one key policy statement; empty members are left out.
 type statement struct {
 	Sid       string `json:"Sid,omitempty"`

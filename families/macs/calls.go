@@ -252,7 +252,7 @@ func (f *macs) callNaming(ctx context.Context, op, form string) error {
 			return err
 		}
 		if form == "alias ARN" {
-			if id, err = arnIn(k.ARN, id); err != nil {
+			if id, err = scenario.ARNIn(k.ARN, id); err != nil {
 				return err
 			}
 		}
@@ -264,15 +264,6 @@ func (f *macs) callNaming(ctx context.Context, op, form string) error {
 	return f.act(ctx, f.Client, r)
 }
 
-// arnIn is the ARN of resource in the account and Region of the key ARN keyARN.
-func arnIn(keyARN, resource string) (string, error) {
-	i := strings.LastIndex(keyARN, ":")
-	if !strings.HasPrefix(keyARN, "arn:") || i < 0 {
-		return "", fmt.Errorf("CreateKey returned no usable key ARN (%q)", keyARN)
-	}
-	return keyARN[:i+1] + resource, nil
-}
-
 func (f *macs) callMissingKey(ctx context.Context, op, form string) error {
 	id := f.Env.MadeUp(scenario.MissingKeyID())
 	if form == "key ARN" {
@@ -280,7 +271,7 @@ func (f *macs) callMissingKey(ctx context.Context, op, form string) error {
 		if err != nil {
 			return err
 		}
-		if id, err = arnIn(k.ARN, "key/"+id); err != nil {
+		if id, err = scenario.ARNIn(k.ARN, "key/"+id); err != nil {
 			return err
 		}
 	}
@@ -298,7 +289,7 @@ func (f *macs) callMissingAlias(ctx context.Context, op, form string) error {
 		if err != nil {
 			return err
 		}
-		if id, err = arnIn(k.ARN, id); err != nil {
+		if id, err = scenario.ARNIn(k.ARN, id); err != nil {
 			return err
 		}
 	}

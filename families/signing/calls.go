@@ -216,7 +216,7 @@ func (f *family) keyID(ctx context.Context, subject, which, form string) (*scena
 			form = "key ID"
 		}
 	}
-	prefix := f.arnPrefix()
+	prefix := f.Keys.ARNPrefix()
 	switch which {
 	case "a key that does not exist":
 		id := f.Env.MadeUp(scenario.MissingKeyID())
@@ -263,16 +263,6 @@ func (f *family) ensureAlias(ctx context.Context, k *scenario.Key) error {
 	}
 	f.alias = alias
 	return nil
-}
-
-// arnPrefix is "arn:<partition>:kms:<region>:<account>" of the scenario's keys.
-func (f *family) arnPrefix() string {
-	for _, k := range f.CreatedKeys {
-		if prefix, _, ok := strings.Cut(k.ARN, ":key/"); ok {
-			return prefix
-		}
-	}
-	return "arn:aws:kms:" + f.Env.Region + ":111122223333"
 }
 
 // defaultAlgorithm is the algorithm a Sign step uses with k unless told:
