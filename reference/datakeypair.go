@@ -65,7 +65,7 @@ func dataKeyPair(c *call, withPlaintext bool) (any, error) {
 		// without naming the error; UnsupportedOperationException is KMS's
 		// answer for a resource not valid for an operation.
 		return nil, errorf("UnsupportedOperationException", "%s is in a custom key store, which GenerateDataKeyPair does not support.", k.ARN)
-	case spec == "SM2" && partitionFor(c.svc.region) != "aws-cn":
+	case spec == "SM2" && partitionFor(c.region) != "aws-cn":
 		return nil, errorf("UnsupportedOperationException", "KeyPairSpec SM2 is supported only in China Regions.")
 	case !generatedPairSpecs[spec]:
 		return nil, errorf("UnsupportedOperationException", "The reference does not generate %s key pairs.", spec)

@@ -136,7 +136,7 @@ func createKey(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	origin, err := in.origin(c.svc.region, spec, usage)
+	origin, err := in.origin(c.region, spec, usage)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +149,7 @@ func createKey(c *call) (any, error) {
 			return nil, err
 		}
 		bypass := in.BypassPolicyLockoutSafetyCheck != nil && *in.BypassPolicyLockoutSafetyCheck
-		if !bypass && !policyAllows(*in.Policy, partitionFor(c.svc.region), c.acct.id, "kms:PutKeyPolicy") { // CreateKey.04
+		if !bypass && !policyAllows(*in.Policy, partitionFor(c.region), c.acct.id, "kms:PutKeyPolicy") { // CreateKey.04
 			return nil, errorf("MalformedPolicyDocumentException", "The new key policy will not allow you to update the key policy in the future.")
 		}
 		policy = *in.Policy
@@ -159,7 +159,7 @@ func createKey(c *call) (any, error) {
 		return nil, err
 	}
 	if quota := c.svc.keyQuotaOf(c.acct); len(c.acct.keys) >= quota { // CreateKey.08
-		return nil, errorf("LimitExceededException", "The account has reached its quota of %d KMS keys in %s.", quota, c.svc.region)
+		return nil, errorf("LimitExceededException", "The account has reached its quota of %d KMS keys in %s.", quota, c.region)
 	}
 
 	id := newKeyID()
@@ -168,7 +168,7 @@ func createKey(c *call) (any, error) {
 	}
 	k := &Key{
 		ID:          id,
-		ARN:         keyARN(c.svc.region, c.acct.id, id),
+		ARN:         keyARN(c.region, c.acct.id, id),
 		Account:     c.acct.id,
 		Created:     c.now,
 		Description: deref(in.Description),
@@ -554,7 +554,7 @@ func (c *call) metadata(k *Key) keyMetadata {
 	if k.MultiRegion {
 		m.MultiRegionConfiguration = &multiRegionConfiguration{
 			MultiRegionKeyType: "PRIMARY",
-			PrimaryKey:         multiRegionKey{Arn: k.ARN, Region: c.svc.region},
+			PrimaryKey:         multiRegionKey{Arn: k.ARN, Region: c.region},
 			ReplicaKeys:        []multiRegionKey{},
 		}
 	}
@@ -716,7 +716,7 @@ func getKeyPolicy(c *call) (any, error) {
 func (c *call) predefinedAlias(keyID string) (string, bool) {
 	name := keyID
 	if arn, ok := parseKMSARN(keyID); ok {
-		if arn.Region != c.svc.region || arn.Account != c.acct.id {
+		if arn.Region != c.region || arn.Account != c.acct.id {
 			return "", false
 		}
 		name = arn.Resource
@@ -738,7 +738,7 @@ func (c *call) createAWSManagedKey(alias string) *Key {
 	service := strings.TrimPrefix(alias, awsAliasPrefix)
 	k := &Key{
 		ID:          id,
-		ARN:         keyARN(c.svc.region, c.acct.id, id),
+		ARN:         keyARN(c.region, c.acct.id, id),
 		Account:     c.acct.id,
 		Created:     c.now,
 		Description: fmt.Sprintf("Default key that protects my %s data when no other key is defined", service),
@@ -966,7 +966,7 @@ func createAlias(c *call) (any, error) {
 		return nil, stateError(k, st)
 	}
 	if _, exists := c.acct.aliases[name]; exists {
-		return nil, errorf("AlreadyExistsException", "An alias with the name %s already exists", aliasARN(c.svc.region, c.acct.id, name))
+		return nil, errorf("AlreadyExistsException", "An alias with the name %s already exists", aliasARN(c.region, c.acct.id, name))
 	}
 	c.acct.aliases[name] = k.ID
 	return nil, nil
@@ -985,7 +985,7 @@ func deleteAlias(c *call) (any, error) {
 		return nil, err
 	}
 	if _, ok := c.acct.aliases[*in.AliasName]; !ok {
-		return nil, errorf("NotFoundException", "Alias %s is not found.", aliasARN(c.svc.region, c.acct.id, *in.AliasName))
+		return nil, errorf("NotFoundException", "Alias %s is not found.", aliasARN(c.region, c.acct.id, *in.AliasName))
 	}
 	delete(c.acct.aliases, *in.AliasName)
 	return nil, nil
@@ -1035,7 +1035,7 @@ func listAliases(c *call) (any, error) {
 		Truncated  bool
 	}{Aliases: []aliasListEntry{}, NextMarker: next, Truncated: next != ""}
 	for _, name := range page {
-		out.Aliases = append(out.Aliases, aliasListEntry{AliasName: name, AliasArn: aliasARN(c.svc.region, c.acct.id, name), TargetKeyID: c.acct.aliases[name]})
+		out.Aliases = append(out.Aliases, aliasListEntry{AliasName: name, AliasArn: aliasARN(c.region, c.acct.id, name), TargetKeyID: c.acct.aliases[name]})
 	}
 	return out, nil
 }

@@ -137,7 +137,7 @@ func createCustomKeyStore(c *call) (any, error) {
 		return nil, errorf("CustomKeyStoreNameInUseException", "A custom key store with name '%s' already exists in this account and Region.", name)
 	}
 	if len(c.acct.stores) >= c.svc.storeQuotaOf(c.acct) {
-		return nil, errorf("LimitExceededException", "Account %s already has %d custom key stores in %s, the most it may have.", c.acct.id, len(c.acct.stores), c.svc.region)
+		return nil, errorf("LimitExceededException", "Account %s already has %d custom key stores in %s, the most it may have.", c.acct.id, len(c.acct.stores), c.region)
 	}
 	st := &KeyStore{
 		ID:      c.svc.newStoreID(),
@@ -884,7 +884,7 @@ func (c *call) findStore(id string) (*KeyStore, error) {
 	if st, ok := c.acct.stores[id]; ok {
 		return st, nil
 	}
-	return nil, errorf("CustomKeyStoreNotFoundException", "Custom key store '%s' does not exist in account %s in %s.", id, c.acct.id, c.svc.region)
+	return nil, errorf("CustomKeyStoreNotFoundException", "Custom key store '%s' does not exist in account %s in %s.", id, c.acct.id, c.region)
 }
 
 func (c *call) storeNamed(name string) *KeyStore {
@@ -1068,7 +1068,7 @@ func (c *call) checkXksConfig(cfg xksConfig, self string, connected bool) error 
 	if cfg.connectivity == connectivityVPC {
 		switch code := b.xksConnectFailure(cfg); code {
 		case "XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND": // .28
-			return errorf("XksProxyVpcEndpointServiceNotFoundException", "KMS cannot find VPC endpoint service %s, or the service does not allow the principal cks.kms.%s.amazonaws.com.", cfg.vpcServiceName, c.svc.region)
+			return errorf("XksProxyVpcEndpointServiceNotFoundException", "KMS cannot find VPC endpoint service %s, or the service does not allow the principal cks.kms.%s.amazonaws.com.", cfg.vpcServiceName, c.region)
 		case "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION": // .29
 			return errorf("XksProxyVpcEndpointServiceInvalidConfigurationException", "VPC endpoint service %s does not meet the requirements for an external key store.", cfg.vpcServiceName)
 		}

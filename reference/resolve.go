@@ -32,10 +32,10 @@ func (c *call) resolveKey(keyID string, forms keyIDForms) (*Key, error) {
 		if strings.HasPrefix(arn.Resource, "alias/") && forms != keyARNOrAlias {
 			return nil, errorf("NotFoundException", "Invalid keyId '%s'", keyID)
 		}
-		if arn.Region != c.svc.region {
+		if arn.Region != c.region {
 			return nil, errorf("NotFoundException", "Invalid arn %s", arn.Region)
 		}
-		if arn.Partition != partitionFor(c.svc.region) {
+		if arn.Partition != partitionFor(c.region) {
 			return nil, c.notFound(keyID)
 		}
 		if arn.Account != c.acct.id {
@@ -96,7 +96,7 @@ func (c *call) lookupKey(id, asGiven string) (*Key, error) {
 func (c *call) resolveAlias(name, asGiven string) (*Key, error) {
 	id, ok := c.acct.aliases[name]
 	if !ok {
-		return nil, errorf("NotFoundException", "Alias %s is not found.", aliasARN(c.svc.region, c.acct.id, name))
+		return nil, errorf("NotFoundException", "Alias %s is not found.", aliasARN(c.region, c.acct.id, name))
 	}
 	return c.lookupKey(id, asGiven)
 }
@@ -105,7 +105,7 @@ func (c *call) notFound(keyID string) error {
 	if strings.HasPrefix(keyID, "arn:") {
 		return errorf("NotFoundException", "Key '%s' does not exist", keyID)
 	}
-	return errorf("NotFoundException", "Key '%s' does not exist", keyARN(c.svc.region, c.acct.id, keyID))
+	return errorf("NotFoundException", "Key '%s' does not exist", keyARN(c.region, c.acct.id, keyID))
 }
 
 // looksLikeKeyID reports whether s has the form of a KMS key ID (a UUID, or a

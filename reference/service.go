@@ -68,6 +68,7 @@ type call struct {
 	op        string
 	acct      *account
 	accessKey string
+	region    string // the Region the request is signed for
 	now       time.Time
 	body      []byte
 }
@@ -205,7 +206,7 @@ func (s *Service) serveKMS(r *http.Request) (any, error) {
 	acct := s.accountLocked(s.backing.accountFor(accessKey))
 	now := s.nowIn(acct)
 	s.settleLocked(acct, now)
-	return op(&call{ctx: r.Context(), svc: s, op: name, acct: acct, accessKey: accessKey, now: now, body: body})
+	return op(&call{ctx: r.Context(), svc: s, op: name, acct: acct, accessKey: accessKey, region: s.region, now: now, body: body})
 }
 
 // authenticate extracts the access key ID from a SigV4 Authorization header and
