@@ -19,6 +19,8 @@ import (
 	"github.com/cloudflare/circl/sign/mldsa/mldsa87"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	secpecdsa "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
+
+	"github.com/kmsconform/kmsconform/reference/internal/mldsamu"
 )
 
 // signingOperations are Sign, Verify and GetPublicKey.
@@ -57,6 +59,7 @@ type signingRequest struct {
 	algorithm string
 	digest    []byte // nil for algorithms that take the message (Ed25519, ML-DSA)
 	message   []byte
+	mu        bool // message is an ML-DSA external mu (MessageType EXTERNAL_MU)
 }
 
 // checkSigning validates a Sign (verify false) or Verify request and
@@ -133,11 +136,11 @@ func (r *signingRequest) prepare(msgType string) error {
 		case "RAW":
 			return nil
 		case "EXTERNAL_MU":
-			if len(r.message) != 64 {
+			if len(r.message) != mldsamu.MuSize {
 				return errorf("ValidationException", "External mu is invalid length for algorithm %s.", alg)
 			}
-			// circl, the ML-DSA the reference uses, signs only whole messages.
-			return errorf("UnsupportedOperationException", "The reference does not implement MessageType EXTERNAL_MU.")
+			r.mu = true
+			return nil
 		}
 		return invalidType()
 	case "SM2DSA":
@@ -242,6 +245,13 @@ func (r *signingRequest) sign(priv any) ([]byte, error) {
 		}
 		return ed25519.Sign(p, r.message), nil
 	case sign.PrivateKey:
+		if r.mu {
+			set, sk, _, err := mldsaKeyOf(p)
+			if err != nil {
+				return nil, err
+			}
+			return mldsamu.Sign(set, sk, r.message, [32]byte{}) // deterministic, as circl's Sign below
+		}
 		return p.Scheme().Sign(p, r.message, nil), nil
 	}
 	return nil, errNoMaterial
@@ -267,9 +277,35 @@ func (r *signingRequest) verify(priv any, sig []byte) bool {
 		}
 		return ed25519.Verify(pub, r.message, sig)
 	case sign.PrivateKey:
+		if r.mu {
+			set, _, pk, err := mldsaKeyOf(p)
+			return err == nil && mldsamu.Verify(set, pk, r.message, sig)
+		}
 		return p.Scheme().Verify(p.Public().(sign.PublicKey), r.message, sig, nil)
 	}
 	return false
+}
+
+// mldsaKeyOf is an ML-DSA key of circl's as package mldsamu takes it: its
+// parameter set and both halves in their FIPS 204 encodings.
+func mldsaKeyOf(priv sign.PrivateKey) (set mldsamu.Set, sk, pk []byte, err error) {
+	switch priv.Scheme().Name() {
+	case mldsa44.Scheme().Name():
+		set = mldsamu.MLDSA44
+	case mldsa65.Scheme().Name():
+		set = mldsamu.MLDSA65
+	case mldsa87.Scheme().Name():
+		set = mldsamu.MLDSA87
+	default:
+		return 0, nil, nil, errNoMaterial
+	}
+	if sk, err = priv.MarshalBinary(); err != nil {
+		return 0, nil, nil, err
+	}
+	if pk, err = priv.Public().(sign.PublicKey).MarshalBinary(); err != nil {
+		return 0, nil, nil, err
+	}
+	return set, sk, pk, nil
 }
 
 // mldsaSchemes are the ML-DSA parameter sets by key spec.
