@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
+	"crypto/sha3"
 	"crypto/sha512"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -46,6 +47,28 @@ func parseMLDSA(alg pkix.AlgorithmIdentifier, key []byte) (*Pair, bool) {
 		return &Pair{Spec: m.spec, public: pub}, true
 	}
 	return nil, false
+}
+
+// ExternalMu is the mu of message for p's ML-DSA public key, what a Sign or
+// Verify with MessageType EXTERNAL_MU takes in its place: FIPS 204's
+// SHAKE256(SHAKE256(pk, 64) || 0 || 0 || message, 64), pure ML-DSA with an
+// empty context as RFC 9881 has it.
+func (p *Pair) ExternalMu(message []byte) ([]byte, error) {
+	pub, ok := p.public.(sign.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("an %s key has no ML-DSA mu", p.Spec)
+	}
+	pk, err := pub.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	h := sha3.NewSHAKE256()
+	h.Write(sha3.SumSHAKE256(pk, 64))
+	h.Write([]byte{0, 0}) // no prehash, a context of length 0
+	h.Write(message)
+	mu := make([]byte, 64)
+	h.Read(mu)
+	return mu, nil
 }
 
 // VerifySignature checks sig, a KMS signature made with algorithm (a KMS

@@ -12,6 +12,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/hex"
 	"testing"
 
 	"github.com/cloudflare/circl/sign/mldsa/mldsa44"
@@ -114,5 +115,38 @@ func TestVerifySignature(t *testing.T) {
 				t.Errorf("the signature verifies as %s", tt.wrongAlg)
 			}
 		})
+	}
+}
+
+// TestExternalMu holds ExternalMu to a mu Python's hashlib.shake_256 made
+// for the ML-DSA-44 key of the seed 00 01 … 1f, and refuses other keys.
+func TestExternalMu(t *testing.T) {
+	var seed [mldsa44.SeedSize]byte
+	for i := range seed {
+		seed[i] = byte(i)
+	}
+	pub, _ := mldsa44.NewKeyFromSeed(&seed)
+	pk, err := pub.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := parseMLDSA(pkix.AlgorithmIdentifier{Algorithm: mldsaSpecs[0].oid}, pk)
+	if !ok {
+		t.Fatal("the ML-DSA-44 key does not parse")
+	}
+	const want = "ee832aeef2232cfcf0c49359ce9b239302a90b072463898eedf266424408cae8665266979075b841a95f79b9fa28b2f3218588f9c521860c36d60cee05189657"
+	mu, err := p.ExternalMu([]byte("kmsconform signs this"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := hex.EncodeToString(mu); got != want {
+		t.Fatalf("ExternalMu = %s, want %s", got, want)
+	}
+	edPub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&Pair{Spec: "ECC_NIST_EDWARDS25519", public: edPub}).ExternalMu(nil); err == nil {
+		t.Fatal("an Ed25519 key has an ML-DSA mu")
 	}
 }

@@ -23,9 +23,9 @@ const (
 	// keyRefExpr names the key of a call and the form the request names it by.
 	keyRefExpr = `(the key|a key that does not exist|an alias that does not exist|a malformed key ARN)(?: by its (key ID|key ARN|alias name|alias ARN))?`
 	// whatExpr is what Sign is given.
-	whatExpr         = `(a message|a digest|\d+ bytes|an? \d+-byte digest|an? \d+-byte mu)`
+	whatExpr         = `(a message|a digest|the external mu of a message|\d+ bytes|an? \d+-byte digest|an? \d+-byte mu)`
 	clauseAlternives = `using [A-Z0-9_]+|as (?:RAW|DIGEST|EXTERNAL_MU)|with a malformed grant token|as a dry run|` +
-		`with the message changed|with the signature changed|giving the message's digest`
+		`with the message changed|with the signature changed|giving the message's digest|giving the message's external mu`
 	clausesExpr = `((?:, (?:` + clauseAlternives + `))*)`
 )
 
@@ -36,7 +36,7 @@ type clauses struct {
 	algorithm, messageType   string
 	badGrant, dryRun         bool
 	changeMessage, changeSig bool
-	giveDigest               bool
+	giveDigest, giveMu       bool
 }
 
 func parseClauses(text string) clauses {
@@ -57,6 +57,8 @@ func parseClauses(text string) clauses {
 			c.changeSig = true
 		case clause == "giving the message's digest":
 			c.giveDigest = true
+		case clause == "giving the message's external mu":
+			c.giveMu = true
 		}
 	}
 	return c
@@ -292,6 +294,16 @@ func (f *family) sign(ctx context.Context, subject, what, which, form, clauseTex
 	if err != nil {
 		return err
 	}
+	if what == "the external mu of a message" {
+		if k == nil {
+			return fmt.Errorf("an external mu needs the public key of a key that exists")
+		}
+		s.muOf = s.message
+		if s.message, err = f.externalMu(ctx, k, s.muOf); err != nil {
+			return err
+		}
+		msgType = types.MessageTypeExternalMu
+	}
 	if c.messageType != "" {
 		msgType = types.MessageType(c.messageType)
 		s.digest = msgType == types.MessageTypeDigest
@@ -325,20 +337,33 @@ func (f *family) verify(ctx context.Context, subject, which, form, clauseText st
 	if c.algorithm != "" {
 		v.algorithm = c.algorithm
 	}
+	if c.changeMessage { // before the digest or mu: they are another message's
+		v.message[0] ^= 0x01
+	}
 	if c.giveDigest && !v.digest {
 		hh := digestHash(v.algorithm).New()
 		hh.Write(v.message)
 		v.message, v.digest = hh.Sum(nil), true
 	}
-	if c.changeMessage {
-		v.message[0] ^= 0x01
+	if c.giveMu {
+		if v.digest || v.muOf != nil || f.signed.key == nil {
+			return fmt.Errorf("an external mu is made of a whole message the scenario's key signed")
+		}
+		mu, err := f.externalMu(ctx, f.signed.key, v.message)
+		if err != nil {
+			return err
+		}
+		v.message, v.muOf = mu, v.message
 	}
 	if c.changeSig {
 		v.sig[len(v.sig)/2] ^= 0x01
 	}
 	msgType := types.MessageType("")
-	if v.digest {
+	switch {
+	case v.digest:
 		msgType = types.MessageTypeDigest
+	case v.muOf != nil:
+		msgType = types.MessageTypeExternalMu
 	}
 	if c.messageType != "" {
 		msgType = types.MessageType(c.messageType)

@@ -52,15 +52,16 @@ func (f *family) thenSignature(ctx context.Context) error {
 	if len(out.Signature) == 0 {
 		return fmt.Errorf("Sign answered no Signature")
 	}
-	if err := f.checkLocally(ctx, s.key, s.algorithm, s.message, s.digest, out.Signature); err != nil {
+	if err := f.checkLocally(ctx, s.key, s.algorithm, s.signed(), s.digest, out.Signature); err != nil {
 		return err
 	}
 	msgType := types.MessageTypeRaw
 	if s.digest {
 		msgType = types.MessageTypeDigest
 	}
+	// A signature of an external mu goes to Verify as one of the whole message.
 	v, err := scenario.Setup(ctx, f.Scenario, "Verify", func(ctx context.Context) (*kms.VerifyOutput, error) {
-		return f.Client.Verify(ctx, &kms.VerifyInput{KeyId: aws.String(s.key.ARN), Message: s.message, MessageType: msgType,
+		return f.Client.Verify(ctx, &kms.VerifyInput{KeyId: aws.String(s.key.ARN), Message: s.signed(), MessageType: msgType,
 			Signature: out.Signature, SigningAlgorithm: out.SigningAlgorithm})
 	})
 	if err != nil {
@@ -92,22 +93,41 @@ func (f *family) thenValid(ctx context.Context) error {
 	if string(out.SigningAlgorithm) != v.algorithm {
 		return fmt.Errorf("Verify answered SigningAlgorithm %q, want %s", out.SigningAlgorithm, v.algorithm)
 	}
-	return f.checkLocally(ctx, v.key, v.algorithm, v.message, v.digest, v.sig)
+	return f.checkLocally(ctx, v.key, v.algorithm, v.signed(), v.digest, v.sig)
 }
 
 // checkLocally verifies sig with k's public key, read through GetPublicKey.
 func (f *family) checkLocally(ctx context.Context, k *scenario.Key, algorithm string, message []byte, digest bool, sig []byte) error {
+	pub, err := f.publicKey(ctx, k)
+	if err != nil {
+		return err
+	}
+	return pub.VerifySignature(algorithm, message, digest, sig)
+}
+
+// externalMu is the ML-DSA mu of message for k's public key, read through
+// GetPublicKey.
+func (f *family) externalMu(ctx context.Context, k *scenario.Key, message []byte) ([]byte, error) {
+	pub, err := f.publicKey(ctx, k)
+	if err != nil {
+		return nil, err
+	}
+	return pub.ExternalMu(message)
+}
+
+// publicKey is k's public key as GetPublicKey answers it.
+func (f *family) publicKey(ctx context.Context, k *scenario.Key) (*keymaterial.Pair, error) {
 	out, err := scenario.Setup(ctx, f.Scenario, "GetPublicKey", func(ctx context.Context) (*kms.GetPublicKeyOutput, error) {
 		return f.Client.GetPublicKey(ctx, &kms.GetPublicKeyInput{KeyId: aws.String(k.ARN)})
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	pub, err := keymaterial.ParsePublicKey(out.PublicKey)
 	if err != nil {
-		return fmt.Errorf("GetPublicKey: %w", err)
+		return nil, fmt.Errorf("GetPublicKey: %w", err)
 	}
-	return pub.VerifySignature(algorithm, message, digest, sig)
+	return pub, nil
 }
 
 // thenPublicKey checks the GetPublicKey under test.

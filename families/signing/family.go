@@ -28,7 +28,17 @@ type signature struct {
 	algorithm string
 	message   []byte // as sent: the message, its digest, or an ML-DSA mu
 	digest    bool   // message is a digest (MessageType DIGEST)
+	muOf      []byte // the message an ML-DSA mu (MessageType EXTERNAL_MU) stands for; nil for others
 	sig       []byte
+}
+
+// signed is what the signature signs, as independent crypto checks it: the
+// message an external mu stands for, or the message as sent.
+func (s *signature) signed() []byte {
+	if s.muOf != nil {
+		return s.muOf
+	}
+	return s.message
 }
 
 // Register binds the signing steps of scenario s.

@@ -43,6 +43,26 @@ Feature: Verify
       | RSA_2048      | RSASSA_PSS_SHA_512 |
       | ECC_NIST_P256 | ECDSA_SHA_256      |
 
+  @cond:Verify.12
+  Scenario Outline: A message signed as it is verifies when its external mu is given (<spec>)
+    Given an <spec> KMS key for SIGN_VERIFY
+    And a message signed with the key, using ML_DSA_SHAKE_256
+    When I verify the signature with the key, giving the message's external mu
+    Then Verify reports the signature valid, naming the key by its key ARN and the algorithm, and it verifies with the public key from GetPublicKey
+
+    Examples:
+      | spec      |
+      | ML_DSA_44 |
+      | ML_DSA_65 |
+      | ML_DSA_87 |
+
+  @cond:Verify.09 @cond:Verify.18 @error:KMSInvalidSignatureException
+  Scenario: The external mu of another message is refused
+    Given an ML_DSA_65 KMS key for SIGN_VERIFY
+    And a message signed with the key, using ML_DSA_SHAKE_256
+    When I verify the signature with the key, giving the message's external mu, with the message changed
+    Then the request fails with KMSInvalidSignatureException
+
   @cond:Verify.07 @cond:Verify.18 @error:KMSInvalidSignatureException
   Scenario Outline: A changed signature is refused (<spec>)
     Given an <spec> KMS key for SIGN_VERIFY
