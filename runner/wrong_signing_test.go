@@ -1,5 +1,7 @@
 package runner_test
 
+import "maps"
+
 // signingWrongCases are the endpoints that get Sign, Verify or GetPublicKey
 // wrong, each with the scenarios that show it up.
 func signingWrongCases() []wrongCase {
@@ -12,6 +14,17 @@ func signingWrongCases() []wrongCase {
 		{
 			name: "Verify accepts any signature", tags: "@cond:Verify.07,@cond:Verify.08,@cond:Verify.09",
 			change: fixed(acceptsAnySignature),
+		},
+		{
+			name: "an external mu is signed and verified as if it were the message", tags: "@cond:Sign.07,@cond:Verify.12",
+			change: fixed(muAsMessage), check: failWith(map[string]string{
+				"sign.feature: An ML_DSA_44 key signs the external mu of a message":                            "does not verify with the ML_DSA_44 public key",
+				"sign.feature: An ML_DSA_65 key signs the external mu of a message":                            "does not verify with the ML_DSA_65 public key",
+				"sign.feature: An ML_DSA_87 key signs the external mu of a message":                            "does not verify with the ML_DSA_87 public key",
+				"verify.feature: A message signed as it is verifies when its external mu is given (ML_DSA_44)": "KMSInvalidSignatureException",
+				"verify.feature: A message signed as it is verifies when its external mu is given (ML_DSA_65)": "KMSInvalidSignatureException",
+				"verify.feature: A message signed as it is verifies when its external mu is given (ML_DSA_87)": "KMSInvalidSignatureException",
+			}),
 		},
 		{
 			name: "signing answers name keys by their key IDs", tags: "@cond:Sign.15,@cond:Verify.17,@cond:GetPublicKey.10",
@@ -69,4 +82,15 @@ func acceptsAnySignature(x *exchange) answer {
 		return a
 	}
 	return success(map[string]any{"KeyId": str(md, "Arn"), "SignatureValid": true, "SigningAlgorithm": x.in["SigningAlgorithm"]})
+}
+
+// muAsMessage answers a Sign or Verify of an external mu as one of the 64
+// mu bytes taken for the message itself (MessageType RAW).
+func muAsMessage(x *exchange) answer {
+	if (x.op != "Sign" && x.op != "Verify") || str(x.in, "MessageType") != "EXTERNAL_MU" {
+		return x.forward()
+	}
+	in := maps.Clone(x.in)
+	in["MessageType"] = "RAW"
+	return x.call(x.op, in)
 }
