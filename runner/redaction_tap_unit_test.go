@@ -3,6 +3,7 @@ package runner_test
 import (
 	"bytes"
 	"encoding/base64"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,7 +13,7 @@ import (
 // The tap keeps what it should and finds it again, plain or base64; it
 // ignores short values and operations that answer no secret.
 func TestSecretTapFindsLeaks(t *testing.T) {
-	key := bytes.Repeat([]byte{0xa7}, 32)
+	key := bytes.Repeat([]byte{0xa7, 0x01}, 16)
 	short := []byte{1, 2, 3}
 	answers := map[string]string{
 		"GenerateDataKey": `{"Plaintext":"` + base64.StdEncoding.EncodeToString(key) + `"}`,
@@ -44,5 +45,24 @@ func TestSecretTapFindsLeaks(t *testing.T) {
 	}
 	if l := tap.leaks([]byte(`{"Plaintext":"<redacted>"}`)); len(l) != 0 {
 		t.Errorf("a redacted answer leaks %v", l)
+	}
+
+	// A Sign request's Message is kept, and the request reaches the endpoint whole.
+	message := base64.StdEncoding.EncodeToString([]byte("a message of the customer's, 41 bytes long"))
+	sign := `{"KeyId":"k","Message":"` + message + `"}`
+	var got []byte
+	tap.next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got, _ = io.ReadAll(r.Body) })
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(sign))
+	r.Header.Set("X-Amz-Target", "TrentService.Sign")
+	tap.ServeHTTP(httptest.NewRecorder(), r)
+	if string(got) != sign || tap.count("Sign Message") != 1 || len(tap.leaks([]byte(message))) == 0 {
+		t.Errorf("the endpoint got %q; the tap kept %v", got, tap.found)
+	}
+	// The input validation scenarios' filler, one byte repeated, is no message.
+	r = httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"Message":"`+base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("k"), 32))+`"}`))
+	r.Header.Set("X-Amz-Target", "TrentService.Verify")
+	tap.ServeHTTP(httptest.NewRecorder(), r)
+	if tap.count("Verify Message") != 0 {
+		t.Errorf("the tap kept a filler: %v", tap.found)
 	}
 }

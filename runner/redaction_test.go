@@ -43,7 +43,8 @@ func (s *syncBuffer) Bytes() []byte {
 // proxy credentials, a plaintext, the caller's secret key and session token —
 // writes none of them, plain or base64, to any output file, its progress,
 // its summary, or the reference's log; nor any secret the endpoint answered:
-// the data keys and private keys it generated, the plaintexts it decrypted.
+// the data keys and private keys it generated, the plaintexts it decrypted;
+// nor the messages the run signed, verified and MACed.
 func TestOutputsCarryNoSecrets(t *testing.T) {
 	t.Parallel()
 	secrets := map[string]string{
@@ -158,7 +159,7 @@ func TestOutputsCarryNoSecrets(t *testing.T) {
 			sentPlaintext = true
 		}
 		for _, what := range tap.leaks(b) {
-			t.Errorf("%s: contains a %s the endpoint answered", where, what)
+			t.Errorf("%s: contains a %s that passed the tap", where, what)
 		}
 		for what, secret := range secrets {
 			for _, form := range []string{secret, base64.StdEncoding.EncodeToString([]byte(secret)), base64.RawStdEncoding.EncodeToString([]byte(secret))} {
@@ -168,7 +169,8 @@ func TestOutputsCarryNoSecrets(t *testing.T) {
 			}
 		}
 	}
-	for _, what := range []string{"GenerateDataKey Plaintext", "GenerateDataKeyPair PrivateKeyPlaintext", "Decrypt Plaintext", "DeriveSharedSecret SharedSecret"} {
+	for _, what := range []string{"GenerateDataKey Plaintext", "GenerateDataKeyPair PrivateKeyPlaintext", "Decrypt Plaintext", "DeriveSharedSecret SharedSecret",
+		"Sign Message", "Verify Message", "GenerateMac Message", "VerifyMac Message"} {
 		if tap.count(what) == 0 {
 			t.Errorf("the endpoint answered no %s: the check of answered secrets proves nothing", what)
 		}

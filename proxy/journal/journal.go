@@ -79,6 +79,9 @@ type capture struct {
 	header  http.Header
 	body    []byte
 	maxBody int
+	// topLevel are the top-level members to redact besides the secret
+	// members: a request's customer data (requestSecrets).
+	topLevel []string
 }
 
 // lazyBodyBytes is the largest body kept unredacted until read; a larger one
@@ -90,17 +93,17 @@ const lazyBodyBytes = 16 << 10
 // the entry can be read. The journal must be the only one to use h and body
 // afterwards, for reading.
 func (e *Entry) KeepRequest(h http.Header, body []byte, maxBody int) {
-	e.request = keep(&e.Request, h, body, maxBody)
+	e.request = keep(&e.Request, h, body, maxBody, requestSecrets(h))
 }
 
 // KeepResponse is KeepRequest for e.Response.
 func (e *Entry) KeepResponse(h http.Header, body []byte, maxBody int) {
-	e.response = keep(&e.Response, h, body, maxBody)
+	e.response = keep(&e.Response, h, body, maxBody, nil)
 }
 
-func keep(m *Message, h http.Header, body []byte, maxBody int) *capture {
+func keep(m *Message, h http.Header, body []byte, maxBody int, topLevel []string) *capture {
 	*m = Message{BodyBytes: len(body)}
-	c := &capture{header: h, body: body, maxBody: maxBody}
+	c := &capture{header: h, body: body, maxBody: maxBody, topLevel: topLevel}
 	if len(body) > lazyBodyBytes {
 		c.redactInto(m)
 		return nil
@@ -110,7 +113,7 @@ func keep(m *Message, h http.Header, body []byte, maxBody int) *capture {
 
 func (c *capture) redactInto(m *Message) {
 	m.Headers = RedactHeaders(c.header)
-	m.Body, m.BodyTruncated = RedactEncodedBody(c.header.Get("Content-Encoding"), c.body, c.maxBody)
+	m.Body, m.BodyTruncated = redactEncodedBody(c.header.Get("Content-Encoding"), c.body, c.maxBody, c.topLevel)
 }
 
 // redact turns the entry's captures into its redacted messages.

@@ -342,3 +342,70 @@ func TestRedactingOnReadKeepsTheByteBound(t *testing.T) {
 		t.Errorf("kept %d entries ending %q, want the newest few (4 KiB bodies under a 20 KiB bound)", len(got), got[len(got)-1].Operation)
 	}
 }
+
+// The Message of a Sign, Verify, GenerateMac or VerifyMac request is the
+// customer's data: the journal redacts it there, at the top level of the
+// request only, and keeps the "message" of error answers and the members of
+// other requests.
+func TestRequestMessagesAreRedacted(t *testing.T) {
+	const msg = "bWVzc2FnZS1jYW5hcnk="
+	gzipped := func(s string) []byte {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		zw.Write([]byte(s))
+		zw.Close()
+		return b.Bytes()
+	}
+	large := `{"KeyId":"k","Message":"` + msg + strings.Repeat("A", 20<<10) + `"}` // redacted at once
+	cases := []struct {
+		name, op, encoding string
+		body               []byte
+		response           bool
+		keep, leave        []string
+	}{
+		{"Sign", "Sign", "", []byte(`{"KeyId":"k","Message":"` + msg + `","MessageType":"EXTERNAL_MU","SigningAlgorithm":"ML_DSA_SHAKE_256"}`), false,
+			[]string{`{"KeyId":"k","Message":"[REDACTED]","MessageType":"EXTERNAL_MU","SigningAlgorithm":"ML_DSA_SHAKE_256"}`}, []string{msg}},
+		{"Verify keeps the signature", "Verify", "", []byte(`{ "Signature" : "c2ln" , "Message" : "` + msg + `" }`), false,
+			[]string{`{ "Signature" : "c2ln" , "Message" : "[REDACTED]" }`}, []string{msg}},
+		{"GenerateMac", "GenerateMac", "", []byte(`{"Message":"` + msg + `","MacAlgorithm":"HMAC_SHA_256"}`), false, []string{`"MacAlgorithm":"HMAC_SHA_256"`}, []string{msg}},
+		{"VerifyMac", "VerifyMac", "", []byte(`{"Mac":"bWFj","Message":"` + msg + `"}`), false, []string{`"Mac":"bWFj"`}, []string{msg}},
+		{"any case, escaped", "Sign", "", []byte(`{"mESS\u0061GE":"` + msg + `"}`), false, []string{journal.Redacted}, []string{msg}},
+		{"gzip", "Sign", "gzip", gzipped(`{"Message":"` + msg + `"}`), false, []string{journal.Redacted}, []string{msg}},
+		{"large", "Sign", "", []byte(large), false, []string{`{"KeyId":"k","Message":"[REDACTED]"}`}, []string{msg}},
+		{"not JSON", "Sign", "", []byte(`{"Message":"` + msg), false, []string{journal.Redacted}, []string{msg}},
+		{"nested members stay", "Sign", "", []byte(`{"Message":"` + msg + `","Other":{"Message":"bmVzdGVk"}}`), false,
+			[]string{`{"Message":"[REDACTED]","Other":{"Message":"bmVzdGVk"}}`}, []string{msg}},
+		{"other operations", "Encrypt", "", []byte(`{"KeyId":"k","Message":"` + msg + `"}`), false, []string{msg}, nil},
+		{"error answer", "Sign", "", []byte(`{"__type":"ValidationException","message":"Digest is invalid length","Message":"It is"}`), true,
+			[]string{`"message":"Digest is invalid length","Message":"It is"`}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h := http.Header{"X-Amz-Target": {"TrentService." + tc.op}}
+			if tc.encoding != "" {
+				h.Set("Content-Encoding", tc.encoding)
+			}
+			e := journal.Entry{Operation: tc.op}
+			e.KeepRequest(h, tc.body, 64<<10)
+			if tc.response {
+				e.KeepResponse(http.Header{"X-Amz-Target": {"TrentService." + tc.op}}, tc.body, 64<<10)
+			}
+			j := journal.New(journal.Options{})
+			j.Record(e)
+			got := j.Entries()[0].Request.Body
+			if tc.response {
+				got = j.Entries()[0].Response.Body
+			}
+			for _, s := range tc.keep {
+				if !strings.Contains(got, s) {
+					t.Errorf("%s lost %q", got, s)
+				}
+			}
+			for _, s := range tc.leave {
+				if strings.Contains(got, s) {
+					t.Errorf("%s still has %q", got, s)
+				}
+			}
+		})
+	}
+}

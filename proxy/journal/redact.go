@@ -26,6 +26,22 @@ var secretMembers = []string{"plaintext", "privatekeyplaintext", "keystorepasswo
 	"xksproxyauthenticationcredential", "rawsecretaccesskey", "accesskeyid", "encryptedkeymaterial", "importtoken",
 	"sharedsecret", "keymaterial"}
 
+// requestMembers are top-level request members (lower-cased), by operation,
+// that hold the customer's data under a name too common to redact at any
+// depth: the Message of Sign and Verify (a message, its digest or an ML-DSA
+// mu) and of GenerateMac and VerifyMac. An error answer's "message" is its
+// text, evidence the journal keeps.
+var requestMembers = map[string][]string{
+	"Sign": {"message"}, "Verify": {"message"}, "GenerateMac": {"message"}, "VerifyMac": {"message"},
+}
+
+// requestSecrets are the top-level members to redact in a request with the
+// X-Amz-Target of h ("TrentService.Sign").
+func requestSecrets(h http.Header) []string {
+	target := h.Get("X-Amz-Target")
+	return requestMembers[target[strings.LastIndexByte(target, '.')+1:]]
+}
+
 // RedactHeaders flattens h into one value per name (joined with ", "), with
 // secret headers replaced by Redacted.
 func RedactHeaders(h http.Header) map[string]string {
@@ -56,15 +72,24 @@ func RedactHeaders(h http.Header) map[string]string {
 // that cannot name a secret member (most of them) is kept as it came, and
 // one that may is validated, then rewritten in one pass over its bytes.
 func RedactBody(body []byte, max int) (text string, truncated bool) {
+	return redactBody(body, max, nil)
+}
+
+// redactBody is RedactBody that also redacts the top-level members topLevel
+// (lower-cased) names: a body that must lose one is never kept unchecked.
+func redactBody(body []byte, max int, topLevel []string) (text string, truncated bool) {
 	if len(body) == 0 {
 		return "", false
 	}
 	out := body
-	if mayNameSecret(body) {
+	if len(topLevel) > 0 || mayNameSecret(body) {
 		if !json.Valid(body) {
 			return fmt.Sprintf("%s (body of %d bytes that is not JSON but may name a secret member)", Redacted, len(body)), false
 		}
 		out = redactMembers(body)
+		if len(topLevel) > 0 {
+			out = redactTopLevel(out, topLevel)
+		}
 	}
 	if max > 0 && len(out) > max {
 		return string(out[:max]), true
@@ -89,7 +114,7 @@ func redactMembers(body []byte) []byte {
 		}
 		end := stringEnd(body, i)
 		colon := skipSpace(body, end)
-		if colon >= len(body) || body[colon] != ':' || !isSecretName(body[i:end]) {
+		if colon >= len(body) || body[colon] != ':' || !isNamed(body[i:end], secretMembers) {
 			i = end
 			continue
 		}
@@ -98,6 +123,35 @@ func redactMembers(body []byte) []byte {
 		out = append(out, redactedValue...)
 		copied = valueEnd(body, value)
 		i = copied
+	}
+	if out == nil {
+		return body
+	}
+	return append(out, body[copied:]...)
+}
+
+// redactTopLevel replaces the values of the members of body's top-level
+// object that names (lower-cased) lists; body must be valid JSON. Members of
+// nested objects keep their values.
+func redactTopLevel(body []byte, names []string) []byte {
+	i := skipSpace(body, 0)
+	if i >= len(body) || body[i] != '{' {
+		return body
+	}
+	var out []byte // nil until the first member redacted
+	copied := 0
+	for i = skipSpace(body, i+1); i < len(body) && body[i] == '"'; {
+		end := stringEnd(body, i)
+		value := skipSpace(body, skipSpace(body, end)+1) // past the colon
+		next := valueEnd(body, value)
+		if isNamed(body[i:end], names) {
+			out = append(out, body[copied:value]...)
+			out = append(out, redactedValue...)
+			copied = next
+		}
+		if i = skipSpace(body, next); i < len(body) && body[i] == ',' {
+			i = skipSpace(body, i+1)
+		}
 	}
 	if out == nil {
 		return body
@@ -156,12 +210,12 @@ func valueEnd(b []byte, i int) int {
 	return j
 }
 
-// isSecretName reports whether the quoted JSON string raw names a secret
-// member, comparing as the decoded, lower-cased name.
-func isSecretName(raw []byte) bool {
+// isNamed reports whether the quoted JSON string raw is one of names,
+// lower-cased member names, comparing as the decoded, lower-cased name.
+func isNamed(raw []byte, names []string) bool {
 	inner := raw[1 : len(raw)-1]
 	if bytes.IndexByte(inner, '\\') < 0 && isASCII(inner) {
-		for _, name := range secretMembers {
+		for _, name := range names {
 			if len(inner) == len(name) && hasPrefixFoldASCII(inner, name) {
 				return true
 			}
@@ -172,7 +226,7 @@ func isSecretName(raw []byte) bool {
 	if json.Unmarshal(raw, &name) != nil {
 		return true // cannot happen in valid JSON; err on the side of secrecy
 	}
-	return slices.Contains(secretMembers, strings.ToLower(name))
+	return slices.Contains(names, strings.ToLower(name))
 }
 
 // mayNameSecret reports whether body names a secret member, in any case; a
@@ -240,15 +294,21 @@ const maxDecodedBody = 16 << 20
 // Content-Encoding: gzip bodies are inflated first, since their compressed
 // bytes still carry the secrets; other encodings are withheld whole.
 func RedactEncodedBody(contentEncoding string, body []byte, max int) (text string, truncated bool) {
+	return redactEncodedBody(contentEncoding, body, max, nil)
+}
+
+// redactEncodedBody is RedactEncodedBody that also redacts the top-level
+// members topLevel names (see redactBody).
+func redactEncodedBody(contentEncoding string, body []byte, max int, topLevel []string) (text string, truncated bool) {
 	switch enc := strings.ToLower(strings.TrimSpace(contentEncoding)); enc {
 	case "", "identity":
-		return RedactBody(body, max)
+		return redactBody(body, max, topLevel)
 	case "gzip", "x-gzip":
 		zr, err := gzip.NewReader(bytes.NewReader(body))
 		if err == nil {
 			plain, rerr := io.ReadAll(io.LimitReader(zr, maxDecodedBody))
 			if rerr == nil {
-				return RedactBody(plain, max)
+				return redactBody(plain, max, topLevel)
 			}
 		}
 		return fmt.Sprintf("%s (gzip body of %d bytes that does not inflate)", Redacted, len(body)), false
