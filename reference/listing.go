@@ -22,7 +22,7 @@ type pageRequest struct {
 
 // validate applies the model's limits and the operation's documented Limit
 // range (maxLimit): the model allows 1..1000 everywhere, ListAliases
-// documents 1..100 and ListResourceTags 1..50 (conflict E23), and the
+// documents 1..100 and ListResourceTags 1..50 (conflict E25), and the
 // reference refuses what the operation documents it does not take.
 func (p pageRequest) validate(v *validator, maxLimit int64) {
 	v.Range("limit", p.Limit, 1, maxLimit)
