@@ -19,8 +19,8 @@ func aliasWrongCases() []wrongCase {
 			change: fixed(ignored("DeleteAlias", nil)),
 		},
 		{
-			name: "ListKeys and ListAliases and ListResourceTags drop their last page",
-			tags: "@cond:ListKeys.01,@cond:ListKeys.03,@cond:ListAliases.12,@cond:ListResourceTags.07,@cond:CreateAlias.15",
+			name:   "ListKeys and ListAliases and ListResourceTags drop their last page",
+			tags:   "@cond:ListKeys.01,@cond:ListKeys.03,@cond:ListAliases.12,@cond:ListResourceTags.07,@cond:CreateAlias.15",
 			change: fixed(droppedLastPage),
 		},
 		{
@@ -45,8 +45,8 @@ func aliasWrongCases() []wrongCase {
 			tags: "@cond:ListKeys.02,@cond:ListAliases.07", change: func(*wrongKMS) change { return sharedLists() },
 		},
 		{
-			name: "TagResource and UntagResource and UpdateKeyDescription do nothing",
-			tags: "@cond:TagResource.07,@cond:TagResource.08,@cond:UntagResource.06,@cond:UpdateKeyDescription.05",
+			name:   "TagResource and UntagResource and UpdateKeyDescription do nothing",
+			tags:   "@cond:TagResource.07,@cond:TagResource.08,@cond:UntagResource.06,@cond:UpdateKeyDescription.05",
 			change: fixed(combined(ignored("TagResource", nil), ignored("UntagResource", nil), ignored("UpdateKeyDescription", nil))),
 		},
 		{
