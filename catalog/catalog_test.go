@@ -18,26 +18,26 @@ func mustLoad(t *testing.T) *Catalog {
 
 func TestCatalogCounts(t *testing.T) {
 	cat := mustLoad(t)
-	if got := len(cat.Operations); got != 29 {
-		t.Errorf("operations = %d, want 29", got)
+	if got := len(cat.Operations); got != 38 {
+		t.Errorf("operations = %d, want 38", got)
 	}
-	if got := len(cat.Conditions()); got != 663 { // 662 documented, 1 recorded only
-		t.Errorf("conditions = %d, want 663", got)
+	if got := len(cat.Conditions()); got != 783 { // 782 documented, 1 recorded only
+		t.Errorf("conditions = %d, want 783", got)
 	}
-	if got := len(cat.Pairs()); got != 238 {
-		t.Errorf("(operation, error) pairs = %d, want 238", got)
+	if got := len(cat.Pairs()); got != 282 {
+		t.Errorf("(operation, error) pairs = %d, want 282", got)
 	}
-	if got := len(cat.Constraints()); got != 211 {
-		t.Errorf("constraints = %d, want 211", got)
+	if got := len(cat.Constraints()); got != 252 {
+		t.Errorf("constraints = %d, want 252", got)
 	}
-	if got := len(cat.OtherConstraints); got != 1 { // ListKeys.V.ResourceOwners.enum
-		t.Errorf("other operations' constraints = %d, want 1", got)
+	if got := len(cat.OtherConstraints); got != 0 { // ListKeys.V.ResourceOwners.enum went with ListKeys
+		t.Errorf("other operations' constraints = %d, want 0", got)
 	}
 	kinds := make(map[Kind]int)
 	for _, c := range cat.Conditions() {
 		kinds[c.Kind]++
 	}
-	wantKinds := map[Kind]int{KindError: 332, KindUnspecified: 119, KindOK: 83, KindRule: 129}
+	wantKinds := map[Kind]int{KindError: 378, KindUnspecified: 142, KindOK: 107, KindRule: 156}
 	for k, want := range wantKinds {
 		if kinds[k] != want {
 			t.Errorf("conditions of kind %s = %d, want %d", k, kinds[k], want)
@@ -77,6 +77,15 @@ func TestCatalogPerOperation(t *testing.T) {
 		{"GenerateMac", 17, 8},
 		{"VerifyMac", 20, 9},
 		{"DeriveSharedSecret", 24, 9},
+		{"CreateAlias", 18, 7},
+		{"DeleteAlias", 10, 4},
+		{"ListAliases", 17, 5},
+		{"UpdateAlias", 16, 5},
+		{"TagResource", 18, 6},
+		{"UntagResource", 11, 5},
+		{"ListResourceTags", 12, 4},
+		{"UpdateKeyDescription", 10, 5},
+		{"ListKeys", 8, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.op, func(t *testing.T) {

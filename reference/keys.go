@@ -11,22 +11,15 @@ import (
 	"time"
 )
 
-// keyOperations are the key lifecycle, alias and tag operations.
+// keyOperations are the key lifecycle operations.
 func keyOperations() map[string]operation {
 	return map[string]operation{
 		"CreateKey":           createKey,
 		"DescribeKey":         describeKey,
-		"ListKeys":            listKeys,
 		"EnableKey":           enableKey,
 		"DisableKey":          disableKey,
 		"ScheduleKeyDeletion": scheduleKeyDeletion,
 		"CancelKeyDeletion":   cancelKeyDeletion,
-		"CreateAlias":         createAlias,
-		"DeleteAlias":         deleteAlias,
-		"ListAliases":         listAliases,
-		"TagResource":         tagResource,
-		"UntagResource":       untagResource,
-		"ListResourceTags":    listResourceTags,
 		"GetKeyPolicy":        getKeyPolicy,
 	}
 }
@@ -80,12 +73,6 @@ func usagesFor(spec string) []string {
 	default: // ECC_SECG_P256K1, ECC_NIST_EDWARDS25519, ML_DSA_*
 		return []string{"SIGN_VERIFY"}
 	}
-}
-
-// tagInput is a tag as a request carries it; pointers tell absent from empty.
-type tagInput struct {
-	TagKey   *string `json:"TagKey"`
-	TagValue *string `json:"TagValue"`
 }
 
 type createKeyInput struct {
@@ -419,52 +406,6 @@ func defaultKeyPolicy(accountID string) string {
 	return fmt.Sprintf(`{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},"Action":"kms:*","Resource":"*"}]}`, accountID)
 }
 
-// validateTags applies the model constraints of a Tags list.
-func validateTags(v *validator, field string, tags []tagInput) {
-	for i, t := range tags {
-		prefix := fmt.Sprintf("%s.%d.member.", field, i+1)
-		v.Required(prefix+"tagKey", t.TagKey != nil)
-		v.Length(prefix+"tagKey", t.TagKey, 1, 128, false)
-		v.Required(prefix+"tagValue", t.TagValue != nil)
-		v.Length(prefix+"tagValue", t.TagValue, 0, 256, false)
-	}
-}
-
-// checkTags merges tags into existing ones: a repeated key replaces the value.
-// KMS answers tags that are not valid with TagException, as recorded (realkms
-// CreateKey.too-many-tags, CreateKey.reserved-tag-prefix, TagResource.duplicate-tag-keys):
-// more than maxTagsPerKey tags in one request, a tag key used twice in one
-// request (CreateKey.11, TagResource.11), and the reserved "aws:" prefix in
-// any case. The order of these checks is not on record. Tags that fit one
-// request but would take the key over maxTagsPerKey are
-// LimitExceededException, the error TagResource documents for a tag quota.
-func checkTags(tags []tagInput, existing []Tag) ([]Tag, error) {
-	if len(tags) > maxTagsPerKey {
-		return nil, errorf("TagException", "Too many tags")
-	}
-	seen := map[string]bool{}
-	out := slices.Clone(existing)
-	for _, t := range tags {
-		key, value := *t.TagKey, *t.TagValue
-		if seen[key] {
-			return nil, errorf("TagException", "Duplicate tag keys")
-		}
-		seen[key] = true
-		if strings.HasPrefix(strings.ToLower(key), "aws:") {
-			return nil, errorf("TagException", "Tags beginning with aws: are reserved")
-		}
-		if i := slices.IndexFunc(out, func(e Tag) bool { return e.TagKey == key }); i >= 0 {
-			out[i].TagValue = value
-		} else {
-			out = append(out, Tag{TagKey: key, TagValue: value})
-		}
-	}
-	if len(out) > maxTagsPerKey {
-		return nil, errorf("LimitExceededException", "A KMS key can have at most %d tags.", maxTagsPerKey)
-	}
-	return out, nil
-}
-
 // keyMetadata is KeyMetadata on the wire.
 type keyMetadata struct {
 	AWSAccountID                string                    `json:"AWSAccountId"`
@@ -751,7 +692,7 @@ func (c *call) createAWSManagedKey(alias string) *Key {
 		MaterialID:  hex.EncodeToString(randomBytes(32)),
 	}
 	c.acct.keys[id] = k
-	c.acct.aliases[alias] = id
+	c.setAlias(alias, k)
 	return k
 }
 
@@ -763,82 +704,6 @@ func (c *call) keyManager(k *Key) string {
 		}
 	}
 	return "CUSTOMER"
-}
-
-// pageRequest is the Limit and Marker of a listing. A marker is "after:"
-// followed by the last item of the previous page, so that paging survives
-// items being added or removed between calls.
-type pageRequest struct {
-	Limit  *int64  `json:"Limit"`
-	Marker *string `json:"Marker"`
-}
-
-func (p pageRequest) validate(v *validator, maxLimit int64) {
-	v.Range("limit", p.Limit, 1, maxLimit)
-	v.Length("marker", p.Marker, 1, 1024, false)
-	v.Pattern("marker", p.Marker, markerPattern, false)
-}
-
-// paginate returns the page of sorted names after the request's marker and the
-// marker of the next page ("" when this page is the last). A marker this
-// reference did not hand out is InvalidMarkerException.
-func paginate(names []string, p pageRequest, defaultLimit int, validMarker func(string) bool) ([]string, string, error) {
-	slices.Sort(names)
-	start := 0
-	if p.Marker != nil {
-		after, ok := strings.CutPrefix(*p.Marker, "after:")
-		if !ok || !validMarker(after) {
-			return nil, "", errorf("InvalidMarkerException", "Invalid marker: %s", *p.Marker)
-		}
-		start, _ = slices.BinarySearch(names, after)
-		if start < len(names) && names[start] == after {
-			start++
-		}
-	}
-	limit := defaultLimit
-	if p.Limit != nil {
-		limit = int(*p.Limit)
-	}
-	end := min(start+limit, len(names))
-	next := ""
-	if end < len(names) {
-		next = "after:" + names[end-1]
-	}
-	return names[start:end], next, nil
-}
-
-type keyListEntry struct {
-	KeyID  string `json:"KeyId"`
-	KeyArn string `json:"KeyArn"`
-}
-
-func listKeys(c *call) (any, error) {
-	var in pageRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	var v validator
-	in.validate(&v, 1000)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	ids := make([]string, 0, len(c.acct.keys))
-	for id := range c.acct.keys {
-		ids = append(ids, id)
-	}
-	page, next, err := paginate(ids, in, 100, looksLikeKeyID)
-	if err != nil {
-		return nil, err
-	}
-	out := struct {
-		Keys       []keyListEntry
-		NextMarker string `json:",omitempty"`
-		Truncated  bool
-	}{Keys: []keyListEntry{}, NextMarker: next, Truncated: next != ""}
-	for _, id := range page {
-		out.Keys = append(out.Keys, keyListEntry{KeyID: id, KeyArn: c.acct.keys[id].ARN})
-	}
-	return out, nil
 }
 
 // setEnabled implements EnableKey and DisableKey. On an Unavailable key the
@@ -925,221 +790,4 @@ func cancelKeyDeletion(c *call) (any, error) {
 	return struct {
 		KeyID string `json:"KeyId"`
 	}{k.ARN}, nil
-}
-
-func validateAliasName(v *validator, name *string) {
-	v.Required("aliasName", name != nil)
-	v.Length("aliasName", name, 1, 256, false)
-	v.Pattern("aliasName", name, aliasNamePattern, false)
-}
-
-func createAlias(c *call) (any, error) {
-	var in struct {
-		AliasName   *string `json:"AliasName"`
-		TargetKeyID *string `json:"TargetKeyId"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	var v validator
-	validateAliasName(&v, in.AliasName)
-	v.Required("targetKeyId", in.TargetKeyID != nil)
-	v.Length("targetKeyId", in.TargetKeyID, 1, 2048, false)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	name := *in.AliasName
-	rest, ok := strings.CutPrefix(name, "alias/")
-	switch {
-	case !ok: // recorded: realkms CreateAlias.name-without-prefix; the docs say InvalidAliasNameException
-		return nil, errorf("ValidationException", "Alias must start with the prefix \"alias/\". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html")
-	case rest == "":
-		return nil, errorf("InvalidAliasNameException", "Alias must start with the prefix \"alias/\" followed by a name.")
-	case strings.HasPrefix(name, awsAliasPrefix):
-		return nil, errorf("InvalidAliasNameException", "Alias names beginning with \"alias/aws/\" are reserved for AWS managed keys.")
-	}
-	k, err := c.resolveKey(*in.TargetKeyID, keyOrARN)
-	if err != nil {
-		return nil, err
-	}
-	if st := c.effectiveState(k); st == KeyPendingDeletion || st == KeyPendingReplicaDeletion {
-		return nil, stateError(k, st)
-	}
-	if _, exists := c.acct.aliases[name]; exists {
-		return nil, errorf("AlreadyExistsException", "An alias with the name %s already exists", aliasARN(c.region, c.acct.id, name))
-	}
-	c.acct.aliases[name] = k.ID
-	return nil, nil
-}
-
-func deleteAlias(c *call) (any, error) {
-	var in struct {
-		AliasName *string `json:"AliasName"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	var v validator
-	validateAliasName(&v, in.AliasName)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	if _, ok := c.acct.aliases[*in.AliasName]; !ok {
-		return nil, errorf("NotFoundException", "Alias %s is not found.", aliasARN(c.region, c.acct.id, *in.AliasName))
-	}
-	delete(c.acct.aliases, *in.AliasName)
-	return nil, nil
-}
-
-type aliasListEntry struct {
-	AliasName   string `json:"AliasName"`
-	AliasArn    string `json:"AliasArn"`
-	TargetKeyID string `json:"TargetKeyId"`
-}
-
-func listAliases(c *call) (any, error) {
-	var in struct {
-		pageRequest
-		KeyID *string `json:"KeyId"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	var v validator
-	v.Length("keyId", in.KeyID, 1, 2048, false)
-	in.validate(&v, 100)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	target := ""
-	if in.KeyID != nil {
-		k, err := c.resolveKey(*in.KeyID, keyOrARN)
-		if err != nil {
-			return nil, err
-		}
-		target = k.ID
-	}
-	var names []string
-	for name, id := range c.acct.aliases {
-		if target == "" || id == target {
-			names = append(names, name)
-		}
-	}
-	page, next, err := paginate(names, in.pageRequest, 50, func(m string) bool { return strings.HasPrefix(m, "alias/") })
-	if err != nil {
-		return nil, err
-	}
-	out := struct {
-		Aliases    []aliasListEntry
-		NextMarker string `json:",omitempty"`
-		Truncated  bool
-	}{Aliases: []aliasListEntry{}, NextMarker: next, Truncated: next != ""}
-	for _, name := range page {
-		out.Aliases = append(out.Aliases, aliasListEntry{AliasName: name, AliasArn: aliasARN(c.region, c.acct.id, name), TargetKeyID: c.acct.aliases[name]})
-	}
-	return out, nil
-}
-
-// taggableKey resolves the key of a tag operation; tags cannot change while
-// the key is pending deletion (key-state table, footnote 3).
-func (c *call) taggableKey(keyID string) (*Key, error) {
-	k, err := c.resolveKey(keyID, keyOrARN)
-	if err != nil {
-		return nil, err
-	}
-	if st := c.effectiveState(k); st == KeyPendingDeletion || st == KeyPendingReplicaDeletion {
-		return nil, stateError(k, st)
-	}
-	return k, nil
-}
-
-func tagResource(c *call) (any, error) {
-	var in struct {
-		KeyID *string    `json:"KeyId"`
-		Tags  []tagInput `json:"Tags"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	var v validator
-	validateKeyID(&v, in.KeyID)
-	v.Required("tags", in.Tags != nil)
-	validateTags(&v, "tags", in.Tags)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	k, err := c.taggableKey(*in.KeyID)
-	if err != nil {
-		return nil, err
-	}
-	tags, err := checkTags(in.Tags, k.Tags)
-	if err != nil {
-		return nil, err
-	}
-	k.Tags = tags
-	return nil, nil
-}
-
-func untagResource(c *call) (any, error) {
-	var in struct {
-		KeyID   *string  `json:"KeyId"`
-		TagKeys []string `json:"TagKeys"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	var v validator
-	validateKeyID(&v, in.KeyID)
-	v.Required("tagKeys", in.TagKeys != nil)
-	for i := range in.TagKeys {
-		v.Length(fmt.Sprintf("tagKeys.%d.member", i+1), &in.TagKeys[i], 1, 128, false)
-	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	k, err := c.taggableKey(*in.KeyID)
-	if err != nil {
-		return nil, err
-	}
-	k.Tags = slices.DeleteFunc(slices.Clone(k.Tags), func(t Tag) bool { return slices.Contains(in.TagKeys, t.TagKey) })
-	return nil, nil
-}
-
-func listResourceTags(c *call) (any, error) {
-	var in struct {
-		pageRequest
-		KeyID *string `json:"KeyId"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	var v validator
-	validateKeyID(&v, in.KeyID)
-	in.validate(&v, 50)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	k, err := c.resolveKey(*in.KeyID, keyOrARN)
-	if err != nil {
-		return nil, err
-	}
-	values := map[string]string{}
-	keys := make([]string, 0, len(k.Tags))
-	for _, t := range k.Tags {
-		values[t.TagKey] = t.TagValue
-		keys = append(keys, t.TagKey)
-	}
-	page, next, err := paginate(keys, in.pageRequest, 50, func(string) bool { return true })
-	if err != nil {
-		return nil, err
-	}
-	out := struct {
-		Tags       []Tag
-		NextMarker string `json:",omitempty"`
-		Truncated  bool
-	}{Tags: []Tag{}, NextMarker: next, Truncated: next != ""}
-	for _, key := range page {
-		out.Tags = append(out.Tags, Tag{TagKey: key, TagValue: values[key]})
-	}
-	return out, nil
 }

@@ -185,11 +185,7 @@ func (s *Service) settleLocked(a *account, now time.Time) {
 func settleKey(a *account, k *Key, now time.Time) {
 	if k.State == KeyPendingDeletion && !k.DeletionDate.IsZero() && !now.Before(k.DeletionDate) {
 		delete(a.keys, k.ID)
-		for alias, target := range a.aliases {
-			if target == k.ID {
-				delete(a.aliases, alias)
-			}
-		}
+		dropAliasesOf(a, k.ID)
 		return
 	}
 	if k.Import != nil && k.Material != nil && k.Import.ExpirationModel == "KEY_MATERIAL_EXPIRES" &&

@@ -163,6 +163,8 @@ type account struct {
 	// ahead is how far this account's clock runs ahead of the Service's, so
 	// that a test can let time pass in one account without touching others.
 	ahead time.Duration
+	// aliasDates are the aliases' dates, made when first needed (aliases.go).
+	aliasDates map[string]aliasDates
 }
 
 func newAccount(id string) *account {

@@ -97,11 +97,13 @@ func (o *Ownership) AwaitCreates(ctx context.Context, n int64) error {
 // Well-formed names of existing resources. A value that matches none of them
 // (empty, too long, a malformed ARN) names nothing, so sending it is safe.
 var (
-	keyIDForm   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	keyARNForm  = regexp.MustCompile(`^arn:[^:]+:kms:[^:]*:[^:]*:key/(.+)$`)
-	mrkIDForm   = regexp.MustCompile(`^mrk-[0-9a-f]{32}$`)
-	aliasForm   = regexp.MustCompile(`^(?:alias/|arn:[^:]+:kms:[^:]*:[^:]*:alias/)`)
-	storeIDForm = regexp.MustCompile(`^cks-[0-9a-z]{1,61}$`)
+	keyIDForm  = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	keyARNForm = regexp.MustCompile(`^arn:[^:]+:kms:[^:]*:[^:]*:key/(.+)$`)
+	mrkIDForm  = regexp.MustCompile(`^mrk-[0-9a-f]{32}$`)
+	aliasForm  = regexp.MustCompile(`^(?:alias/|arn:[^:]+:kms:[^:]*:[^:]*:alias/)`)
+	// aliasNameForm is an AliasName an alias can have (the model: at most 256 characters).
+	aliasNameForm = regexp.MustCompile(`^alias/[a-zA-Z0-9:/_-]{1,250}$`)
+	storeIDForm   = regexp.MustCompile(`^cks-[0-9a-z]{1,61}$`)
 )
 
 // keyRef reduces a KeyId parameter to the key ID it names, and says whether
@@ -119,7 +121,7 @@ func keyRef(v string) (id string, existing bool) {
 	return v, false
 }
 
-// target is what a mutating request acts on: a key or a key store.
+// target is what a mutating request acts on: a key, an alias or a key store.
 type target struct{ kind, ref string }
 
 // mutationTarget returns what a request would change, or false for requests
@@ -162,6 +164,10 @@ func mutationTarget(params any) (target, bool) {
 		return key(in.KeyId)
 	case *kms.UpdatePrimaryRegionInput:
 		return key(in.KeyId)
+	case *kms.UpdateAliasInput:
+		return target{"alias", aws.ToString(in.AliasName)}, true
+	case *kms.DeleteAliasInput:
+		return target{"alias", aws.ToString(in.AliasName)}, true
 	case *kms.DeleteCustomKeyStoreInput:
 		return store(in.CustomKeyStoreId)
 	case *kms.DisconnectCustomKeyStoreInput:
@@ -195,8 +201,11 @@ func (o *Ownership) checkTarget(t target) error {
 		return nil
 	}
 	ref, existing := t.ref, storeIDForm.MatchString(t.ref)
-	if t.kind == "key" {
+	switch t.kind {
+	case "key":
 		ref, existing = keyRef(t.ref)
+	case "alias":
+		existing = aliasNameForm.MatchString(t.ref)
 	}
 	if !existing || o.Owns(ref) {
 		return nil
@@ -237,6 +246,9 @@ func guardOwnership(o *Ownership) func(*middleware.Stack) error {
 				out, md, err := next.HandleInitialize(ctx, in)
 				if err == nil {
 					o.record(out.Result)
+					if a, ok := in.Parameters.(*kms.CreateAliasInput); ok {
+						o.Add(aws.ToString(a.AliasName)) // an alias the run made is the run's to repoint and delete
+					}
 				}
 				return out, md, err
 			}), middleware.Before)

@@ -189,8 +189,11 @@ func rawMutationTarget(op string, body map[string]any) target {
 	}
 	switch op {
 	case "DisableKey", "EnableKey", "ScheduleKeyDeletion", "CancelKeyDeletion",
-		"DeleteImportedKeyMaterial", "ImportKeyMaterial", "GetParametersForImport":
+		"DeleteImportedKeyMaterial", "ImportKeyMaterial", "GetParametersForImport",
+		"TagResource", "UntagResource", "UpdateKeyDescription":
 		return target{"key", name("KeyId")}
+	case "UpdateAlias", "DeleteAlias":
+		return target{"alias", name("AliasName")}
 	case "DeleteCustomKeyStore", "DisconnectCustomKeyStore", "ConnectCustomKeyStore", "UpdateCustomKeyStore":
 		return target{"key store", name("CustomKeyStoreId")}
 	case "CreateKey":
@@ -212,6 +215,10 @@ func (w *Scenario) adopt(op string, sent map[string]any, answer []byte) error {
 		}
 		w.Env.Owned.Add(out.KeyMetadata.KeyId, out.KeyMetadata.Arn)
 		w.CreatedKeys = append(w.CreatedKeys, &Key{ID: out.KeyMetadata.KeyId, ARN: out.KeyMetadata.Arn})
+	case "CreateAlias":
+		if name, _ := sent["AliasName"].(string); name != "" {
+			w.Keys.AdoptAlias(name)
+		}
 	case "CreateCustomKeyStore":
 		var out struct{ CustomKeyStoreId string }
 		if json.Unmarshal(answer, &out) != nil || out.CustomKeyStoreId == "" {

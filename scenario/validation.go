@@ -66,6 +66,9 @@ func (w *Scenario) sendViolation(ctx context.Context, op, member, problem string
 // of the request that member belongs to (its structure or list), so that
 // replacing member leaves everything around it valid.
 func (w *Scenario) validBody(ctx context.Context, op, member string) (map[string]any, error) {
+	if b, ok, err := w.namingBody(op, member); ok {
+		return b, err
+	}
 	switch op {
 	case "DeleteCustomKeyStore", "DisconnectCustomKeyStore", "ConnectCustomKeyStore":
 		return map[string]any{"CustomKeyStoreId": w.storeIDToName()}, nil
