@@ -18,17 +18,17 @@ func mustLoad(t *testing.T) *Catalog {
 
 func TestCatalogCounts(t *testing.T) {
 	cat := mustLoad(t)
-	if got := len(cat.Operations); got != 29 {
-		t.Errorf("operations = %d, want 29", got)
+	if got := len(cat.Operations); got != 37 {
+		t.Errorf("operations = %d, want 37", got)
 	}
-	if got := len(cat.Conditions()); got != 663 { // 662 documented, 1 recorded only
-		t.Errorf("conditions = %d, want 663", got)
+	if got := len(cat.Conditions()); got != 809 { // 808 documented, 1 recorded only
+		t.Errorf("conditions = %d, want 809", got)
 	}
-	if got := len(cat.Pairs()); got != 238 {
-		t.Errorf("(operation, error) pairs = %d, want 238", got)
+	if got := len(cat.Pairs()); got != 292 {
+		t.Errorf("(operation, error) pairs = %d, want 292", got)
 	}
-	if got := len(cat.Constraints()); got != 211 {
-		t.Errorf("constraints = %d, want 211", got)
+	if got := len(cat.Constraints()); got != 269 {
+		t.Errorf("constraints = %d, want 269", got)
 	}
 	if got := len(cat.OtherConstraints); got != 1 { // ListKeys.V.ResourceOwners.enum
 		t.Errorf("other operations' constraints = %d, want 1", got)
@@ -37,7 +37,7 @@ func TestCatalogCounts(t *testing.T) {
 	for _, c := range cat.Conditions() {
 		kinds[c.Kind]++
 	}
-	wantKinds := map[Kind]int{KindError: 332, KindUnspecified: 119, KindOK: 83, KindRule: 129}
+	wantKinds := map[Kind]int{KindError: 389, KindUnspecified: 149, KindOK: 103, KindRule: 168}
 	for k, want := range wantKinds {
 		if kinds[k] != want {
 			t.Errorf("conditions of kind %s = %d, want %d", k, kinds[k], want)
@@ -77,6 +77,14 @@ func TestCatalogPerOperation(t *testing.T) {
 		{"GenerateMac", 17, 8},
 		{"VerifyMac", 20, 9},
 		{"DeriveSharedSecret", 24, 9},
+		{"CreateGrant", 32, 9},
+		{"ListGrants", 20, 7},
+		{"ListRetirableGrants", 16, 5},
+		{"RetireGrant", 21, 8},
+		{"RevokeGrant", 14, 7},
+		{"GetKeyPolicy", 11, 5},
+		{"PutKeyPolicy", 20, 8},
+		{"ListKeyPolicies", 12, 5},
 	}
 	for _, tt := range tests {
 		t.Run(tt.op, func(t *testing.T) {
