@@ -330,6 +330,41 @@ func (in *createGrantInput) checkFor(k *Key) error {
 	return nil
 }
 
+// checkDerivedGrant applies CreateGrant.14 to a caller of another account
+// that may create grants only through a grant of its own: the new grant's
+// encryption context constraint may be no looser than that grant's.
+func (c *call) checkDerivedGrant(k *Key, in *createGrantInput) error {
+	if k.Account == c.acct.id || policyAllows(k.Policy, partitionFor(c.region), c.acct.id, "kms:CreateGrant") {
+		return nil
+	}
+	for _, g := range k.Grants {
+		if acct, ok := principalAccount(g.GranteePrincipal); ok && acct == c.acct.id && slices.Contains(g.Operations, "CreateGrant") &&
+			noLooser(in.Constraints, g.Constraints) {
+			return nil
+		}
+	}
+	return errorf("ValidationException", "The grant's encryption context constraint is looser than that of the grant that lets you create it.")
+}
+
+// noLooser reports whether constraints c are at least as strict as parent's.
+func noLooser(c, parent *grantConstraints) bool {
+	if parent == nil || (parent.EncryptionContextEquals == nil && parent.EncryptionContextSubset == nil) {
+		return true
+	}
+	if c == nil {
+		return false
+	}
+	if parent.EncryptionContextEquals != nil {
+		return c.EncryptionContextEquals != nil && contextMeets(c.EncryptionContextEquals, &grantConstraints{EncryptionContextEquals: parent.EncryptionContextEquals})
+	}
+	for _, m := range []map[string]string{c.EncryptionContextEquals, c.EncryptionContextSubset} {
+		if m != nil && contextMeets(m, &grantConstraints{EncryptionContextSubset: parent.EncryptionContextSubset}) {
+			return true
+		}
+	}
+	return false
+}
+
 // sameGrant reports whether g was made by a request with in's parameters
 // (CreateGrant.18).
 func (in *createGrantInput) sameGrant(g *Grant) bool {
@@ -375,6 +410,9 @@ func createGrant(c *call) (any, error) {
 		return nil, err
 	}
 	if err := in.checkFor(k); err != nil {
+		return nil, err
+	}
+	if err := c.checkDerivedGrant(k, &in); err != nil {
 		return nil, err
 	}
 	var same *Grant
