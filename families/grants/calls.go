@@ -477,7 +477,7 @@ func (f *grants) callListRetirable(ctx context.Context, who, variant string) err
 		return err
 	}
 	return scenario.Act(ctx, f.Scenario, "ListRetirableGrants", func(ctx context.Context) (*kms.ListRetirableGrantsOutput, error) {
-		return c.ListRetirableGrants(ctx, in, scenario.Unvalidated)
+		return c.ListRetirableGrants(ctx, in)
 	})
 }
 
