@@ -21,7 +21,6 @@ func (f *grants) registerChecks(sc stepdef.Context) {
 	sc.Then(`^the grant ID is a new one, and the key has 2 grants$`, f.thenNewGrant)
 	sc.Then(`^the listing holds only the grant$`, f.thenOnlyTheGrant)
 	sc.Then(`^the listing holds the grant$`, f.thenHoldsTheGrant)
-	sc.Then(`^the listing holds no grant$`, f.thenNoGrant)
 	sc.Then(`^the page holds 2 grants and its NextMarker leads through the other (\d+), each once$`, f.thenPaged)
 	sc.Then(`^the listing holds at most (\d+) grants?$`, f.thenAtMost)
 	sc.Then(`^the grant is listed with its grantee service principal (\S+)$`, f.thenServiceListed)
@@ -182,17 +181,6 @@ func (f *grants) thenHoldsTheGrant() error {
 	}
 	if !slices.Contains(grantIDs(entries), aws.ToString(g.GrantId)) {
 		return fmt.Errorf("the listing holds %v, not grant %s", grantIDs(entries), aws.ToString(g.GrantId))
-	}
-	return nil
-}
-
-func (f *grants) thenNoGrant() error {
-	entries, truncated, _, err := f.listing()
-	if err != nil {
-		return err
-	}
-	if len(entries) != 0 || truncated {
-		return fmt.Errorf("the listing holds %v (truncated %v), want none", grantIDs(entries), truncated)
 	}
 	return nil
 }
