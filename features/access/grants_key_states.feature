@@ -11,7 +11,7 @@ Feature: Key states and kinds of the grant operations
 
   Scenario Outline: CreateGrant on a key of origin <origin> that is <state> succeeds
     Given a KMS key with origin <origin> in state <state>
-    When I call CreateGrant for the second account to call Encrypt
+    When I call CreateGrant to call Encrypt
     Then the request succeeds
 
     @op:CreateGrant @cond:CreateGrant.27
@@ -31,7 +31,7 @@ Feature: Key states and kinds of the grant operations
 
   Scenario Outline: CreateGrant on a key of origin <origin> that is <state> fails with <error>
     Given a KMS key with origin <origin> in state <state>
-    When I call CreateGrant for the second account to call Encrypt
+    When I call CreateGrant to call Encrypt
     Then the request fails with <error>
     And the key is <state>
 
@@ -48,7 +48,7 @@ Feature: Key states and kinds of the grant operations
   @op:CreateGrant @cond:CreateGrant.24
   Scenario: CreateGrant on a key pending deletion fails with DisabledException or KMSInvalidStateException
     Given a KMS key with origin AWS_KMS in state PendingDeletion
-    When I call CreateGrant for the second account to call Encrypt
+    When I call CreateGrant to call Encrypt
     Then the request fails with either DisabledException or KMSInvalidStateException
     And the key is PendingDeletion
 

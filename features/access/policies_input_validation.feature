@@ -71,7 +71,7 @@ Feature: Input constraints of the key policy operations
       | Policy | is empty                  |
       | Policy | is 131073 characters long |
 
-    @cond:PutKeyPolicy.V.Policy.pattern @error:ValidationException @cond:PutKeyPolicy.12
+    @cond:PutKeyPolicy.V.Policy.pattern @error:ValidationException
     Examples: Policy.pattern
       | member | problem                             |
       | Policy | consists of characters above U+00FF |

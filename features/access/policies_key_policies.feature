@@ -73,6 +73,11 @@ Feature: GetKeyPolicy, PutKeyPolicy and ListKeyPolicies
     Then the request fails with LimitExceededException
     And the key policy is unchanged
 
+  @op:PutKeyPolicy @cond:PutKeyPolicy.12 @error:ValidationException
+  Scenario: PutKeyPolicy refuses a policy with characters above U+00FF
+    When I send a PutKeyPolicy request whose Policy consists of characters above U+00FF
+    Then the request fails with ValidationException
+
   @op:PutKeyPolicy
   Scenario Outline: PutKeyPolicy <how> fails with a client error
     When I call PutKeyPolicy <how>
