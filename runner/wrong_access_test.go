@@ -32,6 +32,11 @@ func accessWrongCases() []wrongCase {
 			name:   "PutKeyPolicy stores every policy it is sent, refused or not, and enforces none",
 			tags:   "@cond:PutKeyPolicy.18,@cond:PutKeyPolicy.07,@cond:PutKeyPolicy.06,@cond:ListGrants.04,@cond:RevokeGrant.06",
 			change: func(*wrongKMS) change { return unenforcedPolicies() },
+			check: failWith(map[string]string{
+				"policies_cross_account.feature: A key policy that lets the second account call DescribeKey lets it describe the key: succeeds": "AccessDeniedException",
+				"policies_cross_account.feature: A policy for every account lets the second account in":                                         "AccessDeniedException",
+				"grants_revoke_grant.feature: The second account revokes a grant when the key policy lets it":                                   "AccessDeniedException",
+			}),
 		},
 		{
 			name: "PutKeyPolicy does nothing", tags: "@cond:PutKeyPolicy.18,@cond:PutKeyPolicy.08",
