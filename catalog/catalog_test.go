@@ -18,17 +18,17 @@ func mustLoad(t *testing.T) *Catalog {
 
 func TestCatalogCounts(t *testing.T) {
 	cat := mustLoad(t)
-	if got := len(cat.Operations); got != 38 {
-		t.Errorf("operations = %d, want 38", got)
+	if got := len(cat.Operations); got != 46 {
+		t.Errorf("operations = %d, want 46", got)
 	}
-	if got := len(cat.Conditions()); got != 783 { // 782 documented, 1 recorded only
-		t.Errorf("conditions = %d, want 783", got)
+	if got := len(cat.Conditions()); got != 929 { // 928 documented, 1 recorded only
+		t.Errorf("conditions = %d, want 929", got)
 	}
-	if got := len(cat.Pairs()); got != 282 {
-		t.Errorf("(operation, error) pairs = %d, want 282", got)
+	if got := len(cat.Pairs()); got != 336 {
+		t.Errorf("(operation, error) pairs = %d, want 336", got)
 	}
-	if got := len(cat.Constraints()); got != 252 {
-		t.Errorf("constraints = %d, want 252", got)
+	if got := len(cat.Constraints()); got != 310 {
+		t.Errorf("constraints = %d, want 310", got)
 	}
 	if got := len(cat.OtherConstraints); got != 0 { // ListKeys.V.ResourceOwners.enum went with ListKeys
 		t.Errorf("other operations' constraints = %d, want 0", got)
@@ -37,7 +37,7 @@ func TestCatalogCounts(t *testing.T) {
 	for _, c := range cat.Conditions() {
 		kinds[c.Kind]++
 	}
-	wantKinds := map[Kind]int{KindError: 378, KindUnspecified: 142, KindOK: 107, KindRule: 156}
+	wantKinds := map[Kind]int{KindError: 435, KindUnspecified: 172, KindOK: 127, KindRule: 195}
 	for k, want := range wantKinds {
 		if kinds[k] != want {
 			t.Errorf("conditions of kind %s = %d, want %d", k, kinds[k], want)
@@ -86,6 +86,14 @@ func TestCatalogPerOperation(t *testing.T) {
 		{"ListResourceTags", 12, 4},
 		{"UpdateKeyDescription", 10, 5},
 		{"ListKeys", 8, 3},
+		{"CreateGrant", 32, 9},
+		{"ListGrants", 20, 7},
+		{"ListRetirableGrants", 16, 5},
+		{"RetireGrant", 21, 8},
+		{"RevokeGrant", 14, 7},
+		{"GetKeyPolicy", 11, 5},
+		{"PutKeyPolicy", 20, 8},
+		{"ListKeyPolicies", 12, 5},
 	}
 	for _, tt := range tests {
 		t.Run(tt.op, func(t *testing.T) {

@@ -238,7 +238,7 @@ func encrypt(c *call) (any, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	if err := checkGrantTokens(in.GrantTokens); err != nil {
+	if err := c.checkGrantTokens(in.GrantTokens); err != nil {
 		return nil, err
 	}
 	k, err := c.resolveKey(*in.KeyID, keyARNOrAlias)
@@ -355,7 +355,7 @@ func decrypt(c *call) (any, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	if err := checkGrantTokens(in.GrantTokens); err != nil {
+	if err := c.checkGrantTokens(in.GrantTokens); err != nil {
 		return nil, err
 	}
 	if ignore {
@@ -508,7 +508,7 @@ func newDataKey(c *call, withPlaintext bool) (any, error) {
 	default:
 		return nil, errorf("ValidationException", "Specify either KeySpec or NumberOfBytes.")
 	}
-	if err := checkGrantTokens(in.GrantTokens); err != nil {
+	if err := c.checkGrantTokens(in.GrantTokens); err != nil {
 		return nil, err
 	}
 	k, err := c.resolveKey(*in.KeyID, keyARNOrAlias)

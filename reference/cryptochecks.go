@@ -5,17 +5,6 @@ import (
 	"slices"
 )
 
-// checkGrantTokens refuses grant tokens the reference never issued. The
-// reference implements no grants, so every token a request carries is
-// unknown to it: InvalidGrantTokenException (Encrypt.23, Decrypt.22,
-// ReEncrypt.22). The model's limits on them are checked before.
-func checkGrantTokens(tokens []string) error {
-	if len(tokens) > 0 {
-		return errorf("InvalidGrantTokenException", "The grant token is not valid.")
-	}
-	return nil
-}
-
 // externalKeyRefuses is the answer of a key in an external key store whose
 // external key can no longer serve it: its proxy reports the external key
 // disabled, missing or unfit for encryption. KMS reports such failures of a

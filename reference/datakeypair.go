@@ -48,7 +48,7 @@ func dataKeyPair(c *call, withPlaintext bool) (any, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	if err := checkGrantTokens(in.GrantTokens); err != nil {
+	if err := c.checkGrantTokens(in.GrantTokens); err != nil {
 		return nil, err
 	}
 	spec := *in.KeyPairSpec

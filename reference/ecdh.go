@@ -36,7 +36,7 @@ func deriveSharedSecret(c *call) (any, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	if err := checkGrantTokens(in.GrantTokens); err != nil {
+	if err := c.checkGrantTokens(in.GrantTokens); err != nil {
 		return nil, err
 	}
 	k, err := c.resolveKey(*in.KeyID, keyARNOrAlias)

@@ -3,9 +3,7 @@ package reference
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"path"
 	"slices"
 	"strings"
 	"time"
@@ -20,7 +18,6 @@ func keyOperations() map[string]operation {
 		"DisableKey":          disableKey,
 		"ScheduleKeyDeletion": scheduleKeyDeletion,
 		"CancelKeyDeletion":   cancelKeyDeletion,
-		"GetKeyPolicy":        getKeyPolicy,
 	}
 }
 
@@ -260,152 +257,6 @@ func randomBytes(n int) []byte {
 	return b
 }
 
-// checkPolicy is the reference's key policy check: the document must fit the
-// key policy size quota and be JSON with the shape of an IAM policy, and
-// every statement must name a principal (CreateKey.05). Whether a principal
-// exists is not checked: the reference has no IAM to check it against.
-func checkPolicy(doc string) error {
-	// CreateKey.07: the model allows 131072 characters, but a key policy
-	// document is limited to 32 KiB; a document between the two is a quota
-	// violation, which KMS reports as LimitExceededException.
-	if len(doc) > maxKeyPolicyBytes {
-		return errorf("LimitExceededException", "The key policy is %d bytes; a key policy can be at most %d bytes.", len(doc), maxKeyPolicyBytes)
-	}
-	var policy struct {
-		Version   *string         `json:"Version"`
-		Statement json.RawMessage `json:"Statement"`
-	}
-	if err := json.Unmarshal([]byte(doc), &policy); err != nil {
-		return errorf("MalformedPolicyDocumentException", "The key policy is not valid JSON.")
-	}
-	if policy.Version != nil && *policy.Version != "2012-10-17" && *policy.Version != "2008-10-17" {
-		return errorf("MalformedPolicyDocumentException", "The policy Version %q is not supported.", *policy.Version)
-	}
-	var statements []map[string]any
-	if err := json.Unmarshal(policy.Statement, &statements); err != nil {
-		var one map[string]any
-		if err := json.Unmarshal(policy.Statement, &one); err != nil || one == nil {
-			return errorf("MalformedPolicyDocumentException", "The key policy must contain a Statement.")
-		}
-		statements = []map[string]any{one}
-	}
-	if len(statements) == 0 {
-		return errorf("MalformedPolicyDocumentException", "The key policy must contain at least one statement.")
-	}
-	for i, st := range statements {
-		if effect, _ := st["Effect"].(string); effect != "Allow" && effect != "Deny" {
-			return errorf("MalformedPolicyDocumentException", "Statement %d of the key policy has no valid Effect (Allow or Deny).", i+1)
-		}
-		if st["Principal"] == nil && st["NotPrincipal"] == nil {
-			return errorf("MalformedPolicyDocumentException", "Statement %d of the key policy names no principal.", i+1)
-		}
-		for _, member := range []string{"Principal", "NotPrincipal"} {
-			for _, arn := range principalARNs(st[member]) {
-				if !wellFormedARN(arn) { // CreateKey.09
-					return errorf("InvalidArnException", "Statement %d of the key policy names the principal %s, which is not a valid ARN.", i+1, arn)
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// policyAllows is the reference's narrow reading of a key policy, for the
-// lockout check (CreateKey.04) and for cross-account use (DescribeKey.06):
-// some Allow statement names the account (its root ARN, its ID, or "*") as a
-// principal and has an Action that covers action. It ignores Deny
-// statements, NotAction and conditions, and never sees IAM policies.
-func policyAllows(doc, partition, accountID, action string) bool {
-	var policy struct {
-		Statement json.RawMessage `json:"Statement"`
-	}
-	if err := json.Unmarshal([]byte(doc), &policy); err != nil {
-		return false
-	}
-	var statements []map[string]any
-	if err := json.Unmarshal(policy.Statement, &statements); err != nil {
-		var one map[string]any
-		if json.Unmarshal(policy.Statement, &one) != nil {
-			return false
-		}
-		statements = []map[string]any{one}
-	}
-	root := "arn:" + partition + ":iam::" + accountID + ":root"
-	for _, st := range statements {
-		if st["Effect"] != "Allow" {
-			continue
-		}
-		principals := []string{}
-		if p, ok := st["Principal"].(string); ok {
-			principals = append(principals, p)
-		}
-		if m, ok := st["Principal"].(map[string]any); ok {
-			principals = append(principals, policyStrings(m["AWS"])...)
-		}
-		named := slices.ContainsFunc(principals, func(p string) bool { return p == "*" || p == accountID || p == root })
-		covered := slices.ContainsFunc(policyStrings(st["Action"]), func(a string) bool {
-			ok, err := path.Match(strings.ToLower(a), strings.ToLower(action))
-			return err == nil && ok
-		})
-		if named && covered {
-			return true
-		}
-	}
-	return false
-}
-
-// policyStrings reads a policy element that is a string or a list of strings.
-func policyStrings(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []any:
-		var out []string
-		for _, e := range v {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-// principalARNs returns the AWS principals of a statement's Principal member
-// that are written as ARNs ("*" and bare account IDs are not ARNs).
-func principalARNs(principal any) []string {
-	m, ok := principal.(map[string]any)
-	if !ok {
-		return nil
-	}
-	var values []any
-	switch v := m["AWS"].(type) {
-	case string:
-		values = []any{v}
-	case []any:
-		values = v
-	}
-	var arns []string
-	for _, v := range values {
-		if s, ok := v.(string); ok && strings.HasPrefix(s, "arn:") {
-			arns = append(arns, s)
-		}
-	}
-	return arns
-}
-
-// wellFormedARN reports whether s has the six parts of an ARN,
-// arn:partition:service:region:account:resource, with a partition, a service
-// and a resource (IAM ARNs leave the region empty).
-func wellFormedARN(s string) bool {
-	parts := strings.SplitN(s, ":", 6)
-	return len(parts) == 6 && parts[0] == "arn" && parts[1] != "" && parts[2] != "" && parts[5] != ""
-}
-
-func defaultKeyPolicy(accountID string) string {
-	return fmt.Sprintf(`{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},"Action":"kms:*","Resource":"*"}]}`, accountID)
-}
-
 // keyMetadata is KeyMetadata on the wire.
 type keyMetadata struct {
 	AWSAccountID                string                    `json:"AWSAccountId"`
@@ -620,36 +471,6 @@ func describeKey(c *call) (any, error) {
 	return struct {
 		KeyMetadata keyMetadata
 	}{c.metadata(k)}, nil
-}
-
-// getKeyPolicy implements GetKeyPolicy, which the scenarios use to see the
-// policy CreateKey gave a key. A key has one policy, named "default".
-func getKeyPolicy(c *call) (any, error) {
-	var in struct {
-		KeyID      *string `json:"KeyId"`
-		PolicyName *string `json:"PolicyName"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	var v validator
-	validateKeyID(&v, in.KeyID)
-	v.Length("policyName", in.PolicyName, 1, 128, false)
-	v.Pattern("policyName", in.PolicyName, policyNamePattern, false)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	k, err := c.resolveKey(*in.KeyID, keyOrARN)
-	if err != nil {
-		return nil, err
-	}
-	if name := deref(in.PolicyName); name != "" && name != "default" {
-		return nil, errorf("NotFoundException", "No such policy exists")
-	}
-	return struct {
-		Policy     string
-		PolicyName string
-	}{k.Policy, "default"}, nil
 }
 
 // predefinedAlias reports whether keyID names a predefined AWS alias

@@ -56,7 +56,7 @@ func (c *call) computeMac(verify bool) (*Key, macInput, []byte, error) {
 	if err := v.Err(); err != nil {
 		return nil, in, nil, err
 	}
-	if err := checkGrantTokens(in.GrantTokens); err != nil {
+	if err := c.checkGrantTokens(in.GrantTokens); err != nil {
 		return nil, in, nil, err
 	}
 	k, err := c.resolveKey(*in.KeyID, keyARNOrAlias)

@@ -34,7 +34,7 @@ func reEncrypt(c *call) (any, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	if err := checkGrantTokens(in.GrantTokens); err != nil {
+	if err := c.checkGrantTokens(in.GrantTokens); err != nil {
 		return nil, err
 	}
 	dest, err := c.resolveKey(*in.DestinationKeyID, keyARNOrAlias)

@@ -21,8 +21,9 @@ const (
 //     <its Region>" (recorded: realkms DescribeKey.key-in-other-region.by-key-arn).
 //   - An ARN of another partition, or a key that does not exist, is NotFoundException.
 //   - An ARN for another account is AccessDeniedException, unless the
-//     operation may be used across accounts and the key's policy allows the
-//     caller's account the operation (DescribeKey.06).
+//     operation may be used across accounts and the key's policy or one of
+//     its grants allows the caller's account the operation (DescribeKey.06,
+//     see sharedKey).
 func (c *call) resolveKey(keyID string, forms keyIDForms) (*Key, error) {
 	if strings.HasPrefix(keyID, "arn:") {
 		arn, ok := parseKMSARN(keyID)
@@ -39,10 +40,7 @@ func (c *call) resolveKey(keyID string, forms keyIDForms) (*Key, error) {
 			return nil, c.notFound(keyID)
 		}
 		if arn.Account != c.acct.id {
-			if k := c.sharedKey(arn); k != nil {
-				return k, nil
-			}
-			return nil, errorf("AccessDeniedException", "User: arn:aws:iam::%s:root is not authorized to perform: kms:%s on resource: %s because no resource-based policy allows the kms:%s action", c.acct.id, c.op, keyID, c.op)
+			return c.sharedKey(arn, keyID)
 		}
 		if alias, ok := strings.CutPrefix(arn.Resource, "alias/"); ok {
 			return c.resolveAlias("alias/"+alias, keyID)
@@ -59,28 +57,41 @@ func (c *call) resolveKey(keyID string, forms keyIDForms) (*Key, error) {
 }
 
 // crossAccountOps are the reference's operations that KMS lets a caller use
-// on a key in another account, when the key policy allows it.
+// on a key in another account, when the key policy or a grant allows it.
 var crossAccountOps = []string{"DescribeKey", "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
 	"GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
-	"Sign", "Verify", "GetPublicKey", "GenerateMac", "VerifyMac", "DeriveSharedSecret"}
+	"Sign", "Verify", "GetPublicKey", "GenerateMac", "VerifyMac", "DeriveSharedSecret",
+	"CreateGrant", "ListGrants", "RevokeGrant"}
 
 // sharedKey returns the key of another account that a key ARN names, if the
-// operation may cross accounts and the key's policy allows the caller's
-// account to use it (see policyAllows).
-func (c *call) sharedKey(arn kmsARN) *Key {
+// operation may cross accounts and either the key's policy allows the
+// caller's account the operation (policyDecides) or, with no explicit Deny,
+// one of the key's grants does (grantAllows). Otherwise it returns the
+// AccessDeniedException, worded as KMS words it.
+func (c *call) sharedKey(arn kmsARN, keyID string) (*Key, error) {
+	denied := errorf("AccessDeniedException", "User: arn:%s:iam::%s:root is not authorized to perform: kms:%s on resource: %s because no resource-based policy allows the kms:%s action", arn.Partition, c.acct.id, c.op, keyID, c.op)
 	owner, ok := c.svc.accounts[arn.Account]
 	if !ok || !slices.Contains(crossAccountOps, c.op) {
-		return nil
+		return nil, denied
 	}
 	id, ok := strings.CutPrefix(arn.Resource, "key/")
 	if !ok {
-		return nil
+		return nil, denied
 	}
 	k, ok := owner.keys[id]
-	if !ok || !policyAllows(k.Policy, arn.Partition, c.acct.id, "kms:"+c.op) {
-		return nil
+	if !ok {
+		return nil, denied
 	}
-	return k
+	switch policyDecides(k.Policy, arn.Partition, c.acct.id, "kms:"+c.op) {
+	case policyAllow:
+		return k, nil
+	case policyDeny:
+		return nil, errorf("AccessDeniedException", "User: arn:%s:iam::%s:root is not authorized to perform: kms:%s on resource: %s with an explicit deny in a resource-based policy", arn.Partition, c.acct.id, c.op, keyID)
+	}
+	if c.grantAllows(k, keyID) {
+		return k, nil
+	}
+	return nil, denied
 }
 
 func (c *call) lookupKey(id, asGiven string) (*Key, error) {

@@ -100,7 +100,7 @@ func New(opts Options) (*Service, error) {
 		backing:  b,
 		ops:      map[string]operation{},
 	}
-	for _, set := range []map[string]operation{keyOperations(), aliasOperations(), tagOperations(), listingOperations(), cryptoOperations(), signingOperations(), importOperations(), keyStoreOperations(), rotationOperations(), macOperations(), keyAgreementOperations()} {
+	for _, set := range []map[string]operation{keyOperations(), aliasOperations(), tagOperations(), listingOperations(), cryptoOperations(), signingOperations(), importOperations(), keyStoreOperations(), rotationOperations(), macOperations(), keyAgreementOperations(), grantOperations(), policyOperations()} {
 		for name, op := range set {
 			if _, dup := s.ops[name]; dup {
 				return nil, fmt.Errorf("reference: operation %s registered twice", name)

@@ -80,7 +80,7 @@ func (c *call) checkSigning(in *signingInput, verify bool) (signingRequest, erro
 	if err := v.Err(); err != nil {
 		return signingRequest{}, err
 	}
-	if err := checkGrantTokens(in.GrantTokens); err != nil {
+	if err := c.checkGrantTokens(in.GrantTokens); err != nil {
 		return signingRequest{}, err
 	}
 	k, err := c.resolveKey(*in.KeyID, keyARNOrAlias)
@@ -402,7 +402,7 @@ func getPublicKey(c *call) (any, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	if err := checkGrantTokens(in.GrantTokens); err != nil {
+	if err := c.checkGrantTokens(in.GrantTokens); err != nil {
 		return nil, err
 	}
 	k, err := c.resolveKey(*in.KeyID, keyARNOrAlias)

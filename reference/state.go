@@ -61,6 +61,8 @@ type Key struct {
 	MultiRegion bool
 	Policy      string
 	Tags        []Tag
+	// Grants are the key's grants, oldest first (see grants.go).
+	Grants []*Grant
 
 	State               KeyState
 	DeletionDate        time.Time

@@ -160,6 +160,12 @@ func mutationTarget(params any) (target, bool) {
 		return key(in.KeyId)
 	case *kms.CreateGrantInput:
 		return key(in.KeyId)
+	case *kms.RevokeGrantInput:
+		return key(in.KeyId)
+	case *kms.RetireGrantInput:
+		if in.KeyId != nil { // a grant token names a grant of the run's own making
+			return key(in.KeyId)
+		}
 	case *kms.ReplicateKeyInput:
 		return key(in.KeyId)
 	case *kms.UpdatePrimaryRegionInput:

@@ -8,11 +8,13 @@ import (
 
 	"github.com/kmsconform/kmsconform/families/datakeys"
 	"github.com/kmsconform/kmsconform/families/encryption"
+	"github.com/kmsconform/kmsconform/families/grants"
 	"github.com/kmsconform/kmsconform/families/importing"
 	"github.com/kmsconform/kmsconform/families/keystores"
 	"github.com/kmsconform/kmsconform/families/lifecycle"
 	"github.com/kmsconform/kmsconform/families/macs"
 	"github.com/kmsconform/kmsconform/families/naming"
+	"github.com/kmsconform/kmsconform/families/policies"
 	"github.com/kmsconform/kmsconform/families/signing"
 	"github.com/kmsconform/kmsconform/scenario"
 	"github.com/kmsconform/kmsconform/stepdef"
@@ -30,6 +32,8 @@ func register(s *scenario.Scenario, sc stepdef.Context) {
 	signing.Register(s, sc)
 	macs.Register(s, sc)
 	naming.Register(s, sc)
+	grants.Register(s, sc)
+	policies.Register(s, sc)
 }
 
 // Room registers the steps of a package outside families/ on a scenario, as
