@@ -26,7 +26,8 @@
 //     key spec; then each lifecycle operation is called on the key in order
 //     (DisableKey, EnableKey, ScheduleKeyDeletion with its default waiting
 //     period, CancelKeyDeletion, DeleteImportedKeyMaterial, RotateKeyOnDemand,
-//     and ReplicateKey, which replicates to the second Region).
+//     EnableKeyRotation with its default period, and ReplicateKey, which
+//     replicates to the second Region).
 //   - blobs: after the keys, each blob is the member of the answer to one
 //     request sent in the replay's Region (placeholders allowed), decoded
 //     from base64, with dropPrefix bytes cut from its start and append (text)
@@ -277,7 +278,7 @@ var (
 
 // lifecycleOps are the KeyId-only operations a setup key's lifecycle may call.
 var lifecycleOps = []string{"DisableKey", "EnableKey", "ScheduleKeyDeletion", "CancelKeyDeletion",
-	"DeleteImportedKeyMaterial", "RotateKeyOnDemand", "ReplicateKey"}
+	"DeleteImportedKeyMaterial", "RotateKeyOnDemand", "ReplicateKey", "EnableKeyRotation"}
 
 // blobOps are the operations a setup blob may come from.
 var blobOps = []string{"Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair",

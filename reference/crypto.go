@@ -57,7 +57,11 @@ func (c *call) encryptionKey(k *Key) error {
 	if k.KeyUsage != encryptDecrypt {
 		return errorf("InvalidKeyUsageException", "%s key usage is %s which is not valid for %s.", k.ARN, k.KeyUsage, c.op)
 	}
-	return c.externalKeyRefuses(k)
+	if err := c.externalKeyRefuses(k); err != nil {
+		return err
+	}
+	c.useKey(k)
+	return nil
 }
 
 // symmetricEncryption checks that k is a symmetric encryption key with

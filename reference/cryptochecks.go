@@ -107,5 +107,6 @@ func (c *call) keyFor(k *Key, usage string) error {
 	if k.KeyUsage != usage {
 		return errorf("InvalidKeyUsageException", "%s key usage is %s which is not valid for %s.", k.ARN, k.KeyUsage, c.op)
 	}
+	c.useKey(k)
 	return nil
 }

@@ -537,7 +537,11 @@ func setEnabled(c *call, to KeyState) (any, error) {
 	}
 	switch st := c.effectiveState(k); st {
 	case KeyEnabled, KeyDisabled, KeyUnavailable:
+		was := k.State
 		k.State = to
+		if was != KeyEnabled && to == KeyEnabled {
+			c.resumeRotation(k)
+		}
 		return nil, nil
 	default:
 		return nil, stateError(k, st)

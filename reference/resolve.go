@@ -61,7 +61,7 @@ func (c *call) resolveKey(keyID string, forms keyIDForms) (*Key, error) {
 var crossAccountOps = []string{"DescribeKey", "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
 	"GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
 	"Sign", "Verify", "GetPublicKey", "GenerateMac", "VerifyMac", "DeriveSharedSecret",
-	"CreateGrant", "ListGrants", "RevokeGrant"}
+	"CreateGrant", "ListGrants", "RevokeGrant", "GetKeyRotationStatus"}
 
 // sharedKey returns the key of another account that a key ARN names, if the
 // operation may cross accounts and either the key's policy allows the
@@ -191,7 +191,7 @@ func (s *Service) settleLocked(a *account, now time.Time) {
 
 // settleKey applies to k what is due at now: its deletion when its waiting
 // period has ended, otherwise the expiry of its imported material
-// (settleMaterials). It reads the key as it is, so a deadline that no longer
+// (settleMaterials) and its automatic rotations (settleRotation). It reads the key as it is, so a deadline that no longer
 // applies changes nothing.
 func settleKey(a *account, k *Key, now time.Time) {
 	if k.State == KeyPendingDeletion && !k.DeletionDate.IsZero() && !now.Before(k.DeletionDate) {
@@ -207,4 +207,5 @@ func settleKey(a *account, k *Key, now time.Time) {
 		}
 	}
 	settleMaterials(k, now)
+	settleRotation(a, k, now)
 }

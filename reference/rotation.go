@@ -8,14 +8,14 @@ import (
 // rotationOperations are the key rotation operations.
 func rotationOperations() map[string]operation {
 	return map[string]operation{
-		"RotateKeyOnDemand": rotateKeyOnDemand,
+		"RotateKeyOnDemand":    rotateKeyOnDemand,
+		"EnableKeyRotation":    enableKeyRotation,
+		"DisableKeyRotation":   disableKeyRotation,
+		"GetKeyRotationStatus": getKeyRotationStatus,
+		"ListKeyRotations":     listKeyRotations,
+		"GetKeyLastUsage":      getKeyLastUsage,
 	}
 }
-
-// Rotation types (ListKeyRotations' RotationType).
-const (
-	rotationOnDemand = "ON_DEMAND"
-)
 
 // onDemandRotationLimit is how many on-demand rotations a key may have.
 // Real KMS refused the 11th when recorded (realkms
@@ -39,12 +39,12 @@ const onDemandRotationLimit = 10
 //     keys (.13) are UnsupportedOperationException without a message, as
 //     recorded for an RSA key; a key in a custom key store (.12) is refused
 //     with the message KMS used for EXTERNAL keys before it rotated them;
+//   - no automatic rotation due within conflictWindow (.09);
 //   - at most onDemandRotationLimit on-demand rotations (.08);
 //   - a key with imported material rotates to its PENDING_ROTATION material
 //     (.15) and needs one (.14; recorded message).
 //
-// The reference keeps no automatic rotation schedule, so ConflictException
-// (.09) never applies.
+// The rotation leaves the automatic schedule alone (.07).
 func rotateKeyOnDemand(c *call) (any, error) {
 	k, err := c.keyFromKeyIDInput(keyOrARN)
 	if err != nil {
@@ -62,6 +62,8 @@ func rotateKeyOnDemand(c *call) (any, error) {
 		return nil, errorf("UnsupportedOperationException", "")
 	case k.Origin != OriginAWSKMS && k.Origin != OriginExternal:
 		return nil, errorf("UnsupportedOperationException", "%s origin is %s which is not valid for this operation.", k.ARN, k.Origin)
+	case k.Rotation.Enabled && !k.Rotation.Next.IsZero() && k.Rotation.Next.Sub(c.now) < conflictWindow:
+		return nil, errorf("ConflictException", "An automatic rotation of %s is in progress or due within 20 minutes; try again after it.", k.ARN)
 	case k.onDemandRotations() >= onDemandRotationLimit:
 		return nil, errorf("LimitExceededException", "The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: %s", k.ARN)
 	}

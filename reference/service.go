@@ -71,6 +71,8 @@ type call struct {
 	region    string // the Region the request is signed for
 	now       time.Time
 	body      []byte
+	// used are the keys the call checked for a cryptographic use (useKey).
+	used []*Key
 }
 
 // New returns a Service ready to serve.
@@ -137,7 +139,7 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Keys already in canonical form, set directly: Header.Set would
 	// canonicalize them again on every request.
 	w.Header()["X-Amzn-Requestid"] = []string{requestID}
-	out, err := s.serveKMS(r)
+	out, err := s.serveKMS(r, requestID)
 	if err != nil {
 		e := asError(err)
 		if e.Code == "KMSInternalException" {
@@ -173,7 +175,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(b)
 }
 
-func (s *Service) serveKMS(r *http.Request) (any, error) {
+func (s *Service) serveKMS(r *http.Request, requestID string) (any, error) {
 	if r.Method != http.MethodPost || r.URL.Path != "/" {
 		return nil, errorf("UnknownOperationException", "")
 	}
@@ -206,7 +208,12 @@ func (s *Service) serveKMS(r *http.Request) (any, error) {
 	acct := s.accountLocked(s.backing.accountFor(accessKey))
 	now := s.nowIn(acct)
 	s.settleLocked(acct, now)
-	return op(&call{ctx: r.Context(), svc: s, op: name, acct: acct, accessKey: accessKey, region: s.region, now: now, body: body})
+	c := &call{ctx: r.Context(), svc: s, op: name, acct: acct, accessKey: accessKey, region: s.region, now: now, body: body}
+	out, err := op(c)
+	if err == nil {
+		c.recordUsage(requestID)
+	}
+	return out, err
 }
 
 // authenticate extracts the access key ID from a SigV4 Authorization header and

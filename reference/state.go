@@ -89,6 +89,12 @@ type Key struct {
 	// sealers are the AES-GCMs of its symmetric materials, built on first
 	// use (see sealer.go); syncMaterial drops them.
 	sealers []*sealer
+
+	// Rotation is the key's automatic rotation schedule (rotation_schedule.go).
+	Rotation RotationSchedule
+	// LastUsage is the key's last successful cryptographic use, nil while it
+	// has none (keyusage.go).
+	LastUsage *KeyUsage
 }
 
 // ImportState is an EXTERNAL key's import bookkeeping.

@@ -254,7 +254,8 @@ func (st *scenario) input(operation string) (map[string]any, error) {
 	}
 	var in map[string]any
 	switch operation {
-	case "DescribeKey", "DeleteImportedKeyMaterial", "CancelKeyDeletion", "EnableKey", "DisableKey":
+	case "DescribeKey", "DeleteImportedKeyMaterial", "CancelKeyDeletion", "EnableKey", "DisableKey",
+		"EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus", "RotateKeyOnDemand", "ListKeyRotations", "GetKeyLastUsage":
 		in = map[string]any{"KeyId": key()}
 	case "ScheduleKeyDeletion":
 		in = map[string]any{"KeyId": key(), "PendingWindowInDays": 7}

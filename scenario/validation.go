@@ -124,6 +124,9 @@ func (w *Scenario) validBody(ctx context.Context, op, member string) (map[string
 		if b, ok := accessBody(op, member, k); ok {
 			return b, nil
 		}
+		if b, ok := rotationBody(op, member, k.ID); ok {
+			return b, nil
+		}
 		return nil, fmt.Errorf("no valid %s request is known to the input constraint steps", op)
 	}
 	return body, nil

@@ -15,6 +15,7 @@ import (
 	"github.com/kmsconform/kmsconform/families/macs"
 	"github.com/kmsconform/kmsconform/families/naming"
 	"github.com/kmsconform/kmsconform/families/policies"
+	"github.com/kmsconform/kmsconform/families/rotation"
 	"github.com/kmsconform/kmsconform/families/signing"
 	"github.com/kmsconform/kmsconform/scenario"
 	"github.com/kmsconform/kmsconform/stepdef"
@@ -34,6 +35,7 @@ func register(s *scenario.Scenario, sc stepdef.Context) {
 	naming.Register(s, sc)
 	grants.Register(s, sc)
 	policies.Register(s, sc)
+	rotation.Register(s, sc)
 }
 
 // Room registers the steps of a package outside families/ on a scenario, as
