@@ -34,6 +34,7 @@ type request struct {
 }
 
 func (f *rotation) registerCalls(sc stepdef.Context) {
+	u, l := &usage{f}, &listings{f}
 	sc.Given(`^this rotation scenario runs in an account of its own, with its own clock$`, f.givenOwnAccount)
 	sc.Given(`^an AWS managed key in an account of my own$`, f.givenManagedKey)
 	sc.Given(`^a symmetric encryption key whose key policy lets every account read its rotation status$`, f.givenSharedKey, stepdef.Creates{Keys: 2})
@@ -42,7 +43,7 @@ func (f *rotation) registerCalls(sc stepdef.Context) {
 	sc.Given(`^the key has been rotated on demand(?: (\d+) times)?$`, f.givenRotatedOnDemand)
 	sc.Given(`^a message has been encrypted under the key's current key material$`, f.givenSealed)
 	sc.Given(`^the message has been re-encrypted under the other key$`, f.givenReEncrypted)
-	sc.Given(`^the key has been used for `+usageExpr+`$`, f.givenUsed)
+	sc.Given(`^the key has been used for `+usageExpr+`$`, u.givenUsed)
 	sc.Given(`^a Decrypt with the key of a ciphertext it did not make has been refused$`, f.givenRefusedDecrypt)
 	sc.Given(`^the key's deletion has been cancelled$`, f.givenDeletionCancelled)
 	sc.Given(`^the key has been enabled again$`, f.givenEnabledAgain)
@@ -56,9 +57,9 @@ func (f *rotation) registerCalls(sc stepdef.Context) {
 	sc.When(`^I call `+opExpr+` naming the key by a malformed ARN$`, f.callMalformedARN)
 	sc.When(`^the second account calls `+opExpr+` naming the key by its key ARN$`, f.secondCalls, stepdef.Creates{SecondAccount: true})
 	sc.When(`^I enable automatic rotation of the key every (\d+) days$`, f.enableEvery)
-	sc.When(`^I list the key's rotations with IncludeKeyMaterial (ALL_KEY_MATERIAL|ROTATIONS_ONLY)$`, f.listIncluding)
-	sc.When(`^I list the key's rotations with a Marker no listing gave$`, f.listBogusMarker)
-	sc.When(`^I list the key's rotations (\d+) at a time, following NextMarker$`, f.listPaged)
+	sc.When(`^I list the key's rotations with IncludeKeyMaterial (ALL_KEY_MATERIAL|ROTATIONS_ONLY)$`, l.listIncluding)
+	sc.When(`^I list the key's rotations with a Marker no listing gave$`, l.listBogusMarker)
+	sc.When(`^I list the key's rotations (\d+) at a time, following NextMarker$`, l.listPaged)
 }
 
 // act makes r the call under test, as client c.
@@ -251,61 +252,6 @@ func (f *rotation) givenReEncrypted(ctx context.Context) error {
 	return err
 }
 
-// givenUsed makes one successful call of op with the key; Decrypt, Verify
-// and VerifyMac first make what they check with it.
-func (f *rotation) givenUsed(ctx context.Context, op string) error {
-	k, err := f.Keys.NeedKey()
-	if err != nil {
-		return err
-	}
-	id := aws.String(k.ID)
-	msg := []byte("kmsconform key usage " + scenario.RandomHex(8))
-	var setupErr error
-	switch op {
-	case "Encrypt", "Decrypt":
-		out, err := scenario.Setup(ctx, f.Scenario, "Encrypt", func(ctx context.Context) (*kms.EncryptOutput, error) {
-			return f.Client.Encrypt(ctx, &kms.EncryptInput{KeyId: id, Plaintext: f.Env.Message()})
-		})
-		if err != nil || op == "Encrypt" {
-			return err
-		}
-		_, setupErr = scenario.Setup(ctx, f.Scenario, op, func(ctx context.Context) (*kms.DecryptOutput, error) {
-			return f.Client.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: out.CiphertextBlob})
-		})
-	case "GenerateDataKey":
-		_, setupErr = scenario.Setup(ctx, f.Scenario, op, func(ctx context.Context) (*kms.GenerateDataKeyOutput, error) {
-			return f.Client.GenerateDataKey(ctx, &kms.GenerateDataKeyInput{KeyId: id, KeySpec: types.DataKeySpecAes256})
-		})
-	case "GenerateDataKeyWithoutPlaintext":
-		_, setupErr = scenario.Setup(ctx, f.Scenario, op, func(ctx context.Context) (*kms.GenerateDataKeyWithoutPlaintextOutput, error) {
-			return f.Client.GenerateDataKeyWithoutPlaintext(ctx, &kms.GenerateDataKeyWithoutPlaintextInput{KeyId: id, KeySpec: types.DataKeySpecAes256})
-		})
-	case "Sign", "Verify":
-		out, err := scenario.Setup(ctx, f.Scenario, "Sign", func(ctx context.Context) (*kms.SignOutput, error) {
-			return f.Client.Sign(ctx, &kms.SignInput{KeyId: id, Message: msg, SigningAlgorithm: types.SigningAlgorithmSpecEcdsaSha256})
-		})
-		if err != nil || op == "Sign" {
-			return err
-		}
-		_, setupErr = scenario.Setup(ctx, f.Scenario, op, func(ctx context.Context) (*kms.VerifyOutput, error) {
-			return f.Client.Verify(ctx, &kms.VerifyInput{KeyId: id, Message: msg, Signature: out.Signature, SigningAlgorithm: types.SigningAlgorithmSpecEcdsaSha256})
-		})
-	case "GenerateMac", "VerifyMac":
-		out, err := scenario.Setup(ctx, f.Scenario, "GenerateMac", func(ctx context.Context) (*kms.GenerateMacOutput, error) {
-			return f.Client.GenerateMac(ctx, &kms.GenerateMacInput{KeyId: id, Message: msg, MacAlgorithm: types.MacAlgorithmSpecHmacSha256})
-		})
-		if err != nil || op == "GenerateMac" {
-			return err
-		}
-		_, setupErr = scenario.Setup(ctx, f.Scenario, op, func(ctx context.Context) (*kms.VerifyMacOutput, error) {
-			return f.Client.VerifyMac(ctx, &kms.VerifyMacInput{KeyId: id, Message: msg, Mac: out.Mac, MacAlgorithm: types.MacAlgorithmSpecHmacSha256})
-		})
-	default:
-		return fmt.Errorf("the scenario cannot use a key for %s", op)
-	}
-	return setupErr
-}
-
 // givenRefusedDecrypt has the key asked to decrypt bytes that are no
 // ciphertext of it, which must fail.
 func (f *rotation) givenRefusedDecrypt(ctx context.Context) error {
@@ -450,54 +396,6 @@ func (f *rotation) enableEvery(ctx context.Context, period string) error {
 		return err
 	}
 	return f.act(ctx, f.Client, request{op: "EnableKeyRotation", keyID: k.ID, period: aws.Int32(n)})
-}
-
-func (f *rotation) listIncluding(ctx context.Context, include string) error {
-	k, err := f.Keys.NeedKey()
-	if err != nil {
-		return err
-	}
-	return f.act(ctx, f.Client, request{op: "ListKeyRotations", keyID: k.ID, include: types.IncludeKeyMaterial(include)})
-}
-
-func (f *rotation) listBogusMarker(ctx context.Context) error {
-	k, err := f.Keys.NeedKey()
-	if err != nil {
-		return err
-	}
-	return f.act(ctx, f.Client, request{op: "ListKeyRotations", keyID: k.ID, marker: aws.String(notAMarker)})
-}
-
-// listPaged lists the key's rotations n at a time, following NextMarker
-// until an answer is not truncated; the last call is the call under test
-// and every page is kept. A listing that does not end within a page per
-// rotation, and one more, is cut short: the checks then find it incomplete.
-func (f *rotation) listPaged(ctx context.Context, n int) error {
-	k, err := f.Keys.NeedKey()
-	if err != nil {
-		return err
-	}
-	all, err := f.listAll(ctx, k.ID)
-	if err != nil {
-		return err
-	}
-	f.pages = nil
-	var marker *string
-	for range len(all) + 2 {
-		if err := f.act(ctx, f.Client, request{op: "ListKeyRotations", keyID: k.ID, limit: aws.Int32(int32(n)), marker: marker}); err != nil {
-			return err
-		}
-		out, ok := f.Output.(*kms.ListKeyRotationsOutput)
-		if !ok {
-			return nil // the call failed: the Then steps say how
-		}
-		f.pages = append(f.pages, out.Rotations)
-		if !out.Truncated {
-			return nil
-		}
-		marker = out.NextMarker
-	}
-	return nil
 }
 
 // --- helpers ---

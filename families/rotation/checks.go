@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -20,6 +19,7 @@ import (
 const dateSlack = time.Hour
 
 func (f *rotation) registerChecks(sc stepdef.Context) {
+	u, l := &usage{f}, &listings{f}
 	sc.Then(`^the rotation status shows rotation off$`, f.thenRotationOff)
 	sc.Then(`^the rotation status shows rotation on every (\d+) days$`, f.thenRotationOn)
 	sc.Then(`^the rotation status shows rotation on every (\d+) days, next due (\d+) days from now$`, f.thenRotationDueIn)
@@ -31,20 +31,20 @@ func (f *rotation) registerChecks(sc stepdef.Context) {
 	sc.Then(`^the key's current key material is (the same as before|new), at the latest after a while$`, f.thenCurrentMaterial)
 	sc.Then(`^the message encrypted before still decrypts, naming the key material that encrypted it$`, f.thenOldMessageDecrypts)
 
-	sc.Then(`^the listing holds (\d+) entr(?:y|ies)$`, f.thenListingHolds)
-	sc.Then(`^the listing shows the first key material NON_CURRENT, without a rotation date or type, and the rotated one CURRENT with both$`, f.thenFirstAndRotated)
-	sc.Then(`^the listing shows the rotated key material CURRENT, with its rotation date and type ON_DEMAND$`, f.thenOnlyRotated)
-	sc.Then(`^the listing shows the imported key material waiting as PENDING_ROTATION, without a rotation date or type$`, f.thenPendingRotation)
-	sc.Then(`^every entry names the key and its key material$`, f.thenEntriesNameKey)
-	sc.Then(`^every entry carries ImportState and ExpirationModel$`, f.thenImportMembers)
-	sc.Then(`^no entry carries ImportState, ExpirationModel or KeyMaterialDescription$`, f.thenNoImportMembers)
-	sc.Then(`^the pages hold every rotation once, in order, with NextMarker exactly on the truncated ones$`, f.thenPagesComplete)
+	sc.Then(`^the listing holds (\d+) entr(?:y|ies)$`, l.thenListingHolds)
+	sc.Then(`^the listing shows the first key material NON_CURRENT, without a rotation date or type, and the rotated one CURRENT with both$`, l.thenFirstAndRotated)
+	sc.Then(`^the listing shows the rotated key material CURRENT, with its rotation date and type ON_DEMAND$`, l.thenOnlyRotated)
+	sc.Then(`^the listing shows the imported key material waiting as PENDING_ROTATION, without a rotation date or type$`, l.thenPendingRotation)
+	sc.Then(`^every entry names the key and its key material$`, l.thenEntriesNameKey)
+	sc.Then(`^every entry carries ImportState and ExpirationModel$`, l.thenImportMembers)
+	sc.Then(`^no entry carries ImportState, ExpirationModel or KeyMaterialDescription$`, l.thenNoImportMembers)
+	sc.Then(`^the pages hold every rotation once, in order, with NextMarker exactly on the truncated ones$`, l.thenPagesComplete)
 
-	sc.Then(`^the last usage is empty, and the key was created on or after tracking began$`, f.thenNeverUsed)
-	sc.Then(`^the last usage names `+usageExpr+` with its time, CloudTrail event ID and request ID$`, f.thenLastUsage)
-	sc.Then(`^the last usage names ReEncrypt with its time, CloudTrail event ID and request ID$`, func() error { return f.thenLastUsage("ReEncrypt") })
-	sc.Then(`^the last usage of the key itself names ReEncrypt as well$`, f.thenKeyItselfReEncrypt)
-	sc.Then(`^tracking began when the key was created$`, f.thenTrackingFromCreation)
+	sc.Then(`^the last usage is empty, and the key was created on or after tracking began$`, u.thenNeverUsed)
+	sc.Then(`^the last usage names `+usageExpr+` with its time, CloudTrail event ID and request ID$`, u.thenLastUsage)
+	sc.Then(`^the last usage names ReEncrypt with its time, CloudTrail event ID and request ID$`, func() error { return u.thenLastUsage("ReEncrypt") })
+	sc.Then(`^the last usage of the key itself names ReEncrypt as well$`, u.thenKeyItselfReEncrypt)
+	sc.Then(`^tracking began when the key was created$`, u.thenTrackingFromCreation)
 }
 
 func (f *rotation) statusUnderTest() (*kms.GetKeyRotationStatusOutput, error) {
@@ -293,25 +293,6 @@ func (f *rotation) thenOldMessageDecrypts(ctx context.Context) error {
 	return nil
 }
 
-func (f *rotation) listingUnderTest() ([]types.RotationsListEntry, error) {
-	out, err := scenario.OutputUnderTest[*kms.ListKeyRotationsOutput](f.Scenario, "ListKeyRotations")
-	if err != nil {
-		return nil, err
-	}
-	return out.Rotations, nil
-}
-
-func (f *rotation) thenListingHolds(n int) error {
-	got, err := f.listingUnderTest()
-	if err != nil {
-		return err
-	}
-	if len(got) != n {
-		return fmt.Errorf("ListKeyRotations listed %d entries, want %d: %s", len(got), n, describeEntries(got))
-	}
-	return nil
-}
-
 func describeEntries(es []types.RotationsListEntry) string {
 	s := "["
 	for i, e := range es {
@@ -335,175 +316,6 @@ func rotated(e types.RotationsListEntry) (bool, error) {
 	return false, fmt.Errorf("entry %s has RotationType %q and RotationDate %v: both or neither", aws.ToString(e.KeyMaterialId), e.RotationType, e.RotationDate)
 }
 
-func (f *rotation) thenFirstAndRotated() error {
-	es, err := f.listingUnderTest()
-	if err != nil {
-		return err
-	}
-	if len(es) != 2 {
-		return fmt.Errorf("ListKeyRotations listed %s, want the first and the rotated key material", describeEntries(es))
-	}
-	first, err := rotated(es[0])
-	if err != nil {
-		return err
-	}
-	second, err := rotated(es[1])
-	if err != nil {
-		return err
-	}
-	var p []string
-	if first || es[0].KeyMaterialState != types.KeyMaterialStateNonCurrent {
-		p = append(p, fmt.Sprintf("the first entry is %s with RotationType %q, want NON_CURRENT without one", es[0].KeyMaterialState, es[0].RotationType))
-	}
-	if !second || es[1].KeyMaterialState != types.KeyMaterialStateCurrent {
-		p = append(p, fmt.Sprintf("the second entry is %s with RotationType %q, want CURRENT with one", es[1].KeyMaterialState, es[1].RotationType))
-	}
-	if f.sealed != nil && aws.ToString(es[0].KeyMaterialId) != f.sealed.material {
-		p = append(p, fmt.Sprintf("the first entry is key material %s, want %s, current before the rotation", aws.ToString(es[0].KeyMaterialId), f.sealed.material))
-	}
-	return scenario.ProblemsError(p, "ListKeyRotations")
-}
-
-func (f *rotation) thenOnlyRotated() error {
-	es, err := f.listingUnderTest()
-	if err != nil {
-		return err
-	}
-	if len(es) != 1 {
-		return fmt.Errorf("ListKeyRotations listed %s, want the rotated key material only", describeEntries(es))
-	}
-	ok, err := rotated(es[0])
-	if err != nil {
-		return err
-	}
-	if !ok || es[0].RotationType != types.RotationTypeOnDemand || es[0].KeyMaterialState != types.KeyMaterialStateCurrent {
-		return fmt.Errorf("ListKeyRotations listed %s, want CURRENT with RotationType ON_DEMAND", describeEntries(es))
-	}
-	return nil
-}
-
-func (f *rotation) thenPendingRotation() error {
-	es, err := f.listingUnderTest()
-	if err != nil {
-		return err
-	}
-	i := slices.IndexFunc(es, func(e types.RotationsListEntry) bool {
-		return e.KeyMaterialState == types.KeyMaterialStatePendingRotation
-	})
-	if i < 0 {
-		return fmt.Errorf("ListKeyRotations listed %s, with no PENDING_ROTATION entry", describeEntries(es))
-	}
-	if ok, err := rotated(es[i]); err != nil || ok {
-		return fmt.Errorf("the PENDING_ROTATION entry carries a rotation date or type (%v)", err)
-	}
-	return nil
-}
-
-func (f *rotation) thenEntriesNameKey() error {
-	es, err := f.listingUnderTest()
-	if err != nil {
-		return err
-	}
-	k, err := f.Keys.NeedKey()
-	if err != nil {
-		return err
-	}
-	var p []string
-	for _, e := range es {
-		if id := aws.ToString(e.KeyId); id != k.ID && id != k.ARN {
-			p = append(p, fmt.Sprintf("an entry names key %q", id))
-		}
-		if aws.ToString(e.KeyMaterialId) == "" || e.KeyMaterialState == "" {
-			p = append(p, "an entry lacks KeyMaterialId or KeyMaterialState")
-		}
-		if _, err := rotated(e); err != nil {
-			p = append(p, err.Error())
-		}
-	}
-	return scenario.ProblemsError(p, "ListKeyRotations")
-}
-
-func (f *rotation) thenImportMembers() error {
-	es, err := f.listingUnderTest()
-	if err != nil {
-		return err
-	}
-	for _, e := range es {
-		if e.ImportState == "" || e.ExpirationModel == "" {
-			return fmt.Errorf("entry %s of a key with imported key material has ImportState %q and ExpirationModel %q", aws.ToString(e.KeyMaterialId), e.ImportState, e.ExpirationModel)
-		}
-	}
-	return nil
-}
-
-func (f *rotation) thenNoImportMembers() error {
-	es, err := f.listingUnderTest()
-	if err != nil {
-		return err
-	}
-	for _, e := range es {
-		if e.ImportState != "" || e.ExpirationModel != "" || e.KeyMaterialDescription != nil {
-			return fmt.Errorf("entry %s of a key whose material KMS generated carries import members", aws.ToString(e.KeyMaterialId))
-		}
-	}
-	return nil
-}
-
-// thenPagesComplete compares the pages with one listing of everything
-// (ROTATIONS_ONLY, the pages' default): the same entries, in order, each
-// once; every page but the last truncated.
-func (f *rotation) thenPagesComplete(ctx context.Context) error {
-	if err := f.ThenSucceeds(); err != nil {
-		return err
-	}
-	k, err := f.Keys.NeedKey()
-	if err != nil {
-		return err
-	}
-	all, err := f.listAll(ctx, k.ID)
-	if err != nil {
-		return err
-	}
-	var want, got []string
-	for _, e := range all {
-		if e.RotationType != "" {
-			want = append(want, aws.ToString(e.KeyMaterialId))
-		}
-	}
-	for _, page := range f.pages {
-		for _, e := range page {
-			got = append(got, aws.ToString(e.KeyMaterialId))
-		}
-	}
-	if !slices.Equal(got, want) {
-		return fmt.Errorf("the %d pages list %v, want %v", len(f.pages), got, want)
-	}
-	if out, ok := f.Output.(*kms.ListKeyRotationsOutput); !ok || out.Truncated || out.NextMarker != nil {
-		return fmt.Errorf("the last page is truncated or carries a NextMarker")
-	}
-	return nil
-}
-
-func (f *rotation) usageUnderTest() (*kms.GetKeyLastUsageOutput, error) {
-	return scenario.OutputUnderTest[*kms.GetKeyLastUsageOutput](f.Scenario, "GetKeyLastUsage")
-}
-
-func (f *rotation) thenNeverUsed() error {
-	out, err := f.usageUnderTest()
-	if err != nil {
-		return err
-	}
-	var p []string
-	if u := out.KeyLastUsage; u != nil && (u.Operation != "" || u.Timestamp != nil || u.KmsRequestId != nil || u.CloudTrailEventId != nil) {
-		p = append(p, fmt.Sprintf("KeyLastUsage names %s", u.Operation))
-	}
-	created, start := aws.ToTime(out.KeyCreationDate), aws.ToTime(out.TrackingStartDate)
-	if out.KeyCreationDate == nil || out.TrackingStartDate == nil || created.Before(start) {
-		p = append(p, fmt.Sprintf("KeyCreationDate %v is not on or after TrackingStartDate %v", out.KeyCreationDate, out.TrackingStartDate))
-	}
-	return scenario.ProblemsError(p, "a key never used")
-}
-
 // lastUsageIs checks a last usage: it names op, a time no earlier than the
 // key's creation, a CloudTrail event and a request.
 func lastUsageIs(out *kms.GetKeyLastUsageOutput, op string) error {
@@ -522,38 +334,4 @@ func lastUsageIs(out *kms.GetKeyLastUsageOutput, op string) error {
 		p = append(p, "CloudTrailEventId or KmsRequestId is missing")
 	}
 	return scenario.ProblemsError(p, "the key's last usage")
-}
-
-func (f *rotation) thenLastUsage(op string) error {
-	out, err := f.usageUnderTest()
-	if err != nil {
-		return err
-	}
-	return lastUsageIs(out, op)
-}
-
-func (f *rotation) thenKeyItselfReEncrypt(ctx context.Context) error {
-	k, err := f.Keys.NeedKey()
-	if err != nil {
-		return err
-	}
-	out, err := scenario.Setup(ctx, f.Scenario, "GetKeyLastUsage", func(ctx context.Context) (*kms.GetKeyLastUsageOutput, error) {
-		return f.Client.GetKeyLastUsage(ctx, &kms.GetKeyLastUsageInput{KeyId: aws.String(k.ID)})
-	})
-	if err != nil {
-		return err
-	}
-	return lastUsageIs(out, "ReEncrypt")
-}
-
-func (f *rotation) thenTrackingFromCreation() error {
-	out, err := f.usageUnderTest()
-	if err != nil {
-		return err
-	}
-	created, start := aws.ToTime(out.KeyCreationDate), aws.ToTime(out.TrackingStartDate)
-	if out.KeyCreationDate == nil || out.TrackingStartDate == nil || start.Sub(created).Abs() > time.Second {
-		return fmt.Errorf("TrackingStartDate %v is not the key's creation %v", out.TrackingStartDate, out.KeyCreationDate)
-	}
-	return nil
 }
