@@ -397,12 +397,22 @@ func importSingle(k *Key, id string) (*KeyMaterial, error) {
 	return m, nil
 }
 
+// materialScope is what an imported material's ID is derived from besides
+// the material: the key ARN, or for a multi-Region key the key ID its primary
+// and replicas share, so that the same material has the same ID in each.
+func materialScope(k *Key) string {
+	if k.MultiRegion {
+		return k.ID
+	}
+	return k.ARN
+}
+
 // importedMaterialID identifies imported material: the same material imported
 // into the same key always gets the same identifier.
 func importedMaterialID(k *Key, material []byte) string {
 	h := sha256.New()
 	h.Write([]byte("kmsconform imported key material\x00"))
-	h.Write([]byte(k.ARN))
+	h.Write([]byte(materialScope(k)))
 	h.Write([]byte{0})
 	h.Write(material)
 	return hex.EncodeToString(h.Sum(nil))

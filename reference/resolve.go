@@ -68,7 +68,7 @@ var crossAccountOps = []string{"DescribeKey", "Encrypt", "Decrypt", "ReEncrypt",
 // operation may cross accounts and the key's policy allows the caller's
 // account to use it (see policyAllows).
 func (c *call) sharedKey(arn kmsARN) *Key {
-	owner, ok := c.svc.accounts[arn.Account]
+	owner, ok := c.svc.accounts[accountRegion{arn.Account, c.region}]
 	if !ok || !slices.Contains(crossAccountOps, c.op) {
 		return nil
 	}
@@ -140,7 +140,7 @@ func isHex(s string) bool {
 // is not CONNECTED is Unavailable, unless it is pending deletion, which stays
 // visible as PendingDeletion so it can still be cancelled.
 func (c *call) effectiveState(k *Key) KeyState {
-	if owner, ok := c.svc.accounts[k.Account]; ok { // a shared key's store is its owner's
+	if owner, ok := c.svc.ownerOf(k); ok { // a shared key's store is its owner's
 		return effectiveState(owner, k)
 	}
 	return effectiveState(c.acct, k)
@@ -167,6 +167,9 @@ func (s *Service) settleLocked(a *account, now time.Time) {
 	for _, id := range a.deadlines.due(now) {
 		if k, ok := a.keys[id]; ok {
 			settleKey(a, k, now)
+			if _, kept := a.keys[id]; !kept && k.mr != nil {
+				s.keyGoneLocked(k, now)
+			}
 		}
 	}
 	for _, st := range a.stores {
@@ -183,6 +186,7 @@ func (s *Service) settleLocked(a *account, now time.Time) {
 // (settleMaterials). It reads the key as it is, so a deadline that no longer
 // applies changes nothing.
 func settleKey(a *account, k *Key, now time.Time) {
+	settleTransition(k, now)
 	if k.State == KeyPendingDeletion && !k.DeletionDate.IsZero() && !now.Before(k.DeletionDate) {
 		delete(a.keys, k.ID)
 		for alias, target := range a.aliases {
