@@ -260,6 +260,9 @@ func importKeyMaterial(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := newMaterialIntoReplica(k, in.ImportType); err != nil {
+		return nil, err
+	}
 	symmetric := k.KeySpec == symmetricDefault
 	if !symmetric {
 		if err := in.checkNonSymmetric(k); err != nil {

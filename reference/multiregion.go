@@ -130,6 +130,18 @@ func (c *call) relatedKeyARN(s string) string {
 	return s
 }
 
+// newMaterialIntoReplica refuses new key material imported straight into a
+// replica: new material goes into the primary, and a replica takes only its
+// primary's (ImportKeyMaterial.30, error not named; the reference answers
+// UnsupportedOperationException, which the operation models for a request
+// its key cannot serve).
+func newMaterialIntoReplica(k *Key, importType *string) error {
+	if k.mr == nil || k.mr.primary == k.Region || importType == nil || *importType != "NEW_KEY_MATERIAL" {
+		return nil
+	}
+	return errorf("UnsupportedOperationException", "%s is a multi-region replica key; import new key material into its primary key.", k.ARN)
+}
+
 func multiRegionOperations() map[string]operation {
 	return map[string]operation{"ReplicateKey": replicateKey, "UpdatePrimaryRegion": updatePrimaryRegion}
 }

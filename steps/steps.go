@@ -12,6 +12,7 @@ import (
 	"github.com/kmsconform/kmsconform/families/keystores"
 	"github.com/kmsconform/kmsconform/families/lifecycle"
 	"github.com/kmsconform/kmsconform/families/macs"
+	"github.com/kmsconform/kmsconform/families/multiregion"
 	"github.com/kmsconform/kmsconform/families/signing"
 	"github.com/kmsconform/kmsconform/scenario"
 	"github.com/kmsconform/kmsconform/stepdef"
@@ -28,6 +29,7 @@ func register(s *scenario.Scenario, sc stepdef.Context) {
 	datakeys.Register(s, sc)
 	signing.Register(s, sc)
 	macs.Register(s, sc)
+	multiregion.Register(s, sc)
 }
 
 // Room registers the steps of a package outside families/ on a scenario, as
