@@ -18,17 +18,17 @@ func mustLoad(t *testing.T) *Catalog {
 
 func TestCatalogCounts(t *testing.T) {
 	cat := mustLoad(t)
-	if got := len(cat.Operations); got != 29 {
-		t.Errorf("operations = %d, want 29", got)
+	if got := len(cat.Operations); got != 31 {
+		t.Errorf("operations = %d, want 31", got)
 	}
-	if got := len(cat.Conditions()); got != 663 { // 662 documented, 1 recorded only
-		t.Errorf("conditions = %d, want 663", got)
+	if got := len(cat.Conditions()); got != 714 { // 713 documented, 1 recorded only
+		t.Errorf("conditions = %d, want 714", got)
 	}
-	if got := len(cat.Pairs()); got != 238 {
-		t.Errorf("(operation, error) pairs = %d, want 238", got)
+	if got := len(cat.Pairs()); got != 254 {
+		t.Errorf("(operation, error) pairs = %d, want 254", got)
 	}
-	if got := len(cat.Constraints()); got != 211 {
-		t.Errorf("constraints = %d, want 211", got)
+	if got := len(cat.Constraints()); got != 228 {
+		t.Errorf("constraints = %d, want 228", got)
 	}
 	if got := len(cat.OtherConstraints); got != 1 { // ListKeys.V.ResourceOwners.enum
 		t.Errorf("other operations' constraints = %d, want 1", got)
@@ -37,7 +37,7 @@ func TestCatalogCounts(t *testing.T) {
 	for _, c := range cat.Conditions() {
 		kinds[c.Kind]++
 	}
-	wantKinds := map[Kind]int{KindError: 332, KindUnspecified: 119, KindOK: 83, KindRule: 129}
+	wantKinds := map[Kind]int{KindError: 352, KindUnspecified: 133, KindOK: 89, KindRule: 140}
 	for k, want := range wantKinds {
 		if kinds[k] != want {
 			t.Errorf("conditions of kind %s = %d, want %d", k, kinds[k], want)
@@ -77,6 +77,8 @@ func TestCatalogPerOperation(t *testing.T) {
 		{"GenerateMac", 17, 8},
 		{"VerifyMac", 20, 9},
 		{"DeriveSharedSecret", 24, 9},
+		{"ReplicateKey", 32, 10},
+		{"UpdatePrimaryRegion", 19, 6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.op, func(t *testing.T) {

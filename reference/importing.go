@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -56,8 +57,9 @@ func notImportable(k *Key) error {
 }
 
 // importableKey resolves the KeyId of an import operation and checks that the
-// key takes imported material and is not pending deletion.
-func (c *call) importableKey(keyID string) (*Key, error) {
+// key takes imported material and is not pending deletion, Creating or
+// Updating (unless allowed: ImportKeyMaterial.11 lets an Updating key import).
+func (c *call) importableKey(keyID string, allowed ...KeyState) (*Key, error) {
 	k, err := c.resolveKey(keyID, keyOrARN)
 	if err != nil {
 		return nil, err
@@ -67,7 +69,9 @@ func (c *call) importableKey(keyID string) (*Key, error) {
 	}
 	switch st := c.effectiveState(k); st {
 	case KeyPendingDeletion, KeyPendingReplicaDeletion, KeyCreating, KeyUpdating:
-		return nil, stateError(k, st)
+		if !slices.Contains(allowed, st) {
+			return nil, stateError(k, st)
+		}
 	}
 	return k, nil
 }
@@ -256,7 +260,7 @@ func importKeyMaterial(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	k, err := c.importableKey(*in.KeyID)
+	k, err := c.importableKey(*in.KeyID, KeyUpdating)
 	if err != nil {
 		return nil, err
 	}
@@ -269,7 +273,7 @@ func importKeyMaterial(c *call) (any, error) {
 			return nil, err
 		}
 	}
-	if st := c.effectiveState(k); st != KeyPendingImport && st != KeyEnabled {
+	if st := c.effectiveState(k); st != KeyPendingImport && st != KeyEnabled && st != KeyUpdating {
 		return nil, stateError(k, st)
 	}
 	tok, ok := k.Import.Tokens[hex.EncodeToString(in.ImportToken)]

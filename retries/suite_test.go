@@ -220,7 +220,8 @@ func TestMadeUpCallsChangeNothing(t *testing.T) {
 		"GenerateRandom", "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial", "CreateCustomKeyStore",
 		"DescribeCustomKeyStores", "UpdateCustomKeyStore", "ConnectCustomKeyStore", "DisconnectCustomKeyStore", "DeleteCustomKeyStore",
 		"Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair",
-		"GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify", "GetPublicKey", "GenerateMac", "VerifyMac", "DeriveSharedSecret"} {
+		"GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify", "GetPublicKey", "GenerateMac", "VerifyMac", "DeriveSharedSecret",
+		"ReplicateKey", "UpdatePrimaryRegion"} {
 		in, err := st.input(op)
 		if err != nil {
 			t.Fatalf("%s: %v", op, err)
@@ -261,7 +262,7 @@ func TestMadeUpCallsChangeNothing(t *testing.T) {
 // peer public key would mean the input, not the key, stopped the call.
 func keyOnly(op string) bool {
 	switch op {
-	case "Sign", "Verify", "GetPublicKey", "GenerateMac", "VerifyMac", "DeriveSharedSecret":
+	case "Sign", "Verify", "GetPublicKey", "GenerateMac", "VerifyMac", "DeriveSharedSecret", "ReplicateKey", "UpdatePrimaryRegion":
 		return true
 	}
 	return false

@@ -3,6 +3,7 @@ package multiregion
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -27,6 +28,8 @@ func (f *multiRegion) registerGivens(sc stepdef.Context) {
 	sc.Given(`^the second Region already holds a KMS key of my account$`, f.givenKeyInSecond, stepdef.Creates{Keys: 1})
 	sc.Given(`^a multi-Region KMS key of origin (AWS_KMS|EXTERNAL) that is (Creating|Updating|PendingReplicaDeletion)$`, f.givenKeyInState, stepdef.Creates{Keys: 2})
 	sc.Given(`^the primary's key material has been imported into the replica$`, f.givenReplicaImported)
+	sc.Given(`^a multi-Region KMS key in an account of my own$`, f.givenIsolatedPrimary, stepdef.Creates{Keys: 1})
+	sc.Given(`^the replica's deletion is scheduled and its waiting period has passed$`, f.givenReplicaDeleted)
 	sc.Given(`^the key has a replica in the second Region$`, f.givenReplica, stepdef.Creates{Keys: 1})
 	sc.Given(`^the key has a replica in the second Region that is Creating$`, f.givenCreatingReplica, stepdef.Creates{Keys: 1})
 	sc.Given(`^the scenario acts on the replica in the second Region$`, f.givenActOnReplica)
@@ -63,6 +66,38 @@ func (f *multiRegion) givenQuotaPrimary(ctx context.Context) error {
 		return err
 	}
 	return f.givenPrimary(ctx)
+}
+
+// givenIsolatedPrimary makes the primary in an account of the scenario's
+// own, whose clock the scenario may move.
+func (f *multiRegion) givenIsolatedPrimary(ctx context.Context) error {
+	if _, err := f.SecondRegion(); err != nil {
+		return err
+	}
+	if err := f.Isolate(ctx, "letting a replica's waiting period pass", scenario.Quotas{}); err != nil {
+		return err
+	}
+	return f.givenPrimary(ctx)
+}
+
+// givenReplicaDeleted schedules the replica's deletion with the shortest
+// waiting period and lets it pass in the scenario's own account.
+func (f *multiRegion) givenReplicaDeleted(ctx context.Context) error {
+	r, err := f.needReplicaKey()
+	if err != nil {
+		return err
+	}
+	c, err := f.SecondRegionClient()
+	if err != nil {
+		return err
+	}
+	if _, err := scenario.Setup(ctx, f.Scenario, "ScheduleKeyDeletion", func(ctx context.Context) (*kms.ScheduleKeyDeletionOutput, error) {
+		return c.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(r.ID), PendingWindowInDays: aws.Int32(scenario.MinimumWaitingPeriod)})
+	}); err != nil {
+		return err
+	}
+	r.Scheduled = true
+	return f.AdvanceClock(ctx, (scenario.MinimumWaitingPeriod+1)*24*time.Hour)
 }
 
 func (f *multiRegion) givenKeyInSecond(ctx context.Context) error {
