@@ -655,7 +655,7 @@ func wrongCases() []wrongCase {
 				}
 			})),
 		},
-	}, slices.Concat(encryptionWrongCases(), dataKeyWrongCases(), signingWrongCases(), macWrongCases())...)
+	}, slices.Concat(encryptionWrongCases(), dataKeyWrongCases(), signingWrongCases(), macWrongCases(), multiRegionWrongCases())...)
 }
 
 // emptyAnswerTags select four scenarios of key lifecycle that expect an empty answer.
