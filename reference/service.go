@@ -50,7 +50,7 @@ type Options struct {
 	Region string // the primary Region; default DefaultRegion
 	// Regions are every Region served, Region first whether listed or not;
 	// empty means Region and a second Region of its partition
-	// (defaultRegions).
+	// (SecondRegionFor).
 	Regions  []string
 	Fixtures *Fixtures // backing clusters, XKS proxies and account mapping; default DefaultFixtures()
 	Clock    *Clock    // default NewClock(nil)
@@ -150,7 +150,7 @@ func (s *Service) Regions() []string { return slices.Clone(s.regions) }
 // with none listed, primary and a second Region of its partition.
 func servedRegions(primary string, listed []string) ([]string, error) {
 	if len(listed) == 0 {
-		listed = []string{defaultSecondRegion(primary)}
+		listed = []string{SecondRegionFor(primary)}
 	}
 	out := []string{primary}
 	for _, r := range listed {
@@ -164,9 +164,9 @@ func servedRegions(primary string, listed []string) ([]string, error) {
 	return out, nil
 }
 
-// defaultSecondRegion is a second Region in region's partition, so that
+// SecondRegionFor is a second Region in region's partition, so that
 // multi-Region keys can be replicated between the two.
-func defaultSecondRegion(region string) string {
+func SecondRegionFor(region string) string {
 	second := map[string][2]string{
 		"aws":        {DefaultSecondRegion, DefaultRegion},
 		"aws-cn":     {"cn-northwest-1", "cn-north-1"},

@@ -248,6 +248,13 @@ func (t *target) regionsFromControl(ctx context.Context, base string) {
 		t.secondRegionMissing = fmt.Sprintf("multi-Region scenarios need a second Region, and the control API did not list the reference's Regions: %v", err)
 		return
 	}
+	if len(h.Regions) == 0 {
+		// The answer names no Region at all, not even the run's: it says
+		// nothing of multi-Region keys, so the run tries the second Region
+		// a reference serves by default rather than skipping.
+		t.secondRegion, t.secondRegionMissing = reference.SecondRegionFor(t.region), ""
+		return
+	}
 	for _, r := range h.Regions {
 		if r != t.region {
 			t.secondRegion, t.secondRegionMissing = r, ""

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/kmsconform/kmsconform/reference"
 )
@@ -78,6 +79,59 @@ func multiRegionWrongCases() []wrongCase {
 					return a
 				}
 				return x.forward()
+			}),
+		},
+		{
+			name: "DisableKey does nothing to a multi-Region key", change: fixed(ignored("DisableKey", nil)),
+			tags: "@cond:ReplicateKey.24,@cond:UpdatePrimaryRegion.12",
+		},
+		{
+			name: "CancelKeyDeletion does nothing, and DescribeKey shows a DeletionDate while a primary waits for its replicas",
+			tags: "@cond:CancelKeyDeletion.05,@cond:ScheduleKeyDeletion.13",
+			change: fixed(combined(ignored("CancelKeyDeletion", nil), rewritten("DescribeKey", func(_ *exchange, out map[string]any) {
+				if md := member(out, "KeyMetadata"); md != nil && str(md, "KeyState") == "PendingReplicaDeletion" {
+					md["DeletionDate"] = 4102444800 // 2100-01-01
+				}
+			}))),
+		},
+		{
+			name: "multi-Region keys never leave Creating or Updating",
+			tags: "@cond:ReplicateKey.10,@cond:UpdatePrimaryRegion.09",
+			change: func(*wrongKMS) change {
+				var mu sync.Mutex
+				stuck := map[string]string{} // Region/key ID -> the state it stays in
+				return rewritten("DescribeKey", func(x *exchange, out map[string]any) {
+					md := member(out, "KeyMetadata")
+					if md == nil {
+						return
+					}
+					key := regionOf(x.r) + "/" + str(md, "KeyId")
+					mu.Lock()
+					defer mu.Unlock()
+					switch st := str(md, "KeyState"); {
+					case st == "Creating" || st == "Updating":
+						stuck[key] = st
+					case stuck[key] != "":
+						md["KeyState"], md["Enabled"] = stuck[key], false
+					}
+				})
+			},
+		},
+		{
+			name: "ReplicateKey and UpdatePrimaryRegion refuse a key ARN, and UpdatePrimaryRegion answers a body",
+			tags: "@cond:ReplicateKey.03,@cond:UpdatePrimaryRegion.03,@cond:UpdatePrimaryRegion.07",
+			change: fixed(func(x *exchange) answer {
+				if x.op != "ReplicateKey" && x.op != "UpdatePrimaryRegion" {
+					return x.forward()
+				}
+				if strings.HasPrefix(str(x.in, "KeyId"), "arn:") {
+					return failure("NotFoundException", http.StatusBadRequest)
+				}
+				a := x.forward()
+				if a.ok() && x.op == "UpdatePrimaryRegion" {
+					a.body["KeyId"] = x.in["KeyId"]
+				}
+				return a
 			}),
 		},
 	}
