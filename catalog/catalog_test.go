@@ -18,17 +18,17 @@ func mustLoad(t *testing.T) *Catalog {
 
 func TestCatalogCounts(t *testing.T) {
 	cat := mustLoad(t)
-	if got := len(cat.Operations); got != 52 {
-		t.Errorf("operations = %d, want 52", got)
+	if got := len(cat.Operations); got != 54 {
+		t.Errorf("operations = %d, want 54", got)
 	}
-	if got := len(cat.Conditions()); got != 1040 { // 1039 documented, 1 recorded only
-		t.Errorf("conditions = %d, want 1040", got)
+	if got := len(cat.Conditions()); got != 1091 { // 1090 documented, 1 recorded only
+		t.Errorf("conditions = %d, want 1091", got)
 	}
-	if got := len(cat.Pairs()); got != 375 {
-		t.Errorf("(operation, error) pairs = %d, want 375", got)
+	if got := len(cat.Pairs()); got != 391 {
+		t.Errorf("(operation, error) pairs = %d, want 391", got)
 	}
-	if got := len(cat.Constraints()); got != 327 {
-		t.Errorf("constraints = %d, want 327", got)
+	if got := len(cat.Constraints()); got != 344 {
+		t.Errorf("constraints = %d, want 344", got)
 	}
 	if got := len(cat.OtherConstraints); got != 0 { // ListKeys.V.ResourceOwners.enum went with ListKeys
 		t.Errorf("other operations' constraints = %d, want 0", got)
@@ -37,7 +37,7 @@ func TestCatalogCounts(t *testing.T) {
 	for _, c := range cat.Conditions() {
 		kinds[c.Kind]++
 	}
-	wantKinds := map[Kind]int{KindError: 485, KindUnspecified: 195, KindOK: 145, KindRule: 215}
+	wantKinds := map[Kind]int{KindError: 505, KindUnspecified: 209, KindOK: 151, KindRule: 226}
 	for k, want := range wantKinds {
 		if kinds[k] != want {
 			t.Errorf("conditions of kind %s = %d, want %d", k, kinds[k], want)
@@ -100,6 +100,8 @@ func TestCatalogPerOperation(t *testing.T) {
 		{"RotateKeyOnDemand", 22, 9},
 		{"ListKeyRotations", 16, 6},
 		{"GetKeyLastUsage", 14, 4},
+		{"ReplicateKey", 32, 10},
+		{"UpdatePrimaryRegion", 19, 6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.op, func(t *testing.T) {

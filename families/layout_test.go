@@ -145,7 +145,7 @@ func TestNoGodObjects(t *testing.T) {
 	}
 	offenders = append(offenders, methodProblems(t, "../scenario")...)
 	offenders = append(offenders, methodProblems(t, "../retries")...)
-	for _, fam := range []string{"keystores", "importing", "lifecycle", "encryption", "datakeys", "signing", "macs", "naming", "grants", "policies", "rotation"} {
+	for _, fam := range []string{"keystores", "importing", "lifecycle", "encryption", "datakeys", "signing", "macs", "naming", "grants", "policies", "rotation", "multiregion"} {
 		offenders = append(offenders, methodProblems(t, fam)...)
 	}
 	for _, o := range offenders {

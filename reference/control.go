@@ -29,6 +29,9 @@ import (
 //	POST   /custom-key-stores/{id}/release  let a held transition complete now
 //	GET    /clock                           the virtual clock
 //	POST   /clock/advance                   {"duration":"720h"}
+//	POST   /keys/{id}/hold                  hold the Creating and Updating of the keys with this
+//	                                        key ID (a multi-Region key's), under way and next
+//	POST   /keys/{id}/release               let them complete now
 //
 // The custom-key-stores endpoints take ?account=123456789012; without it
 // every account is searched. ControlClient wraps each endpoint.
@@ -41,9 +44,11 @@ const maxControlBody = 1 << 20
 
 // Health is the control API's health answer.
 type Health struct {
-	Status string    `json:"status"`
-	Region string    `json:"region"`
-	Now    time.Time `json:"now"` // the virtual clock
+	Status string `json:"status"`
+	Region string `json:"region"` // the primary Region
+	// Regions are every Region served, the primary first.
+	Regions []string  `json:"regions"`
+	Now     time.Time `json:"now"` // the virtual clock
 }
 
 // ClockState is the virtual clock: its time and how far it is ahead of real time.
@@ -149,6 +154,8 @@ func newControlHandler(s *Service) http.Handler {
 		{"GET /accounts/{account}", h.getAccount},
 		{"PUT /accounts/{account}/quotas", h.putAccountQuotas},
 		{"POST /accounts/{account}/clock/advance", h.advanceAccountClock},
+		{"POST /keys/{id}/hold", h.holdKey},
+		{"POST /keys/{id}/release", h.releaseKey},
 	}
 	for _, rt := range routes {
 		method, path, _ := strings.Cut(rt.pattern, " ")
@@ -188,7 +195,7 @@ func (h *controlHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeControl(w, http.StatusMethodNotAllowed, controlError{Error: fmt.Sprintf("%s is not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allowed, " or "))})
 		return
 	}
-	writeControl(w, http.StatusNotFound, controlError{Error: fmt.Sprintf("no control endpoint at %s; see GET %s/health, %s/clusters, %s/xks-proxies, %s/timing, %s/custom-key-stores/{id}/(fail|hold|release), %s/clock, %s/accounts/{account}", r.URL.Path, controlBase, controlBase, controlBase, controlBase, controlBase, controlBase, controlBase)})
+	writeControl(w, http.StatusNotFound, controlError{Error: fmt.Sprintf("no control endpoint at %s; see GET %s/health, %s/clusters, %s/xks-proxies, %s/timing, %s/custom-key-stores/{id}/(fail|hold|release), %s/clock, %s/accounts/{account}, %s/keys/{id}/(hold|release)", r.URL.Path, controlBase, controlBase, controlBase, controlBase, controlBase, controlBase, controlBase, controlBase)})
 }
 
 func writeControl(w http.ResponseWriter, status int, v any) {
@@ -250,7 +257,7 @@ func decodeBody(r *http.Request, v any) error {
 }
 
 func (h *controlHandler) health(*http.Request) (int, any, error) {
-	return http.StatusOK, Health{Status: "ok", Region: h.s.region, Now: h.s.clock.Now()}, nil
+	return http.StatusOK, Health{Status: "ok", Region: h.s.region, Regions: h.s.Regions(), Now: h.s.clock.Now()}, nil
 }
 
 // --- clusters ---
@@ -619,13 +626,15 @@ func (h *controlHandler) advanceClock(r *http.Request) (int, any, error) {
 
 // --- accounts ---
 
-// account finds (or, for a well-formed ID, starts) the account the path names.
+// account finds (or, for a well-formed ID, starts) the account the path
+// names, in the primary Region: its quotas and clock are shared by all its
+// Regions, and its key and store counts are the primary Region's.
 func (h *controlHandler) account(r *http.Request) (*account, error) {
 	id := r.PathValue("account")
 	if !isAccountID(id) {
 		return nil, badRequest("account %q is not a 12-digit account ID", id)
 	}
-	return h.s.accountLocked(id), nil
+	return h.s.accountLocked(id, h.s.region), nil
 }
 
 func (h *controlHandler) accountState(a *account) AccountState {
@@ -646,7 +655,7 @@ func (h *controlHandler) getAccount(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	h.s.settleLocked(a, h.s.nowIn(a))
+	h.s.settleAccountLocked(a.id, h.s.nowIn(a))
 	return http.StatusOK, h.accountState(a), nil
 }
 
@@ -685,7 +694,7 @@ func (h *controlHandler) advanceAccountClock(r *http.Request) (int, any, error) 
 	if err != nil {
 		return 0, nil, err
 	}
-	a.ahead += time.Duration(in.Duration)
-	h.s.settleLocked(a, h.s.nowIn(a))
+	a.ahead += time.Duration(in.Duration) // shared by the account's Regions
+	h.s.settleAccountLocked(a.id, h.s.nowIn(a))
 	return http.StatusOK, h.accountState(a), nil
 }

@@ -68,6 +68,19 @@ type XksProxyPatch struct {
 	ExternalKeys            *[]ExternalKey `json:"externalKeys,omitempty"`
 }
 
+// HoldKey holds the Creating and Updating transitions of the keys with key
+// ID id (a multi-Region key in each Region), under way and started later.
+func (c *ControlClient) HoldKey(ctx context.Context, id string) (KeyHoldState, error) {
+	var out KeyHoldState
+	return out, c.do(ctx, http.MethodPost, "/keys/"+url.PathEscape(id)+"/hold", nil, &out)
+}
+
+// ReleaseKey lets the held transitions of the keys with key ID id complete now.
+func (c *ControlClient) ReleaseKey(ctx context.Context, id string) (KeyHoldState, error) {
+	var out KeyHoldState
+	return out, c.do(ctx, http.MethodPost, "/keys/"+url.PathEscape(id)+"/release", nil, &out)
+}
+
 // Health checks the reference is up.
 func (c *ControlClient) Health(ctx context.Context) (Health, error) {
 	var out Health

@@ -48,7 +48,7 @@ func (c *call) usableKey(k *Key, algorithm *string) error {
 // encryptionKey checks k's state and that its KeyUsage is ENCRYPT_DECRYPT.
 func (c *call) encryptionKey(k *Key) error {
 	switch st := c.effectiveState(k); st {
-	case KeyEnabled:
+	case KeyEnabled, KeyUpdating: // the key-state table: Updating keys still serve
 	case KeyDisabled:
 		return errorf("DisabledException", "%s is disabled.", k.ARN)
 	default:
@@ -427,7 +427,7 @@ func (c *call) openCiphertext(blob []byte, keyID *string, encCtx map[string]stri
 	if arn, ok := parseKMSARN(h.keyARN); !ok || !strings.HasPrefix(arn.Resource, "key/") {
 		return opened{}, errorf("InvalidCiphertextException", "")
 	}
-	k, err := c.resolveKey(h.keyARN, keyOrARN)
+	k, err := c.resolveKey(c.relatedKeyARN(h.keyARN), keyOrARN)
 	if err != nil {
 		return opened{}, err
 	}

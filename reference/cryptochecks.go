@@ -15,7 +15,7 @@ func (c *call) externalKeyRefuses(k *Key) error {
 		return nil
 	}
 	owner := c.acct
-	if a, ok := c.svc.accounts[k.Account]; ok {
+	if a, ok := c.svc.ownerOf(k); ok {
 		owner = a
 	}
 	st, ok := owner.stores[k.CustomKeyStoreID]

@@ -40,7 +40,7 @@ func (d *deadlines) add(k *Key, at time.Time) {
 // addDeadline records in the account that owns k that k may change at at.
 func (c *call) addDeadline(k *Key, at time.Time) {
 	a := c.acct
-	if owner, ok := c.svc.accounts[k.Account]; ok {
+	if owner, ok := c.svc.ownerOf(k); ok {
 		a = owner
 	}
 	a.deadlines.add(k, at)

@@ -59,7 +59,7 @@ func TestMovedDeadlines(t *testing.T) {
 	e.wantState(t, *bystander.KeyId, types.KeyStateEnabled)
 
 	e.svc.mu.Lock()
-	left := e.svc.accounts[testAccountID].deadlines.Len()
+	left := e.svc.accounts[accountRegion{testAccountID, testRegion}].deadlines.Len()
 	e.svc.mu.Unlock()
 	if left != 0 {
 		t.Errorf("%d deadlines left after every one came due", left)

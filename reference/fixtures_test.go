@@ -99,7 +99,7 @@ func TestLoadFixtures(t *testing.T) {
 	out, err := custom.CreateCustomKeyStore(e.ctx, cloudHSMInput(c))
 	wantCode(t, err, "")
 	svc.mu.Lock()
-	_, inMappedAccount := svc.accounts["999988887777"].stores[*out.CustomKeyStoreId]
+	_, inMappedAccount := svc.accounts[accountRegion{"999988887777", testRegion}].stores[*out.CustomKeyStoreId]
 	svc.mu.Unlock()
 	if !inMappedAccount {
 		t.Error("the store was not created in the account the fixtures map the access key to")

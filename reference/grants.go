@@ -132,7 +132,7 @@ func (c *call) tokenGrant(token string) (*Key, *Grant, error) {
 	if !ok || !grantIDForm.MatchString(parts[2]) {
 		return nil, nil, invalid
 	}
-	owner, ok := c.svc.accounts[arn.Account]
+	owner, ok := c.svc.accounts[accountRegion{arn.Account, c.region}]
 	if !ok {
 		return nil, nil, invalid
 	}
@@ -589,7 +589,10 @@ func listRetirableGrants(c *call) (any, error) {
 		return nil, errorf("AccessDeniedException", "User: arn:%s:iam::%s:root is not authorized to list the grants %s can retire.", partitionFor(c.region), c.acct.id, *in.RetiringPrincipal)
 	}
 	entries := map[string]grantListEntry{}
-	for _, a := range c.svc.accounts { // .01: grants on keys of every account
+	for ar, a := range c.svc.accounts { // .01: grants on keys of every account, in this Region
+		if ar.region != c.region {
+			continue
+		}
 		for _, k := range a.keys {
 			for _, g := range k.Grants {
 				if g.RetiringPrincipal == *in.RetiringPrincipal {
@@ -677,7 +680,7 @@ func (c *call) retiringKey(keyID string) (*Key, error) {
 	if !ok || arn.Account == c.acct.id || arn.Region != c.region || !strings.HasPrefix(arn.Resource, "key/") {
 		return c.resolveKey(keyID, keyOrARN)
 	}
-	if owner, ok := c.svc.accounts[arn.Account]; ok {
+	if owner, ok := c.svc.accounts[accountRegion{arn.Account, c.region}]; ok {
 		if k, ok := owner.keys[strings.TrimPrefix(arn.Resource, "key/")]; ok {
 			return k, nil
 		}

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -56,8 +57,9 @@ func notImportable(k *Key) error {
 }
 
 // importableKey resolves the KeyId of an import operation and checks that the
-// key takes imported material and is not pending deletion.
-func (c *call) importableKey(keyID string) (*Key, error) {
+// key takes imported material and is not pending deletion, Creating or
+// Updating (unless allowed: ImportKeyMaterial.11 lets an Updating key import).
+func (c *call) importableKey(keyID string, allowed ...KeyState) (*Key, error) {
 	k, err := c.resolveKey(keyID, keyOrARN)
 	if err != nil {
 		return nil, err
@@ -67,7 +69,9 @@ func (c *call) importableKey(keyID string) (*Key, error) {
 	}
 	switch st := c.effectiveState(k); st {
 	case KeyPendingDeletion, KeyPendingReplicaDeletion, KeyCreating, KeyUpdating:
-		return nil, stateError(k, st)
+		if !slices.Contains(allowed, st) {
+			return nil, stateError(k, st)
+		}
 	}
 	return k, nil
 }
@@ -256,8 +260,11 @@ func importKeyMaterial(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	k, err := c.importableKey(*in.KeyID)
+	k, err := c.importableKey(*in.KeyID, KeyUpdating)
 	if err != nil {
+		return nil, err
+	}
+	if err := newMaterialIntoReplica(k, in.ImportType); err != nil {
 		return nil, err
 	}
 	symmetric := k.KeySpec == symmetricDefault
@@ -266,7 +273,7 @@ func importKeyMaterial(c *call) (any, error) {
 			return nil, err
 		}
 	}
-	if st := c.effectiveState(k); st != KeyPendingImport && st != KeyEnabled {
+	if st := c.effectiveState(k); st != KeyPendingImport && st != KeyEnabled && st != KeyUpdating {
 		return nil, stateError(k, st)
 	}
 	tok, ok := k.Import.Tokens[hex.EncodeToString(in.ImportToken)]
@@ -397,12 +404,22 @@ func importSingle(k *Key, id string) (*KeyMaterial, error) {
 	return m, nil
 }
 
+// materialScope is what an imported material's ID is derived from besides
+// the material: the key ARN, or for a multi-Region key the key ID its primary
+// and replicas share, so that the same material has the same ID in each.
+func materialScope(k *Key) string {
+	if k.MultiRegion {
+		return k.ID
+	}
+	return k.ARN
+}
+
 // importedMaterialID identifies imported material: the same material imported
 // into the same key always gets the same identifier.
 func importedMaterialID(k *Key, material []byte) string {
 	h := sha256.New()
 	h.Write([]byte("kmsconform imported key material\x00"))
-	h.Write([]byte(k.ARN))
+	h.Write([]byte(materialScope(k)))
 	h.Write([]byte{0})
 	h.Write(material)
 	return hex.EncodeToString(h.Sum(nil))

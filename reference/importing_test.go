@@ -136,7 +136,7 @@ func TestImportEveryWrapping(t *testing.T) {
 				t.Fatal(err)
 			}
 			e.svc.mu.Lock()
-			got := bytes.Clone(e.svc.accounts[testAccountID].keys[*m.KeyId].Material)
+			got := bytes.Clone(e.svc.accounts[accountRegion{testAccountID, testRegion}].keys[*m.KeyId].Material)
 			e.svc.mu.Unlock()
 			if !bytes.Equal(got, material) {
 				t.Fatal("the key does not hold the imported material")

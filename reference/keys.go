@@ -154,6 +154,7 @@ func createKey(c *call) (any, error) {
 		ID:          id,
 		ARN:         keyARN(c.region, c.acct.id, id),
 		Account:     c.acct.id,
+		Region:      c.region,
 		Created:     c.now,
 		Description: deref(in.Description),
 		KeySpec:     spec,
@@ -167,6 +168,9 @@ func createKey(c *call) (any, error) {
 		policy = defaultKeyPolicy(c.acct.id)
 	}
 	k.Policy = policy
+	if multiRegion {
+		k.mr = newMRGroup(k)
+	}
 	switch origin {
 	case OriginAWSKMS:
 		if spec == symmetricDefault {
@@ -328,8 +332,8 @@ func (c *call) metadata(k *Key) keyMetadata {
 	if k.KeySpec == symmetricDefault && (k.MaterialID != "" || k.Material != nil) { // the member doc: symmetric encryption keys only
 		m.CurrentKeyMaterialID = materialID(k)
 	}
-	if state == KeyPendingDeletion || state == KeyPendingReplicaDeletion {
-		m.DeletionDate = TimestampOf(k.DeletionDate)
+	if (state == KeyPendingDeletion || state == KeyPendingReplicaDeletion) && !k.DeletionDate.IsZero() {
+		m.DeletionDate = TimestampOf(k.DeletionDate) // none while a primary waits for its replicas
 	}
 	if state == KeyPendingReplicaDeletion { // the member doc: present only in this state
 		m.PendingDeletionWindowInDays = k.PendingWindowInDays
@@ -343,12 +347,8 @@ func (c *call) metadata(k *Key) keyMetadata {
 	if k.XksKeyID != "" {
 		m.XksKeyConfiguration = &xksKeyConfiguration{ID: k.XksKeyID}
 	}
-	if k.MultiRegion {
-		m.MultiRegionConfiguration = &multiRegionConfiguration{
-			MultiRegionKeyType: "PRIMARY",
-			PrimaryKey:         multiRegionKey{Arn: k.ARN, Region: c.region},
-			ReplicaKeys:        []multiRegionKey{},
-		}
+	if k.mr != nil {
+		m.MultiRegionConfiguration = k.mr.configuration(k)
 	}
 	switch usage := k.KeyUsage; {
 	case usage == encryptDecrypt && k.KeySpec == symmetricDefault:
@@ -502,6 +502,7 @@ func (c *call) createAWSManagedKey(alias string) *Key {
 		ID:          id,
 		ARN:         keyARN(c.region, c.acct.id, id),
 		Account:     c.acct.id,
+		Region:      c.region,
 		Created:     c.now,
 		Description: fmt.Sprintf("Default key that protects my %s data when no other key is defined", service),
 		KeySpec:     symmetricDefault,
@@ -583,16 +584,23 @@ func scheduleKeyDeletion(c *call) (any, error) {
 	if in.PendingWindowInDays != nil {
 		days = *in.PendingWindowInDays
 	}
-	k.State = KeyPendingDeletion
 	k.PendingWindowInDays = int32(days)
-	k.DeletionDate = c.now.Add(time.Duration(days) * 24 * time.Hour)
-	c.addDeadline(k, k.DeletionDate)
-	return struct {
-		KeyID               string    `json:"KeyId"`
-		DeletionDate        Timestamp `json:"DeletionDate"`
-		KeyState            KeyState  `json:"KeyState"`
-		PendingWindowInDays int32     `json:"PendingWindowInDays"`
-	}{k.ARN, Timestamp{k.DeletionDate}, k.State, k.PendingWindowInDays}, nil
+	out := struct {
+		KeyID               string     `json:"KeyId"`
+		DeletionDate        *Timestamp `json:"DeletionDate,omitempty"`
+		KeyState            KeyState   `json:"KeyState"`
+		PendingWindowInDays int32      `json:"PendingWindowInDays"`
+	}{KeyID: k.ARN, PendingWindowInDays: k.PendingWindowInDays}
+	if k.waitsForReplicas() { // ScheduleKeyDeletion.13: the waiting period starts with the last replica's deletion
+		k.State = KeyPendingReplicaDeletion
+	} else {
+		k.State = KeyPendingDeletion
+		k.DeletionDate = c.now.Add(time.Duration(days) * 24 * time.Hour)
+		c.addDeadline(k, k.DeletionDate)
+		out.DeletionDate = &Timestamp{k.DeletionDate}
+	}
+	out.KeyState = k.State
+	return out, nil
 }
 
 func cancelKeyDeletion(c *call) (any, error) {

@@ -152,7 +152,7 @@ func (e *keysEnv) moveToDisconnectedStore(t testing.TB, keyID string) {
 	t.Helper()
 	e.svc.mu.Lock()
 	defer e.svc.mu.Unlock()
-	acct := e.svc.accountLocked(testAccountID)
+	acct := e.svc.accountLocked(testAccountID, testRegion)
 	const storeID = "cks-0123456789abcdef0"
 	if _, ok := acct.stores[storeID]; !ok {
 		acct.stores[storeID] = &KeyStore{ID: storeID, Name: "keys-test", Account: testAccountID, Type: StoreTypeCloudHSM, State: Disconnected, ClusterID: "cluster-abcdefghijk"}
@@ -168,7 +168,7 @@ func (e *keysEnv) connectTestStore(t testing.TB) {
 	t.Helper()
 	e.svc.mu.Lock()
 	defer e.svc.mu.Unlock()
-	for _, st := range e.svc.accountLocked(testAccountID).stores {
+	for _, st := range e.svc.accountLocked(testAccountID, testRegion).stores {
 		st.State = Connected
 	}
 }

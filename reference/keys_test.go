@@ -674,7 +674,7 @@ func TestCreateKeyQuota(t *testing.T) {
 	e := newKeysEnv(t)
 	e.createKey(t, nil)
 	e.svc.mu.Lock()
-	acct := e.svc.accountLocked(testAccountID)
+	acct := e.svc.accountLocked(testAccountID, testRegion)
 	for i := len(acct.keys); i < defaultKeyQuota; i++ {
 		id := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
 		acct.keys[id] = &Key{ID: id, ARN: keyARN(testRegion, testAccountID, id), Account: testAccountID, State: KeyDisabled, KeySpec: symmetricDefault, KeyUsage: encryptDecrypt, Origin: OriginAWSKMS}

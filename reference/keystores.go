@@ -960,7 +960,7 @@ func (c *call) checkClusterForStore(id string, replacing *KeyStore) (*Cluster, e
 // first account whose store uses it owns it, and it is not lent to others.
 func (s *Service) clusterBacksOtherAccountLocked(clusterID, account string) bool {
 	for id, a := range s.accounts {
-		if id == account {
+		if id.id == account {
 			continue
 		}
 		for _, st := range a.stores {

@@ -171,7 +171,7 @@ func (e *keysEnv) importWith(t testing.TB, p *kms.GetParametersForImportOutput, 
 func (e *keysEnv) heldMaterial(keyID string) []byte {
 	e.svc.mu.Lock()
 	defer e.svc.mu.Unlock()
-	return bytes.Clone(e.svc.accounts[testAccountID].keys[keyID].Material)
+	return bytes.Clone(e.svc.accounts[accountRegion{testAccountID, testRegion}].keys[keyID].Material)
 }
 
 // sameSecret reports whether two encodings of key material of spec hold the
@@ -440,7 +440,7 @@ func TestImportMembersOnlyForSymmetric(t *testing.T) {
 func (e *keysEnv) materialOf(id, keyID string) KeyMaterial {
 	e.svc.mu.Lock()
 	defer e.svc.mu.Unlock()
-	m := e.svc.accounts[testAccountID].keys[keyID].findMaterial(id)
+	m := e.svc.accounts[accountRegion{testAccountID, testRegion}].keys[keyID].findMaterial(id)
 	if m == nil {
 		return KeyMaterial{}
 	}
@@ -649,7 +649,7 @@ func TestGeneratedMaterial(t *testing.T) {
 			ensure := func() []byte {
 				e.svc.mu.Lock()
 				defer e.svc.mu.Unlock()
-				got, err := e.svc.accounts[testAccountID].keys[*m.KeyId].ensureMaterial()
+				got, err := e.svc.accounts[accountRegion{testAccountID, testRegion}].keys[*m.KeyId].ensureMaterial()
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -690,7 +690,7 @@ func TestGeneratedMaterial(t *testing.T) {
 		m := e.createKey(t, &kms.CreateKeyInput{Origin: types.OriginTypeExternal, KeySpec: types.KeySpecEccNistP256, KeyUsage: types.KeyUsageTypeSignVerify})
 		e.svc.mu.Lock()
 		defer e.svc.mu.Unlock()
-		if got, err := e.svc.accounts[testAccountID].keys[*m.KeyId].ensureMaterial(); err == nil || got != nil {
+		if got, err := e.svc.accounts[accountRegion{testAccountID, testRegion}].keys[*m.KeyId].ensureMaterial(); err == nil || got != nil {
 			t.Fatal("an EXTERNAL key got generated material")
 		}
 	})

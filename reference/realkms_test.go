@@ -119,7 +119,7 @@ func TestRealKMSReplayDetectsWrongAnswers(t *testing.T) {
 	}
 }
 
-// replayEnv is two reference KMS instances, one per Region of a replay.
+// replayEnv is one reference KMS serving both Regions of a replay.
 type replayEnv struct {
 	home, other replayRegion
 	materials   materials
@@ -133,9 +133,8 @@ type replayRegion struct {
 
 func newReplayEnv(t *testing.T) *replayEnv {
 	t.Helper()
-	home, homeURL := startReference(t, Options{Region: testRegion})
-	other, otherURL := startReference(t, Options{Region: otherRegion})
-	return &replayEnv{home: replayRegion{home, homeURL, testRegion}, other: replayRegion{other, otherURL, otherRegion}}
+	svc, url := startReference(t, Options{Region: testRegion, Regions: []string{otherRegion}})
+	return &replayEnv{home: replayRegion{svc, url, testRegion}, other: replayRegion{svc, url, otherRegion}}
 }
 
 func (env *replayEnv) region(name string) *replayRegion {

@@ -70,7 +70,7 @@ var crossAccountOps = []string{"DescribeKey", "Encrypt", "Decrypt", "ReEncrypt",
 // AccessDeniedException, worded as KMS words it.
 func (c *call) sharedKey(arn kmsARN, keyID string) (*Key, error) {
 	denied := errorf("AccessDeniedException", "User: arn:%s:iam::%s:root is not authorized to perform: kms:%s on resource: %s because no resource-based policy allows the kms:%s action", arn.Partition, c.acct.id, c.op, keyID, c.op)
-	owner, ok := c.svc.accounts[arn.Account]
+	owner, ok := c.svc.accounts[accountRegion{arn.Account, c.region}]
 	if !ok || !slices.Contains(crossAccountOps, c.op) {
 		return nil, denied
 	}
@@ -151,7 +151,7 @@ func isHex(s string) bool {
 // is not CONNECTED is Unavailable, unless it is pending deletion, which stays
 // visible as PendingDeletion so it can still be cancelled.
 func (c *call) effectiveState(k *Key) KeyState {
-	if owner, ok := c.svc.accounts[k.Account]; ok { // a shared key's store is its owner's
+	if owner, ok := c.svc.ownerOf(k); ok { // a shared key's store is its owner's
 		return effectiveState(owner, k)
 	}
 	return effectiveState(c.acct, k)
@@ -178,6 +178,9 @@ func (s *Service) settleLocked(a *account, now time.Time) {
 	for _, id := range a.deadlines.due(now) {
 		if k, ok := a.keys[id]; ok {
 			settleKey(a, k, now)
+			if _, kept := a.keys[id]; !kept && k.mr != nil {
+				s.keyGoneLocked(k, now)
+			}
 		}
 	}
 	for _, st := range a.stores {
@@ -194,6 +197,7 @@ func (s *Service) settleLocked(a *account, now time.Time) {
 // (settleMaterials) and its automatic rotations (settleRotation). It reads the key as it is, so a deadline that no longer
 // applies changes nothing.
 func settleKey(a *account, k *Key, now time.Time) {
+	settleTransition(k, now)
 	if k.State == KeyPendingDeletion && !k.DeletionDate.IsZero() && !now.Before(k.DeletionDate) {
 		delete(a.keys, k.ID)
 		dropAliasesOf(a, k.ID)

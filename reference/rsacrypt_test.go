@@ -141,7 +141,7 @@ func TestDecryptFormerMaterial(t *testing.T) {
 	}
 	// Without the former material the old ciphertext no longer decrypts.
 	e.svc.mu.Lock()
-	k := e.svc.accounts[testAccountID].keys[*m.KeyId]
+	k := e.svc.accounts[accountRegion{testAccountID, testRegion}].keys[*m.KeyId]
 	k.Materials = slices.DeleteFunc(k.Materials, func(km *KeyMaterial) bool { return km.State == MaterialNonCurrent })
 	e.svc.mu.Unlock()
 	_, err = e.kms.Decrypt(testCtx(t), &kms.DecryptInput{CiphertextBlob: old.CiphertextBlob})

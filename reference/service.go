@@ -3,9 +3,12 @@
 // real key material and real state machines, and simulates the CloudHSM
 // clusters and external key store proxies that custom key stores depend on.
 //
-// One Service serves one Region. The caller's account comes from the access
-// key ID in the SigV4 Authorization header, so two credentials act as two
-// accounts. A control API, under ControlPrefix and never reachable as a KMS
+// One Service serves several Regions on one endpoint (Options.Regions): the
+// Region of a request is the one its SigV4 credential scope names, and each
+// account keeps its keys, aliases and key stores per Region, so that
+// multi-Region keys can be replicated between them (multiregion.go). The
+// caller's account comes from the access key ID in the SigV4 Authorization
+// header, so two credentials act as two accounts. A control API, under ControlPrefix and never reachable as a KMS
 // operation, declares backing fixtures and drives the virtual clock.
 package reference
 
@@ -20,6 +23,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,30 +37,47 @@ const ControlPrefix = "/_kmsconform/"
 // DefaultRegion is the Region a Service serves when none is configured.
 const DefaultRegion = "us-east-1"
 
+// DefaultSecondRegion is the second Region a Service whose Region is
+// DefaultRegion serves when Options.Regions is empty.
+const DefaultSecondRegion = "us-west-2"
+
 // maxRequestBody bounds a KMS request body; the largest modeled member
 // (a 128 KiB policy, or 256 KiB attestation document) fits well inside it.
 const maxRequestBody = 1 << 20
 
 // Options configure a Service.
 type Options struct {
-	Region   string    // default DefaultRegion
+	Region string // the primary Region; default DefaultRegion
+	// Regions are every Region served, Region first whether listed or not;
+	// empty means Region and a second Region of its partition
+	// (SecondRegionFor).
+	Regions  []string
 	Fixtures *Fixtures // backing clusters, XKS proxies and account mapping; default DefaultFixtures()
 	Clock    *Clock    // default NewClock(nil)
 	Logger   *slog.Logger
 }
 
-// Service is a reference KMS for one Region.
+// Service is a reference KMS for one or more Regions.
 type Service struct {
-	region  string
+	region  string   // the primary Region
+	regions []string // every Region served, region first
 	clock   *Clock
 	logger  *slog.Logger
 	ops     map[string]operation
 	control http.Handler
 
 	mu       sync.Mutex // guards everything below; operations run under it
-	accounts map[string]*account
+	accounts map[accountRegion]*account
+	// settings are what an account shares across its Regions, by account ID.
+	settings map[string]*accountSettings
 	backing  *backing
+	// keyHolds are the key IDs whose Creating and Updating transitions wait
+	// for a release through the control API (multiregion.go).
+	keyHolds map[string]bool
 }
+
+// accountRegion names one account's resources in one Region.
+type accountRegion struct{ id, region string }
 
 // operation implements one KMS operation. It runs with Service.mu held.
 type operation func(c *call) (any, error)
@@ -94,15 +115,22 @@ func New(opts Options) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reference: fixtures: %w", err)
 	}
+	regions, err := servedRegions(opts.Region, opts.Regions)
+	if err != nil {
+		return nil, err
+	}
 	s := &Service{
 		region:   opts.Region,
+		regions:  regions,
 		clock:    opts.Clock,
 		logger:   opts.Logger,
-		accounts: map[string]*account{},
+		accounts: map[accountRegion]*account{},
+		settings: map[string]*accountSettings{},
 		backing:  b,
+		keyHolds: map[string]bool{},
 		ops:      map[string]operation{},
 	}
-	for _, set := range []map[string]operation{keyOperations(), aliasOperations(), tagOperations(), listingOperations(), cryptoOperations(), signingOperations(), importOperations(), keyStoreOperations(), rotationOperations(), macOperations(), keyAgreementOperations(), grantOperations(), policyOperations()} {
+	for _, set := range []map[string]operation{keyOperations(), aliasOperations(), tagOperations(), listingOperations(), cryptoOperations(), signingOperations(), importOperations(), keyStoreOperations(), rotationOperations(), macOperations(), keyAgreementOperations(), grantOperations(), policyOperations(), multiRegionOperations()} {
 		for name, op := range set {
 			if _, dup := s.ops[name]; dup {
 				return nil, fmt.Errorf("reference: operation %s registered twice", name)
@@ -114,8 +142,43 @@ func New(opts Options) (*Service, error) {
 	return s, nil
 }
 
-// Region is the Region this Service serves.
+// Region is the primary Region this Service serves.
 func (s *Service) Region() string { return s.region }
+
+// Regions are every Region this Service serves, the primary Region first.
+func (s *Service) Regions() []string { return slices.Clone(s.regions) }
+
+// servedRegions is primary followed by the other Regions listed, each once;
+// with none listed, primary and a second Region of its partition.
+func servedRegions(primary string, listed []string) ([]string, error) {
+	if len(listed) == 0 {
+		listed = []string{SecondRegionFor(primary)}
+	}
+	out := []string{primary}
+	for _, r := range listed {
+		if !regionPattern.MatchString(r) {
+			return nil, fmt.Errorf("reference: Region %q is not a Region name such as %s", r, DefaultSecondRegion)
+		}
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// SecondRegionFor is a second Region in region's partition, so that
+// multi-Region keys can be replicated between the two.
+func SecondRegionFor(region string) string {
+	second := map[string][2]string{
+		"aws":        {DefaultSecondRegion, DefaultRegion},
+		"aws-cn":     {"cn-northwest-1", "cn-north-1"},
+		"aws-us-gov": {"us-gov-east-1", "us-gov-west-1"},
+	}[partitionFor(region)]
+	if region == second[0] {
+		return second[1]
+	}
+	return second[0]
+}
 
 // Clock is the Service's virtual clock.
 func (s *Service) Clock() *Clock { return s.clock }
@@ -185,7 +248,7 @@ func (s *Service) serveKMS(r *http.Request, requestID string) (any, error) {
 	if !ok || op == nil {
 		return nil, errorf("UnknownOperationException", "")
 	}
-	accessKey, err := s.authenticate(r)
+	accessKey, region, err := s.authenticate(r)
 	if err != nil {
 		return nil, err
 	}
@@ -205,10 +268,11 @@ func (s *Service) serveKMS(r *http.Request, requestID string) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	acct := s.accountLocked(s.backing.accountFor(accessKey))
+	id := s.backing.accountFor(accessKey)
+	acct := s.accountLocked(id, region)
 	now := s.nowIn(acct)
-	s.settleLocked(acct, now)
-	c := &call{ctx: r.Context(), svc: s, op: name, acct: acct, accessKey: accessKey, region: s.region, now: now, body: body}
+	s.settleAccountLocked(id, now)
+	c := &call{ctx: r.Context(), svc: s, op: name, acct: acct, accessKey: accessKey, region: region, now: now, body: body}
 	out, err := op(c)
 	if err == nil {
 		c.recordUsage(requestID)
@@ -216,17 +280,18 @@ func (s *Service) serveKMS(r *http.Request, requestID string) (any, error) {
 	return out, err
 }
 
-// authenticate extracts the access key ID from a SigV4 Authorization header and
-// checks its credential scope names this Region and KMS. The signature itself is
-// not verified: the reference has no secrets to verify it with.
-func (s *Service) authenticate(r *http.Request) (string, error) {
+// authenticate extracts the access key ID and the Region from a SigV4
+// Authorization header and checks its credential scope names a Region served
+// and KMS. The signature itself is not verified: the reference has no secrets
+// to verify it with.
+func (s *Service) authenticate(r *http.Request) (accessKey, region string, err error) {
 	auth := r.Header.Get("Authorization")
 	if auth == "" {
-		return "", errorf("MissingAuthenticationTokenException", "Missing Authentication Token")
+		return "", "", errorf("MissingAuthenticationTokenException", "Missing Authentication Token")
 	}
 	rest, ok := strings.CutPrefix(auth, "AWS4-HMAC-SHA256 ")
 	if !ok {
-		return "", errorf("IncompleteSignatureException", "Authorization header requires the AWS4-HMAC-SHA256 algorithm.")
+		return "", "", errorf("IncompleteSignatureException", "Authorization header requires the AWS4-HMAC-SHA256 algorithm.")
 	}
 	for part := range strings.SplitSeq(rest, ",") {
 		cred, ok := strings.CutPrefix(strings.TrimSpace(part), "Credential=")
@@ -235,17 +300,17 @@ func (s *Service) authenticate(r *http.Request) (string, error) {
 		}
 		var scope [5]string
 		if !splitScope(cred, &scope) || scope[0] == "" || scope[4] != "aws4_request" {
-			return "", errorf("IncompleteSignatureException", "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term.")
+			return "", "", errorf("IncompleteSignatureException", "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term.")
 		}
-		if scope[2] != s.region {
-			return "", errorf("InvalidSignatureException", "Credential should be scoped to a valid region.")
+		if !slices.Contains(s.regions, scope[2]) {
+			return "", "", errorf("InvalidSignatureException", "Credential should be scoped to a valid region.")
 		}
 		if scope[3] != "kms" {
-			return "", errorf("InvalidSignatureException", "Credential should be scoped to correct service: 'kms'.")
+			return "", "", errorf("InvalidSignatureException", "Credential should be scoped to correct service: 'kms'.")
 		}
-		return scope[0], nil
+		return scope[0], scope[2], nil
 	}
-	return "", errorf("IncompleteSignatureException", "Authorization header requires 'Credential' parameter.")
+	return "", "", errorf("IncompleteSignatureException", "Authorization header requires 'Credential' parameter.")
 }
 
 // splitScope splits a credential scope into exactly len(scope) slash-delimited
@@ -264,13 +329,35 @@ func splitScope(cred string, scope *[5]string) bool {
 // nowIn is the virtual time in account a.
 func (s *Service) nowIn(a *account) time.Time { return s.clock.Now().Add(a.ahead) }
 
-func (s *Service) accountLocked(id string) *account {
-	a, ok := s.accounts[id]
+// accountLocked is account id in region, started on first use; its Regions
+// share one accountSettings.
+func (s *Service) accountLocked(id, region string) *account {
+	a, ok := s.accounts[accountRegion{id, region}]
 	if !ok {
-		a = newAccount(id)
-		s.accounts[id] = a
+		set, ok := s.settings[id]
+		if !ok {
+			set = &accountSettings{}
+			s.settings[id] = set
+		}
+		a = newAccount(id, region, set)
+		s.accounts[accountRegion{id, region}] = a
 	}
 	return a
+}
+
+// settleAccountLocked settles account id in every Region: a replica's
+// deletion ends its primary's PendingReplicaDeletion, in another Region.
+func (s *Service) settleAccountLocked(id string, now time.Time) {
+	for _, r := range s.regions {
+		s.settleLocked(s.accountLocked(id, r), now)
+	}
+}
+
+// ownerOf is the account, in k's Region, that holds k; false when that
+// account has not been started (a key the reference does not hold).
+func (s *Service) ownerOf(k *Key) (*account, bool) {
+	a, ok := s.accounts[accountRegion{k.Account, k.Region}]
+	return a, ok
 }
 
 // decode reads the request body into v. A body whose members have the wrong

@@ -53,6 +53,7 @@ type Key struct {
 	ID          string
 	ARN         string
 	Account     string
+	Region      string // the Region that holds it
 	Created     time.Time
 	Description string
 	KeySpec     string
@@ -95,6 +96,11 @@ type Key struct {
 	// LastUsage is the key's last successful cryptographic use, nil while it
 	// has none (keyusage.go).
 	LastUsage *KeyUsage
+	// mr relates a multi-Region key to its primary and replicas, shared by
+	// all of them; nil for single-Region keys. transition is the
+	// Creating or Updating it is going through (multiregion.go).
+	mr         *mrGroup
+	transition *keyTransition
 }
 
 // ImportState is an EXTERNAL key's import bookkeeping.
@@ -158,25 +164,31 @@ type transition struct {
 	at        time.Time
 }
 
-// account is everything one AWS account owns in this Region.
+// account is everything one AWS account owns in one Region.
 type account struct {
 	id      string
+	region  string
 	keys    map[string]*Key      // by key ID
 	aliases map[string]string    // alias name ("alias/x") -> key ID
 	stores  map[string]*KeyStore // by custom key store ID
 	// deadlines are when keys' deletions and material expiries come due.
 	deadlines deadlines
+	// aliasDates are the aliases' dates, made when first needed (aliases.go).
+	aliasDates map[string]aliasDates
+	*accountSettings
+}
+
+// accountSettings are what an account's Regions share.
+type accountSettings struct {
 	// quotas override the Service's for this account (zero members: no override).
 	quotas AccountQuotas
 	// ahead is how far this account's clock runs ahead of the Service's, so
 	// that a test can let time pass in one account without touching others.
 	ahead time.Duration
-	// aliasDates are the aliases' dates, made when first needed (aliases.go).
-	aliasDates map[string]aliasDates
 }
 
-func newAccount(id string) *account {
-	return &account{id: id, keys: map[string]*Key{}, aliases: map[string]string{}, stores: map[string]*KeyStore{}}
+func newAccount(id, region string, set *accountSettings) *account {
+	return &account{id: id, region: region, keys: map[string]*Key{}, aliases: map[string]string{}, stores: map[string]*KeyStore{}, accountSettings: set}
 }
 
 // Clock is the reference's virtual clock: real time plus an offset that the

@@ -297,6 +297,12 @@ func (st *scenario) input(operation string) (map[string]any, error) {
 			return nil, err
 		}
 		in = map[string]any{"KeyId": key(), "KeyAgreementAlgorithm": "ECDH", "PublicKey": pub}
+	case "ReplicateKey":
+		// The run's own Region: should the fault not apply, the endpoint
+		// refuses the key before anything is replicated.
+		in = map[string]any{"KeyId": key(), "ReplicaRegion": st.suite.env.Region}
+	case "UpdatePrimaryRegion":
+		in = map[string]any{"KeyId": key(), "PrimaryRegion": st.suite.env.Region}
 	case "DeleteCustomKeyStore", "DescribeCustomKeyStores", "ConnectCustomKeyStore", "DisconnectCustomKeyStore":
 		in = map[string]any{"CustomKeyStoreId": store()}
 	case "UpdateCustomKeyStore":

@@ -221,7 +221,8 @@ func TestMadeUpCallsChangeNothing(t *testing.T) {
 		"DescribeCustomKeyStores", "UpdateCustomKeyStore", "ConnectCustomKeyStore", "DisconnectCustomKeyStore", "DeleteCustomKeyStore",
 		"Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair",
 		"GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify", "GetPublicKey", "GenerateMac", "VerifyMac", "DeriveSharedSecret",
-		"EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus", "RotateKeyOnDemand", "ListKeyRotations", "GetKeyLastUsage"} {
+		"EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus", "RotateKeyOnDemand", "ListKeyRotations", "GetKeyLastUsage",
+		"ReplicateKey", "UpdatePrimaryRegion"} {
 		in, err := st.input(op)
 		if err != nil {
 			t.Fatalf("%s: %v", op, err)
@@ -263,7 +264,8 @@ func TestMadeUpCallsChangeNothing(t *testing.T) {
 func keyOnly(op string) bool {
 	switch op {
 	case "Sign", "Verify", "GetPublicKey", "GenerateMac", "VerifyMac", "DeriveSharedSecret",
-		"EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus", "RotateKeyOnDemand", "ListKeyRotations", "GetKeyLastUsage":
+		"EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus", "RotateKeyOnDemand", "ListKeyRotations", "GetKeyLastUsage",
+		"ReplicateKey", "UpdatePrimaryRegion":
 		return true
 	}
 	return false

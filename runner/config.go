@@ -38,6 +38,9 @@ import (
 //	    externalKeyId: ...
 //	secondAccount:                       # for cross-account scenarios
 //	  profile: other-account             # or accessKeyId + secretAccessKey
+//	secondRegion:                        # for multi-Region scenarios
+//	  region: us-west-2
+//	  endpoint: https://kms.us-west-2.amazonaws.com  # optional, see SecondRegion
 type Config struct {
 	Name string `yaml:"name"`
 	// AllowRealAccount lets runs with this file reach a non-loopback endpoint.
@@ -47,7 +50,33 @@ type Config struct {
 	CloudHSM         []HSMFixture   `yaml:"cloudhsm"`
 	XKS              []XKSFixture   `yaml:"xks"`
 	SecondAccount    *Account       `yaml:"secondAccount"`
+	SecondRegion     *SecondRegion  `yaml:"secondRegion"`
 }
+
+// SecondRegion is the Region the multi-Region scenarios replicate keys into.
+// Endpoint defaults to the run's endpoint with its Region in the host name
+// replaced (kms.eu-west-1.amazonaws.com becomes kms.us-west-2.amazonaws.com),
+// or the run's endpoint itself when its host names no Region (an emulator
+// serving several Regions on one port).
+type SecondRegion struct {
+	Region   string `yaml:"region"`
+	Endpoint string `yaml:"endpoint"`
+
+	line int
+}
+
+// UnmarshalYAML remembers where the entry is, for error messages.
+func (r *SecondRegion) UnmarshalYAML(n *yaml.Node) error {
+	type plain SecondRegion
+	if err := n.Decode((*plain)(r)); err != nil {
+		return err
+	}
+	r.line = n.Line
+	return nil
+}
+
+// regionName is the model's RegionType pattern.
+var regionName = regexp.MustCompile(`^([a-z]+-){2,3}\d+$`)
 
 // ConfigTimeouts override the run's default waits; zero keeps the default.
 type ConfigTimeouts struct {
@@ -217,6 +246,19 @@ func (c *Config) check(path string) error {
 			return fmt.Errorf("%s: xks connectivity %q must be PUBLIC_ENDPOINT or VPC_ENDPOINT_SERVICE", where, f.Connectivity)
 		case f.Connectivity == "VPC_ENDPOINT_SERVICE" && f.VpcEndpointServiceName == "":
 			return fmt.Errorf("%s: xks entry %s uses VPC_ENDPOINT_SERVICE and needs vpcEndpointServiceName", where, f.URIEndpoint)
+		}
+	}
+	if r := c.SecondRegion; r != nil {
+		where := fmt.Sprintf("%s:%d", path, r.line)
+		switch {
+		case r.Region == "":
+			return fmt.Errorf("%s: secondRegion needs region, a Region name such as us-west-2", where)
+		case !regionName.MatchString(r.Region):
+			return fmt.Errorf("%s: secondRegion region %q is not a Region name such as us-west-2", where, r.Region)
+		case r.Endpoint != "":
+			if err := checkURL(r.Endpoint); err != nil {
+				return fmt.Errorf("%s: secondRegion endpoint %q: %v", where, r.Endpoint, err)
+			}
 		}
 	}
 	if a := c.SecondAccount; a != nil {

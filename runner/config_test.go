@@ -24,6 +24,10 @@ func TestLoadConfigErrorsNameFileAndLine(t *testing.T) {
 		{"missing trust anchor file", "cloudhsm:\n  - clusterId: c\n    trustAnchor: nope.pem\n    kmsuserPassword: p\n", ":2: trustAnchor: open"},
 		{"bad connectivity", "xks:\n  - uriEndpoint: https://x\n    uriPath: /p\n    connectivity: CARRIER_PIGEON\n    accessKeyId: a\n    secretAccessKey: s\n    externalKeyId: k\n", `:2: xks connectivity "CARRIER_PIGEON"`},
 		{"half a second account", "secondAccount:\n  accessKeyId: AKIA\n", ":2: secondAccount needs a profile"},
+		{"second Region without a name", "secondRegion:\n  endpoint: https://kms.us-west-2.amazonaws.com\n", ":2: secondRegion needs region"},
+		{"second Region not a Region", "secondRegion:\n  region: Oregon\n", `:2: secondRegion region "Oregon" is not a Region name`},
+		{"second Region as a string", "secondRegion: us-west-2\n", ":1: cannot unmarshal"},
+		{"second Region endpoint not a URL", "secondRegion:\n  region: us-west-2\n  endpoint: kms.us-west-2\n", `:2: secondRegion endpoint "kms.us-west-2"`},
 		{"not yaml", "name: [unclosed\n", "kmsconform.yaml:"},
 	}
 	for _, tc := range tests {

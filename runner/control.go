@@ -239,3 +239,13 @@ func randomUpper(n int) string {
 	_, _ = rand.Read(b)
 	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)[:n]
 }
+
+func (c referenceControl) HoldKey(ctx context.Context, keyID string) error {
+	_, err := c.cc.HoldKey(ctx, keyID)
+	return err
+}
+
+func (c referenceControl) ReleaseKey(ctx context.Context, keyID string) error {
+	_, err := c.cc.ReleaseKey(ctx, keyID)
+	return err
+}

@@ -32,10 +32,17 @@ type recorder struct {
 
 // startRecorder starts the proxy for target. extraRoots, if set, are trusted
 // besides the system roots for an https target's certificate.
-func startRecorder(target string, extraRoots []byte) (*recorder, error) {
-	u, err := url.Parse(target)
-	if err != nil {
-		return nil, fmt.Errorf("target URL: %w", err)
+func startRecorder(extraRoots []byte, targets ...string) (*recorder, error) {
+	routes := map[string]*url.URL{}
+	for _, target := range targets {
+		if target == "" {
+			continue
+		}
+		u, err := url.Parse(target)
+		if err != nil {
+			return nil, fmt.Errorf("target URL: %w", err)
+		}
+		routes[u.Host] = &url.URL{Scheme: u.Scheme, Host: u.Host}
 	}
 	var upstreamTLS *tls.Config
 	if len(extraRoots) > 0 {
@@ -48,9 +55,8 @@ func startRecorder(target string, extraRoots []byte) (*recorder, error) {
 		}
 		upstreamTLS = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 	}
-	base := &url.URL{Scheme: u.Scheme, Host: u.Host}
 	p, err := proxy.New(proxy.Config{
-		Routes:      map[string]*url.URL{u.Host: base},
+		Routes:      routes,
 		RoutesOnly:  true,
 		UpstreamTLS: upstreamTLS,
 		Journal:     journal.New(journal.Options{Capacity: journalCapacity}),

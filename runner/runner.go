@@ -137,7 +137,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer tgt.close()
 
-	ev, err := startRecorder(tgt.url, tgt.caBundle)
+	ev, err := startRecorder(tgt.caBundle, tgt.url, tgt.secondEndpoint)
 	if err != nil {
 		return nil, err
 	}
@@ -149,20 +149,23 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 	runID := newRunID()
 	env := &scenario.Env{
-		Endpoint:      tgt.url,
-		Region:        tgt.region,
-		Primary:       tgt.primary,
-		Second:        tgt.second,
-		SecondMissing: tgt.secondMissing,
-		HTTPClient:    ev.httpClient(tgt.timeouts.Call),
-		MaxAttempts:   tgt.maxAttempts,
-		RunID:         runID,
-		Plaintext:     opts.Plaintext,
-		Timeouts:      tgt.timeouts,
-		Backing:       tgt.backing,
-		States:        tgt.states,
-		Control:       tgt.ctl,
-		Journal:       ev.journal,
+		Endpoint:            tgt.url,
+		Region:              tgt.region,
+		Primary:             tgt.primary,
+		Second:              tgt.second,
+		SecondMissing:       tgt.secondMissing,
+		SecondRegion:        tgt.secondRegion,
+		SecondEndpoint:      tgt.secondEndpoint,
+		SecondRegionMissing: tgt.secondRegionMissing,
+		HTTPClient:          ev.httpClient(tgt.timeouts.Call),
+		MaxAttempts:         tgt.maxAttempts,
+		RunID:               runID,
+		Plaintext:           opts.Plaintext,
+		Timeouts:            tgt.timeouts,
+		Backing:             tgt.backing,
+		States:              tgt.states,
+		Control:             tgt.ctl,
+		Journal:             ev.journal,
 	}
 	retrySuite, err := retries.New(retries.Env{
 		Endpoint:       tgt.url,

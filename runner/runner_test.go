@@ -149,28 +149,33 @@ func TestReferencePassesEveryTestableScenario(t *testing.T) {
 func checkCleanedUp(t *testing.T, url string) {
 	t.Helper()
 	ctx := context.Background()
-	c := kms.New(kms.Options{Region: "us-east-1", BaseEndpoint: aws.String(url),
-		Credentials: credentials.NewStaticCredentialsProvider("AKIAKMSCONFORMTEST01", "x", "")})
 	holding := map[string]bool{}
-	// A whole run creates more keys than one page holds.
+	// A whole run creates more keys than one page holds, in both Regions of
+	// the reference; a primary whose replicas wait to be deleted waits for them.
 	var keys []types.KeyListEntry
-	for p := kms.NewListKeysPaginator(c, &kms.ListKeysInput{Limit: aws.Int32(1000)}); p.HasMorePages(); {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			t.Fatal(err)
+	for _, region := range []string{reference.DefaultRegion, reference.DefaultSecondRegion} {
+		c := kms.New(kms.Options{Region: region, BaseEndpoint: aws.String(url),
+			Credentials: credentials.NewStaticCredentialsProvider("AKIAKMSCONFORMTEST01", "x", "")})
+		for p := kms.NewListKeysPaginator(c, &kms.ListKeysInput{Limit: aws.Int32(1000)}); p.HasMorePages(); {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			keys = append(keys, page.Keys...)
+			for _, k := range page.Keys {
+				d, err := c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: k.KeyId})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if st := d.KeyMetadata.KeyState; st != types.KeyStatePendingDeletion && st != types.KeyStatePendingReplicaDeletion {
+					t.Errorf("key %s left %s in %s", aws.ToString(k.KeyId), st, region)
+				}
+				holding[aws.ToString(d.KeyMetadata.CustomKeyStoreId)] = true
+			}
 		}
-		keys = append(keys, page.Keys...)
 	}
-	for _, k := range keys {
-		d, err := c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: k.KeyId})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d.KeyMetadata.KeyState != types.KeyStatePendingDeletion {
-			t.Errorf("key %s left %s", aws.ToString(k.KeyId), d.KeyMetadata.KeyState)
-		}
-		holding[aws.ToString(d.KeyMetadata.CustomKeyStoreId)] = true
-	}
+	c := kms.New(kms.Options{Region: reference.DefaultRegion, BaseEndpoint: aws.String(url),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIAKMSCONFORMTEST01", "x", "")})
 	var stores []types.CustomKeyStoresListEntry
 	for p := kms.NewDescribeCustomKeyStoresPaginator(c, &kms.DescribeCustomKeyStoresInput{Limit: aws.Int32(1000)}); p.HasMorePages(); {
 		page, err := p.NextPage(ctx)

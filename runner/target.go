@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -43,6 +44,11 @@ type target struct {
 	primary       aws.CredentialsProvider
 	second        aws.CredentialsProvider
 	secondMissing string
+
+	// secondRegion is the Region multi-Region scenarios replicate into,
+	// served at secondEndpoint ("" means url); empty with the reason in
+	// secondRegionMissing when the target has none.
+	secondRegion, secondEndpoint, secondRegionMissing string
 
 	timeouts    scenario.Timeouts
 	maxAttempts int
@@ -145,6 +151,7 @@ func (t *target) startEmbedded(opts Options) error {
 		t.name = "kmsconform reference KMS"
 	}
 	t.label = "embedded reference KMS"
+	t.secondRegion = svc.Regions()[1]
 	t.primary = credentials.NewStaticCredentialsProvider(embeddedAccessKey, embeddedSecret, "")
 	t.second = credentials.NewStaticCredentialsProvider(embeddedSecondAccessKey, embeddedSecret, "")
 	t.useControl(t.url)
@@ -176,13 +183,85 @@ func (t *target) useEndpoint(ctx context.Context, endpoint string, opts Options,
 		}
 		t.second = second
 	}
+	if err := t.useSecondRegion(cfg); err != nil {
+		return err
+	}
 	if opts.Control != "" {
 		t.useControl(opts.Control)
 		t.label = "endpoint with reference control API"
+		if t.secondRegion == "" {
+			t.regionsFromControl(ctx, opts.Control)
+		}
 		return nil
 	}
 	t.backing = newConfigBacking(cfg)
 	return nil
+}
+
+// useSecondRegion takes the second Region from the config file; without
+// one the multi-Region scenarios are skipped, saying how to name one.
+func (t *target) useSecondRegion(cfg *Config) error {
+	if cfg == nil || cfg.SecondRegion == nil {
+		t.secondRegionMissing = "multi-Region scenarios need a second Region: set secondRegion in the --config file"
+		return nil
+	}
+	r := cfg.SecondRegion
+	if r.Region == t.region {
+		return usagef("secondRegion %s is the run's own Region; name another Region", r.Region)
+	}
+	t.secondRegion, t.secondEndpoint = r.Region, r.Endpoint
+	if t.secondEndpoint == "" {
+		t.secondEndpoint = regionalEndpoint(t.url, t.region, r.Region)
+	}
+	return nil
+}
+
+// regionalEndpoint is endpoint with Region from replaced by to in its host
+// name (kms.eu-west-1.amazonaws.com), or endpoint itself when its host
+// names no Region.
+func regionalEndpoint(endpoint, from, to string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return endpoint
+	}
+	labels := strings.Split(u.Hostname(), ".")
+	for i, l := range labels {
+		if l == from {
+			labels[i] = to
+			host := strings.Join(labels, ".")
+			if p := u.Port(); p != "" {
+				host = net.JoinHostPort(host, p)
+			}
+			u.Host = host
+			return u.String()
+		}
+	}
+	return endpoint
+}
+
+// regionsFromControl takes the second Region a standalone reference serves,
+// as its control API's health answer lists them.
+func (t *target) regionsFromControl(ctx context.Context, base string) {
+	cc := &reference.ControlClient{BaseURL: base, HTTP: &http.Client{Timeout: 30 * time.Second}}
+	h, err := cc.Health(ctx)
+	if err != nil {
+		t.secondRegionMissing = fmt.Sprintf("multi-Region scenarios need a second Region, and the control API did not list the reference's Regions: %v", err)
+		return
+	}
+	if len(h.Regions) == 0 {
+		// The answer names no Region at all, not even the run's: it says
+		// nothing of multi-Region keys, so the run tries the second Region
+		// a reference serves by default rather than skipping.
+		t.secondRegion, t.secondRegionMissing = reference.SecondRegionFor(t.region), ""
+		return
+	}
+	for _, r := range h.Regions {
+		if r != t.region {
+			t.secondRegion, t.secondRegionMissing = r, ""
+			return
+		}
+	}
+	t.secondRegionMissing = fmt.Sprintf("multi-Region scenarios need a second Region, and the reference at %s serves only %s", base, t.region)
 }
 
 // credentials settles the primary account's credentials and the Region.

@@ -184,7 +184,6 @@ func unenforcedPolicies() change {
 	}
 }
 
-
 // copyOf is a shallow copy of a request.
 func copyOf(in map[string]any) map[string]any {
 	out := make(map[string]any, len(in))

@@ -655,7 +655,7 @@ func wrongCases() []wrongCase {
 				}
 			})),
 		},
-	}, slices.Concat(encryptionWrongCases(), dataKeyWrongCases(), signingWrongCases(), macWrongCases(), aliasWrongCases(), accessWrongCases(), rotationWrongCases())...)
+	}, slices.Concat(encryptionWrongCases(), dataKeyWrongCases(), signingWrongCases(), macWrongCases(), aliasWrongCases(), accessWrongCases(), rotationWrongCases(), multiRegionWrongCases())...)
 }
 
 // emptyAnswerTags select four scenarios of key lifecycle that expect an empty answer.

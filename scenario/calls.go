@@ -102,8 +102,13 @@ func (w *Scenario) DescribeStore(ctx context.Context, id string) (*types.CustomK
 
 // describeKey returns the key's metadata.
 func (w *Keys) DescribeKey(ctx context.Context, id string) (*types.KeyMetadata, error) {
+	return w.DescribeKeyWith(ctx, w.Client, id)
+}
+
+// DescribeKeyWith returns the key's metadata as client c sees it (in its Region).
+func (w *Keys) DescribeKeyWith(ctx context.Context, c *kms.Client, id string) (*types.KeyMetadata, error) {
 	out, o := Do(ctx, w.Scenario, "DescribeKey", func(ctx context.Context) (*kms.DescribeKeyOutput, error) {
-		return w.Client.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
+		return c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
 	})
 	if o.Err != nil {
 		if o.unsupported() {

@@ -67,9 +67,17 @@ func (w *Scenario) retireKey(ctx context.Context, k *Key) error {
 	if k.Scheduled {
 		return nil
 	}
-	_, o := Do(ctx, w, "ScheduleKeyDeletion", func(ctx context.Context) (*kms.ScheduleKeyDeletionOutput, error) {
-		return w.Client.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(k.ID), PendingWindowInDays: aws.Int32(MinimumWaitingPeriod)})
-	})
+	c := w.ClientFor(k)
+	schedule := func() outcome {
+		_, o := Do(ctx, w, "ScheduleKeyDeletion", func(ctx context.Context) (*kms.ScheduleKeyDeletionOutput, error) {
+			return c.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(k.ID), PendingWindowInDays: aws.Int32(MinimumWaitingPeriod)})
+		})
+		return o
+	}
+	o := schedule()
+	if o.Code == "KMSInvalidStateException" && w.settleUpdating(ctx, c, k) {
+		o = schedule() // an Updating key cannot be scheduled until it settles
+	}
 	switch {
 	case o.Err == nil:
 		k.Scheduled = true
@@ -77,7 +85,7 @@ func (w *Scenario) retireKey(ctx context.Context, k *Key) error {
 	case o.Code == "NotFoundException":
 		return nil
 	case o.Code == "KMSInvalidStateException":
-		if md, err := w.Keys.DescribeKey(ctx, k.ID); err == nil && md.KeyState == types.KeyStatePendingDeletion {
+		if md, err := w.Keys.DescribeKeyWith(ctx, c, k.ID); err == nil && (md.KeyState == types.KeyStatePendingDeletion || md.KeyState == types.KeyStatePendingReplicaDeletion) {
 			k.Scheduled = true
 			return nil
 		}

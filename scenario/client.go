@@ -55,13 +55,18 @@ func (r *recorder) take() answer {
 // newClient returns a KMS client for one scenario: every request carries the
 // scenario header (after signing), and each raw answer is recorded.
 func (e *Env) newClient(creds aws.CredentialsProvider, scenarioID string, rec *recorder) *kms.Client {
+	return e.newClientIn(e.Region, e.Endpoint, creds, scenarioID, rec)
+}
+
+// newClientIn is newClient for a Region and its endpoint.
+func (e *Env) newClientIn(region, endpoint string, creds aws.CredentialsProvider, scenarioID string, rec *recorder) *kms.Client {
 	attempts := e.MaxAttempts
 	if attempts < 1 {
 		attempts = 1
 	}
 	return kms.New(kms.Options{
-		Region:           e.Region,
-		BaseEndpoint:     aws.String(e.Endpoint),
+		Region:           region,
+		BaseEndpoint:     aws.String(endpoint),
 		Credentials:      creds,
 		HTTPClient:       e.HTTPClient,
 		RetryMaxAttempts: attempts,

@@ -85,6 +85,11 @@ type Control interface {
 	NewAccount(ctx context.Context, q Quotas) (Account, error)
 	// AdvanceClock lets d pass in the account (which NewAccount made).
 	AdvanceClock(ctx context.Context, accountID string, d time.Duration) error
+	// HoldKey keeps the keys with a key ID (a multi-Region key's, in every
+	// Region) in the Creating or Updating they are in or enter next, until
+	// ReleaseKey lets them complete.
+	HoldKey(ctx context.Context, keyID string) error
+	ReleaseKey(ctx context.Context, keyID string) error
 }
 
 // control returns the target's control API, or a skip that says the scenario
@@ -113,6 +118,7 @@ func (w *Scenario) Isolate(ctx context.Context, what string, q Quotas) error {
 	}
 	w.Account = &a
 	w.Client = w.Env.newClient(a.Credentials, HeaderValue(w.id), &w.rec)
+	w.regions = regionClients{}
 	return nil
 }
 

@@ -37,6 +37,12 @@ type Env struct {
 	Second        aws.CredentialsProvider
 	SecondMissing string
 	HTTPClient    *http.Client
+	// SecondRegion is a second Region of the target, for the multi-Region
+	// scenarios, served at SecondEndpoint (empty: at Endpoint). When it is
+	// empty those scenarios are skipped with SecondRegionMissing as the reason.
+	SecondRegion        string
+	SecondEndpoint      string
+	SecondRegionMissing string
 	// MaxAttempts is the SDK's attempt budget per call; 1 (retries off) when zero.
 	MaxAttempts int
 	// RunID names and tags every resource the run creates.

@@ -228,6 +228,10 @@ func (o *Ownership) record(result any) {
 		}
 	case *kms.CreateCustomKeyStoreOutput:
 		o.Add(aws.ToString(out.CustomKeyStoreId))
+	case *kms.ReplicateKeyOutput: // a replica shares its primary's key ID, not its ARN
+		if md := out.ReplicaKeyMetadata; md != nil {
+			o.Add(aws.ToString(md.KeyId), aws.ToString(md.Arn))
+		}
 	}
 }
 
@@ -246,7 +250,7 @@ func guardOwnership(o *Ownership) func(*middleware.Stack) error {
 					return middleware.InitializeOutput{}, middleware.Metadata{}, err
 				}
 				switch in.Parameters.(type) {
-				case *kms.CreateKeyInput, *kms.CreateCustomKeyStoreInput:
+				case *kms.CreateKeyInput, *kms.CreateCustomKeyStoreInput, *kms.ReplicateKeyInput:
 					defer o.createDone(o.createSent())
 				}
 				out, md, err := next.HandleInitialize(ctx, in)

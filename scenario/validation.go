@@ -127,6 +127,9 @@ func (w *Scenario) validBody(ctx context.Context, op, member string) (map[string
 		if b, ok := rotationBody(op, member, k.ID); ok {
 			return b, nil
 		}
+		if b, ok, err := w.multiRegionBody(op, member, k.ID); ok {
+			return b, err
+		}
 		return nil, fmt.Errorf("no valid %s request is known to the input constraint steps", op)
 	}
 	return body, nil

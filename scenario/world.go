@@ -40,6 +40,9 @@ type Scenario struct {
 	rec    recorder
 	Client *kms.Client
 	second *kms.Client
+	// regions are the scenario's clients in the second Region, and its
+	// client in the run's own Region while it acts in the second.
+	regions regionClients
 
 	Untestable  string
 	skipReason  string
@@ -106,6 +109,7 @@ type Store struct {
 // key is a KMS key the scenario created.
 type Key struct {
 	ID, ARN   string
+	Region    string        // the second Region for a replica there; empty for the run's own Region
 	Spec      types.KeySpec // as the scenario asked for it; empty means SYMMETRIC_DEFAULT
 	Material  string        // KeyMaterialId of the imported material, when the endpoint names it
 	Scheduled bool          // already scheduled for deletion

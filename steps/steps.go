@@ -13,6 +13,7 @@ import (
 	"github.com/kmsconform/kmsconform/families/keystores"
 	"github.com/kmsconform/kmsconform/families/lifecycle"
 	"github.com/kmsconform/kmsconform/families/macs"
+	"github.com/kmsconform/kmsconform/families/multiregion"
 	"github.com/kmsconform/kmsconform/families/naming"
 	"github.com/kmsconform/kmsconform/families/policies"
 	"github.com/kmsconform/kmsconform/families/rotation"
@@ -36,6 +37,7 @@ func register(s *scenario.Scenario, sc stepdef.Context) {
 	grants.Register(s, sc)
 	policies.Register(s, sc)
 	rotation.Register(s, sc)
+	multiregion.Register(s, sc)
 }
 
 // Room registers the steps of a package outside families/ on a scenario, as

@@ -42,7 +42,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:4599", "`host:port` to listen on; loopback only unless --allow-non-loopback (port 0 picks a free port)")
-	region := fs.String("region", reference.DefaultRegion, "AWS `Region` the reference serves; SigV4 credential scopes must name it")
+	region := fs.String("region", reference.DefaultRegion, "AWS `Region` the reference serves first (a second Region of its partition is served beside it); SigV4 credential scopes must name one of them")
 	fixtures := fs.String("fixtures", "", "YAML `file` of accounts, CloudHSM clusters and XKS proxies (default: the built-in fixtures)")
 	quota := fs.Int("custom-key-store-quota", 0, "custom key stores one account may have (default: the fixtures' value, else KMS's quota of 10); a full conformance run against this server leaves stores pending key deletion behind, so give it e.g. 1000")
 	allowNonLoopback := fs.Bool("allow-non-loopback", false, "allow listening on a non-loopback address (the reference checks no signatures: anyone who can reach it can use it)")

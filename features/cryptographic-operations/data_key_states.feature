@@ -148,19 +148,3 @@ Feature: Key states of the data key operations
     Examples: GenerateDataKeyPairWithoutPlaintext
       | operation                           |
       | GenerateDataKeyPairWithoutPlaintext |
-
-  @op:GenerateDataKey @multi-region @untestable @error:KMSInvalidStateException @cond:GenerateDataKey.22
-  Scenario: GenerateDataKey with a multi-Region replica that is still being created
-    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there
-
-  @op:GenerateDataKeyWithoutPlaintext @multi-region @untestable @error:KMSInvalidStateException @cond:GenerateDataKeyWithoutPlaintext.20
-  Scenario: GenerateDataKeyWithoutPlaintext with a multi-Region replica that is still being created
-    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there
-
-  @op:GenerateDataKeyPair @multi-region @untestable @error:KMSInvalidStateException @cond:GenerateDataKeyPair.21
-  Scenario: GenerateDataKeyPair with a multi-Region replica that is still being created
-    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there
-
-  @op:GenerateDataKeyPairWithoutPlaintext @multi-region @untestable @error:KMSInvalidStateException @cond:GenerateDataKeyPairWithoutPlaintext.18
-  Scenario: GenerateDataKeyPairWithoutPlaintext with a multi-Region replica that is still being created
-    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there

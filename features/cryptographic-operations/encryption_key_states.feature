@@ -207,22 +207,3 @@ Feature: Key states of Encrypt, Decrypt and ReEncrypt
       | origin   |
       | AWS_KMS  |
       | EXTERNAL |
-
-  @multi-region @untestable
-  Scenario Outline: <operation> with a multi-Region replica that is Creating
-    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there
-
-    @op:Encrypt @cond:Encrypt.28 @error:KMSInvalidStateException
-    Examples: Encrypt
-      | operation |
-      | Encrypt   |
-
-    @op:Decrypt @cond:Decrypt.27 @error:KMSInvalidStateException
-    Examples: Decrypt
-      | operation |
-      | Decrypt   |
-
-    @op:ReEncrypt @cond:ReEncrypt.27 @error:KMSInvalidStateException
-    Examples: ReEncrypt
-      | operation |
-      | ReEncrypt |

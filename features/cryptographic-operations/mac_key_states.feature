@@ -98,22 +98,3 @@ Feature: Key states of GenerateMac, VerifyMac and DeriveSharedSecret
     When I call DeriveSharedSecret on the key
     Then the request fails with KMSInvalidStateException
     And the key is PendingImport
-
-  @multi-region @untestable
-  Scenario Outline: <operation> with a multi-Region replica that is Creating
-    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there
-
-    @op:GenerateMac @cond:GenerateMac.12 @error:KMSInvalidStateException
-    Examples: GenerateMac
-      | operation   |
-      | GenerateMac |
-
-    @op:VerifyMac @cond:VerifyMac.15 @error:KMSInvalidStateException
-    Examples: VerifyMac
-      | operation |
-      | VerifyMac |
-
-    @op:DeriveSharedSecret @cond:DeriveSharedSecret.18
-    Examples: DeriveSharedSecret
-      | operation          |
-      | DeriveSharedSecret |

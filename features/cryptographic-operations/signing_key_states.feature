@@ -75,21 +75,3 @@ Feature: Key states of Sign, Verify and GetPublicKey
     Given an ECC_NIST_P256 KMS key for imported key material
     When I get the public key of the key
     Then the request fails with a client error
-
-  Scenario Outline: <operation> with a multi-Region replica that is Creating
-    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there
-
-    @untestable @multi-region @op:Sign @cond:Sign.21 @error:KMSInvalidStateException
-    Examples: Sign
-      | operation |
-      | Sign      |
-
-    @untestable @multi-region @op:Verify @cond:Verify.23 @error:KMSInvalidStateException
-    Examples: Verify
-      | operation |
-      | Verify    |
-
-    @untestable @multi-region @op:GetPublicKey @cond:GetPublicKey.19 @error:KMSInvalidStateException
-    Examples: GetPublicKey
-      | operation    |
-      | GetPublicKey |

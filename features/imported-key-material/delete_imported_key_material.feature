@@ -87,14 +87,6 @@ Feature: DeleteImportedKeyMaterial
     Then the request succeeds
     And the key is PendingImport
 
-  @multi-region @untestable @error:KMSInvalidStateException @cond:DeleteImportedKeyMaterial.10
-  Scenario: A multi-Region replica that is still being created is refused
-    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there
-
-  @multi-region @untestable @error:KMSInvalidStateException @cond:DeleteImportedKeyMaterial.11
-  Scenario: A multi-Region key whose primary Region is being updated is refused
-    Given a condition the public API cannot produce: a key is Updating only for the moments UpdatePrimaryRegion takes, and no call can hold it there
-
   @cond:DeleteImportedKeyMaterial.12
   Scenario: Without a KeyMaterialId the current key material is deleted
     Given the key material has been imported
@@ -119,7 +111,3 @@ Feature: DeleteImportedKeyMaterial
   @multi-region @untestable @cond:DeleteImportedKeyMaterial.15
   Scenario: Deleting a primary key's pending rotation material also deletes it from the replicas
     Given a condition the public API cannot produce: it needs a multi-Region key with replicas in a second Region and material pending rotation, which a single-Region endpoint cannot hold
-
-  @multi-region @untestable @cond:DeleteImportedKeyMaterial.16
-  Scenario: Deleting a replica's material leaves the primary and other replicas alone
-    Given a condition the public API cannot produce: it needs a multi-Region key with replicas in a second Region, which a single-Region endpoint cannot hold

@@ -82,14 +82,6 @@ Feature: GetParametersForImport
     Then the request fails with KMSInvalidStateException
     And the key is PendingDeletion
 
-  @multi-region @untestable @error:KMSInvalidStateException @cond:GetParametersForImport.10
-  Scenario: A multi-Region replica that is still being created gets no parameters
-    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there
-
-  @multi-region @untestable @error:KMSInvalidStateException @cond:GetParametersForImport.11
-  Scenario: A multi-Region key whose primary Region is being updated gets no parameters
-    Given a condition the public API cannot produce: a key is Updating only for the moments UpdatePrimaryRegion takes, and no call can hold it there
-
   @cond:GetParametersForImport.12
   Scenario: The parameters last 24 hours
     When I get parameters for import of the key
@@ -137,4 +129,3 @@ Feature: GetParametersForImport
     When I get parameters for import of the key with RSA_2048 and RSA_AES_KEY_WRAP_SHA_256
     Then the response holds an RSA_2048 public key and an import token for the key
     And key material wrapped for those parameters can be imported
-

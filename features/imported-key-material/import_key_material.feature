@@ -92,14 +92,6 @@ Feature: ImportKeyMaterial
     Then the request fails with KMSInvalidStateException
     And the key is PendingDeletion
 
-  @multi-region @untestable @error:KMSInvalidStateException @cond:ImportKeyMaterial.10
-  Scenario: A multi-Region replica that is still being created refuses material
-    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there
-
-  @multi-region @untestable @cond:ImportKeyMaterial.11
-  Scenario: A multi-Region key whose primary Region is being updated takes material
-    Given a condition the public API cannot produce: a key is Updating only for the moments UpdatePrimaryRegion takes, and no call can hold it there
-
   @error:ExpiredImportTokenException @cond:ImportKeyMaterial.12
   Scenario: An import token past its 24 hours is refused as expired
     Given this import scenario runs in an account of its own, with its own clock
@@ -349,10 +341,6 @@ Feature: ImportKeyMaterial
     When I import the same key material again
     Then the request succeeds
     And the key is Enabled with the same key material
-
-  @multi-region @untestable @cond:ImportKeyMaterial.30
-  Scenario: New material imported straight into a multi-Region replica is refused
-    Given a condition the public API cannot produce: it needs a multi-Region replica key in a second Region, which a single-Region endpoint cannot hold
 
   @multi-region @untestable @cond:ImportKeyMaterial.31
   Scenario: Replicas must import the primary's material before it rotates on demand

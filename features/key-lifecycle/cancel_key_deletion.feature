@@ -30,10 +30,6 @@ Feature: CancelKeyDeletion
     And the key is Disabled with its Enabled flag false
     And the key is no longer pending deletion
 
-  @multi-region @untestable @cond:CancelKeyDeletion.05
-  Scenario: The deletion of a multi-Region primary waiting for its replicas can be cancelled
-    Given a condition the public API cannot produce: a key is PendingReplicaDeletion only while it has replicas in other Regions, which a single-Region endpoint cannot hold
-
   @error:KMSInvalidStateException
   Scenario Outline: A key that is <state> has no deletion to cancel (<origin>)
     Given a KMS key with origin <origin> in state <state>
@@ -65,14 +61,6 @@ Feature: CancelKeyDeletion
     Examples: in a disconnected external key store
       | origin             | state       |
       | EXTERNAL_KEY_STORE | Unavailable |
-
-  @multi-region @untestable @error:KMSInvalidStateException @cond:CancelKeyDeletion.10
-  Scenario: A multi-Region replica that is still being created has no deletion to cancel
-    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there
-
-  @multi-region @untestable @error:KMSInvalidStateException @cond:CancelKeyDeletion.11
-  Scenario: A multi-Region key whose primary Region is being updated has no deletion to cancel
-    Given a condition the public API cannot produce: a key is Updating only for the moments UpdatePrimaryRegion takes, and no call can hold it there
 
   @cond:CancelKeyDeletion.12
   Scenario Outline: A key pending deletion stays PendingDeletion when its key store is disconnected (<type>)

@@ -44,10 +44,6 @@ Feature: DisableKey
     Then the request fails with KMSInvalidStateException
     And the key is still PendingDeletion with the same deletion date
 
-  @multi-region @untestable @error:KMSInvalidStateException @cond:DisableKey.06
-  Scenario: A multi-Region primary waiting for its replicas to be deleted cannot be disabled
-    Given a condition the public API cannot produce: a key is PendingReplicaDeletion only while it has replicas in other Regions, which a single-Region endpoint cannot hold
-
   @error:KMSInvalidStateException @cond:DisableKey.07
   Scenario: A key waiting for its key material cannot be disabled
     Given a KMS key with origin EXTERNAL in state PendingImport
@@ -74,14 +70,6 @@ Feature: DisableKey
     Examples: external
       | type     |
       | external |
-
-  @multi-region @untestable @error:KMSInvalidStateException @cond:DisableKey.09
-  Scenario: A multi-Region replica that is still being created cannot be disabled
-    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there
-
-  @multi-region @untestable @error:KMSInvalidStateException @cond:DisableKey.10
-  Scenario: A multi-Region key whose primary Region is being updated cannot be disabled
-    Given a condition the public API cannot produce: a key is Updating only for the moments UpdatePrimaryRegion takes, and no call can hold it there
 
   @cond:DisableKey.11
   Scenario: A disabled key cannot encrypt

@@ -43,10 +43,6 @@ Feature: EnableKey
     Then the request fails with KMSInvalidStateException
     And the key is still PendingDeletion with the same deletion date
 
-  @multi-region @untestable @error:KMSInvalidStateException @cond:EnableKey.06
-  Scenario: A multi-Region primary waiting for its replicas to be deleted cannot be enabled
-    Given a condition the public API cannot produce: a key is PendingReplicaDeletion only while it has replicas in other Regions, which a single-Region endpoint cannot hold
-
   @error:KMSInvalidStateException @cond:EnableKey.07
   Scenario: A key waiting for its key material cannot be enabled
     Given a KMS key with origin EXTERNAL in state PendingImport
@@ -74,14 +70,6 @@ Feature: EnableKey
     Examples: external
       | type     |
       | external |
-
-  @multi-region @untestable @error:KMSInvalidStateException @cond:EnableKey.09
-  Scenario: A multi-Region replica that is still being created cannot be enabled
-    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there
-
-  @multi-region @untestable @error:KMSInvalidStateException @cond:EnableKey.10
-  Scenario: A multi-Region key whose primary Region is being updated cannot be enabled
-    Given a condition the public API cannot produce: a key is Updating only for the moments UpdatePrimaryRegion takes, and no call can hold it there
 
   @untestable @error:LimitExceededException @cond:EnableKey.11
   Scenario: Enabling a key that would exceed a quota is refused

@@ -64,24 +64,12 @@ Feature: ScheduleKeyDeletion
       | type     |
       | external |
 
-  @multi-region @untestable @cond:ScheduleKeyDeletion.08
-  Scenario: Deletion of a multi-Region replica that is still being created can be scheduled
-    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there
-
   @error:KMSInvalidStateException @cond:ScheduleKeyDeletion.09
   Scenario: Deletion cannot be scheduled twice
     Given a KMS key with origin AWS_KMS in state PendingDeletion
     When I schedule deletion of the key with a waiting period of 30 days
     Then the request fails with KMSInvalidStateException
     And the key is still PendingDeletion with the same deletion date
-
-  @multi-region @untestable @error:KMSInvalidStateException @cond:ScheduleKeyDeletion.09
-  Scenario: Deletion of a multi-Region primary already waiting for its replicas cannot be scheduled again
-    Given a condition the public API cannot produce: a key is PendingReplicaDeletion only while it has replicas in other Regions, which a single-Region endpoint cannot hold
-
-  @multi-region @untestable @error:KMSInvalidStateException @cond:ScheduleKeyDeletion.10
-  Scenario: Deletion of a multi-Region key whose primary Region is being updated is refused
-    Given a condition the public API cannot produce: a key is Updating only for the moments UpdatePrimaryRegion takes, and no call can hold it there
 
   @cond:ScheduleKeyDeletion.11
   Scenario: Without a waiting period the key waits 30 days
@@ -106,10 +94,6 @@ Feature: ScheduleKeyDeletion
       | days |
       | 31   |
       | 365  |
-
-  @multi-region @untestable @cond:ScheduleKeyDeletion.13
-  Scenario: A multi-Region primary with replicas waits for its replicas before its own waiting period
-    Given a condition the public API cannot produce: it needs a multi-Region primary key with replicas in other Regions, which a single-Region endpoint cannot hold
 
   @cond:ScheduleKeyDeletion.14
   Scenario: A key pending deletion cannot encrypt

@@ -165,6 +165,16 @@ Feature: What a client sees when a KMS operation meets a server fault
       | operation          |
       | DeriveSharedSecret |
 
+    @op:ReplicateKey @cond:ReplicateKey.32
+    Examples: ReplicateKey
+      | operation    |
+      | ReplicateKey |
+
+    @op:UpdatePrimaryRegion @cond:UpdatePrimaryRegion.19
+    Examples: UpdatePrimaryRegion
+      | operation           |
+      | UpdatePrimaryRegion |
+
   @retries @fault @fault:DependencyTimeoutException @error:DependencyTimeoutException @client:aws-sdk-go-v2
   Scenario Outline: DependencyTimeoutException (HTTP 503) from <operation> on every attempt, seen by aws-sdk-go-v2
     Given the client under test is aws-sdk-go-v2 with its default retry settings
