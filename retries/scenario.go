@@ -222,6 +222,17 @@ func (st *scenario) givenNothingExists() error {
 // cannot decrypt or import; as plaintext, it is no secret.
 const madeUpBlob = "a21zY29uZm9ybQ=="
 
+// Made-up grant and policy members: the calls that carry them name a key that
+// does not exist, so they change nothing should the fault not apply.
+const (
+	madeUpPrincipal = "arn:aws:iam::111122223333:root"
+	madeUpGrantID   = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	madeUpPolicy    = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}`
+)
+
+// madeUpAlias is an alias name no endpoint holds.
+func madeUpAlias() string { return "alias/kmsconform-retries-" + core.RandomHex(8) }
+
 // madeUpPublicKey is the DER SubjectPublicKeyInfo (base64) of a fresh P-256
 // key whose private half is dropped: a well-formed peer key for
 // DeriveSharedSecret that no endpoint holds.
@@ -311,6 +322,28 @@ func (st *scenario) input(operation string) (map[string]any, error) {
 		// A cluster that does not exist: should the fault not apply, the
 		// endpoint refuses the call rather than creating a key store.
 		in = map[string]any{"CustomKeyStoreName": st.storeName(), "CloudHsmClusterId": madeUpClusterID()}
+	case "ListAliases", "ListResourceTags", "ListGrants", "GetKeyPolicy", "ListKeyPolicies":
+		in = map[string]any{"KeyId": key()}
+	case "ListKeys":
+		in = map[string]any{}
+	case "CreateAlias", "UpdateAlias":
+		in = map[string]any{"AliasName": madeUpAlias(), "TargetKeyId": key()}
+	case "DeleteAlias":
+		in = map[string]any{"AliasName": madeUpAlias()}
+	case "TagResource":
+		in = map[string]any{"KeyId": key(), "Tags": []any{map[string]any{"TagKey": "kmsconform", "TagValue": "retries"}}}
+	case "UntagResource":
+		in = map[string]any{"KeyId": key(), "TagKeys": []any{"kmsconform"}}
+	case "UpdateKeyDescription":
+		in = map[string]any{"KeyId": key(), "Description": "kmsconform retries"}
+	case "CreateGrant":
+		in = map[string]any{"KeyId": key(), "GranteePrincipal": madeUpPrincipal, "Operations": []any{"Decrypt"}}
+	case "ListRetirableGrants":
+		in = map[string]any{"RetiringPrincipal": madeUpPrincipal}
+	case "RetireGrant", "RevokeGrant":
+		in = map[string]any{"KeyId": key(), "GrantId": madeUpGrantID}
+	case "PutKeyPolicy":
+		in = map[string]any{"KeyId": key(), "PolicyName": "default", "Policy": madeUpPolicy}
 	case "CreateKey":
 		// A store that does not exist: should the fault not apply, the
 		// endpoint refuses the call rather than creating a key.

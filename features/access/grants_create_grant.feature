@@ -197,17 +197,3 @@ Feature: CreateGrant
     Given the second account already holds 500 grants on the key
     When I call CreateGrant for the second account to call Encrypt
     Then the request fails with LimitExceededException
-
-  @op:CreateGrant @untestable
-  Scenario Outline: CreateGrant fails with <error>
-    Given a condition the public API cannot produce: KMS gives no way to cause <error> on purpose
-
-    @cond:CreateGrant.31 @error:DependencyTimeoutException
-    Examples: DependencyTimeoutException
-      | error                      |
-      | DependencyTimeoutException |
-
-    @cond:CreateGrant.32 @error:KMSInternalException
-    Examples: KMSInternalException
-      | error                |
-      | KMSInternalException |

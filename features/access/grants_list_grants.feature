@@ -102,17 +102,3 @@ Feature: ListGrants
     Examples: only a service principal filters by service principal
       | how                             |
       | for a grantee service principal |
-
-  @op:ListGrants @untestable
-  Scenario Outline: ListGrants fails with <error>
-    Given a condition the public API cannot produce: KMS gives no way to cause <error> on purpose
-
-    @cond:ListGrants.19 @error:DependencyTimeoutException
-    Examples: DependencyTimeoutException
-      | error                      |
-      | DependencyTimeoutException |
-
-    @cond:ListGrants.20 @error:KMSInternalException
-    Examples: KMSInternalException
-      | error                |
-      | KMSInternalException |

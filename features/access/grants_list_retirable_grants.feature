@@ -77,13 +77,3 @@ Feature: ListRetirableGrants
     Examples: NotFoundException
       | error             | reason                                                                             |
       | NotFoundException | the docs model NotFoundException for ListRetirableGrants but name nothing it looks up |
-
-    @cond:ListRetirableGrants.15 @error:DependencyTimeoutException
-    Examples: DependencyTimeoutException
-      | error                      | reason                                                        |
-      | DependencyTimeoutException | KMS gives no way to cause DependencyTimeoutException on purpose |
-
-    @cond:ListRetirableGrants.16 @error:KMSInternalException
-    Examples: KMSInternalException
-      | error                | reason                                                  |
-      | KMSInternalException | KMS gives no way to cause KMSInternalException on purpose |

@@ -101,17 +101,3 @@ Feature: RetireGrant
     Examples: a grant ID needs its key
       | how                    |
       | with only the grant ID |
-
-  @op:RetireGrant @untestable
-  Scenario Outline: RetireGrant fails with <error>
-    Given a condition the public API cannot produce: KMS gives no way to cause <error> on purpose
-
-    @cond:RetireGrant.20 @error:DependencyTimeoutException
-    Examples: DependencyTimeoutException
-      | error                      |
-      | DependencyTimeoutException |
-
-    @cond:RetireGrant.21 @error:KMSInternalException
-    Examples: KMSInternalException
-      | error                |
-      | KMSInternalException |

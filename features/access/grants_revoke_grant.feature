@@ -78,17 +78,3 @@ Feature: RevokeGrant
   Scenario: RevokeGrant with the ID of no grant fails with a client error
     When I call RevokeGrant with the ID of no grant
     Then the request fails with a client error
-
-  @op:RevokeGrant @untestable
-  Scenario Outline: RevokeGrant fails with <error>
-    Given a condition the public API cannot produce: KMS gives no way to cause <error> on purpose
-
-    @cond:RevokeGrant.13 @error:DependencyTimeoutException
-    Examples: DependencyTimeoutException
-      | error                      |
-      | DependencyTimeoutException |
-
-    @cond:RevokeGrant.14 @error:KMSInternalException
-    Examples: KMSInternalException
-      | error                |
-      | KMSInternalException |

@@ -179,16 +179,6 @@ Feature: GetKeyPolicy, PutKeyPolicy and ListKeyPolicies
       | operation    | error                    | reason                                                                                              |
       | GetKeyPolicy | KMSInvalidStateException | the key-state table lets GetKeyPolicy work in every state, and no other cause of it is documented |
 
-    @op:GetKeyPolicy @cond:GetKeyPolicy.10 @error:DependencyTimeoutException
-    Examples: GetKeyPolicy, DependencyTimeoutException
-      | operation    | error                      | reason                                                          |
-      | GetKeyPolicy | DependencyTimeoutException | KMS gives no way to cause DependencyTimeoutException on purpose |
-
-    @op:GetKeyPolicy @cond:GetKeyPolicy.11 @error:KMSInternalException
-    Examples: GetKeyPolicy, KMSInternalException
-      | operation    | error                | reason                                                    |
-      | GetKeyPolicy | KMSInternalException | KMS gives no way to cause KMSInternalException on purpose |
-
     @op:PutKeyPolicy @cond:PutKeyPolicy.15 @error:UnsupportedOperationException
     Examples: PutKeyPolicy, UnsupportedOperationException
       | operation    | error                         | reason                                                                          |
@@ -199,27 +189,7 @@ Feature: GetKeyPolicy, PutKeyPolicy and ListKeyPolicies
       | operation    | error                    | reason                                                                                              |
       | PutKeyPolicy | KMSInvalidStateException | the key-state table lets PutKeyPolicy work in every state, and no other cause of it is documented |
 
-    @op:PutKeyPolicy @cond:PutKeyPolicy.19 @error:DependencyTimeoutException
-    Examples: PutKeyPolicy, DependencyTimeoutException
-      | operation    | error                      | reason                                                          |
-      | PutKeyPolicy | DependencyTimeoutException | KMS gives no way to cause DependencyTimeoutException on purpose |
-
-    @op:PutKeyPolicy @cond:PutKeyPolicy.20 @error:KMSInternalException
-    Examples: PutKeyPolicy, KMSInternalException
-      | operation    | error                | reason                                                    |
-      | PutKeyPolicy | KMSInternalException | KMS gives no way to cause KMSInternalException on purpose |
-
     @op:ListKeyPolicies @cond:ListKeyPolicies.07 @error:KMSInvalidStateException
     Examples: ListKeyPolicies, KMSInvalidStateException
       | operation       | error                    | reason                                                                                                 |
       | ListKeyPolicies | KMSInvalidStateException | the key-state table lets ListKeyPolicies work in every state, and no other cause of it is documented |
-
-    @op:ListKeyPolicies @cond:ListKeyPolicies.11 @error:DependencyTimeoutException
-    Examples: ListKeyPolicies, DependencyTimeoutException
-      | operation       | error                      | reason                                                          |
-      | ListKeyPolicies | DependencyTimeoutException | KMS gives no way to cause DependencyTimeoutException on purpose |
-
-    @op:ListKeyPolicies @cond:ListKeyPolicies.12 @error:KMSInternalException
-    Examples: ListKeyPolicies, KMSInternalException
-      | operation       | error                | reason                                                    |
-      | ListKeyPolicies | KMSInternalException | KMS gives no way to cause KMSInternalException on purpose |

@@ -91,11 +91,3 @@ Feature: CreateAlias
     Given the key has 50 aliases
     When I create an alias for the key with a new name
     Then the request fails with LimitExceededException
-
-  @untestable @error:DependencyTimeoutException @cond:CreateAlias.17
-  Scenario: CreateAlias times out inside KMS
-    Given a condition the public API cannot produce: no request makes KMS time out on what it depends on
-
-  @untestable @error:KMSInternalException @cond:CreateAlias.18
-  Scenario: CreateAlias meets an internal error
-    Given a condition the public API cannot produce: no request makes KMS fail inside

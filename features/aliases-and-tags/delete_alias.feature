@@ -43,11 +43,3 @@ Feature: DeleteAlias
   @untestable @error:KMSInvalidStateException @cond:DeleteAlias.05
   Scenario: DeleteAlias refused for the state of the alias's key
     Given a condition the public API cannot produce: the key-state table lets DeleteAlias work in every key state
-
-  @untestable @error:DependencyTimeoutException @cond:DeleteAlias.09
-  Scenario: DeleteAlias times out inside KMS
-    Given a condition the public API cannot produce: no request makes KMS time out on what it depends on
-
-  @untestable @error:KMSInternalException @cond:DeleteAlias.10
-  Scenario: DeleteAlias meets an internal error
-    Given a condition the public API cannot produce: no request makes KMS fail inside

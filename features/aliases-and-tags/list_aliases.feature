@@ -66,11 +66,3 @@ Feature: ListAliases
       | marker                             |
       | a made-up marker                   |
       | the NextMarker of a ListKeys call  |
-
-  @untestable @error:DependencyTimeoutException @cond:ListAliases.16
-  Scenario: ListAliases times out inside KMS
-    Given a condition the public API cannot produce: no request makes KMS time out on what it depends on
-
-  @untestable @error:KMSInternalException @cond:ListAliases.17
-  Scenario: ListAliases meets an internal error
-    Given a condition the public API cannot produce: no request makes KMS fail inside

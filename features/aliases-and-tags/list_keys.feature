@@ -37,11 +37,3 @@ Feature: ListKeys
       | marker                               |
       | a made-up marker                     |
       | the NextMarker of a ListAliases call |
-
-  @untestable @error:DependencyTimeoutException @cond:ListKeys.07
-  Scenario: ListKeys times out inside KMS
-    Given a condition the public API cannot produce: no request makes KMS time out on what it depends on
-
-  @untestable @error:KMSInternalException @cond:ListKeys.08
-  Scenario: ListKeys meets an internal error
-    Given a condition the public API cannot produce: no request makes KMS fail inside

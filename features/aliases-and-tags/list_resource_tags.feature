@@ -53,7 +53,3 @@ Feature: ListResourceTags
       | marker                            |
       | a made-up marker                  |
       | the NextMarker of a ListKeys call |
-
-  @untestable @error:KMSInternalException @cond:ListResourceTags.12
-  Scenario: ListResourceTags meets an internal error
-    Given a condition the public API cannot produce: no request makes KMS fail inside

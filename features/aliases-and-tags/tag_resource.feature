@@ -102,7 +102,3 @@ Feature: TagResource
     When I call TagResource naming the key by its alias name
     Then the request fails with a client error
     And the key's tags are only the run's tag
-
-  @untestable @error:KMSInternalException @cond:TagResource.18
-  Scenario: TagResource meets an internal error
-    Given a condition the public API cannot produce: no request makes KMS fail inside

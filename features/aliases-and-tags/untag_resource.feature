@@ -57,7 +57,3 @@ Feature: UntagResource
     Given an AWS managed key
     When I call UntagResource naming the AWS managed key
     Then the request fails with a client error
-
-  @untestable @error:KMSInternalException @cond:UntagResource.11
-  Scenario: UntagResource meets an internal error
-    Given a condition the public API cannot produce: no request makes KMS fail inside

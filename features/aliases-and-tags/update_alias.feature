@@ -84,11 +84,3 @@ Feature: UpdateAlias
     When I point the alias at the other key
     Then the request fails with LimitExceededException
     And the alias names the key
-
-  @untestable @error:DependencyTimeoutException @cond:UpdateAlias.15
-  Scenario: UpdateAlias times out inside KMS
-    Given a condition the public API cannot produce: no request makes KMS time out on what it depends on
-
-  @untestable @error:KMSInternalException @cond:UpdateAlias.16
-  Scenario: UpdateAlias meets an internal error
-    Given a condition the public API cannot produce: no request makes KMS fail inside

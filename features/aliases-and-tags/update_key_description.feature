@@ -42,11 +42,3 @@ Feature: UpdateKeyDescription
   Scenario: Another account cannot set the key's description
     When the second account calls UpdateKeyDescription on the key by its key ARN
     Then the request fails with a client error
-
-  @untestable @error:DependencyTimeoutException @cond:UpdateKeyDescription.09
-  Scenario: UpdateKeyDescription times out inside KMS
-    Given a condition the public API cannot produce: no request makes KMS time out on what it depends on
-
-  @untestable @error:KMSInternalException @cond:UpdateKeyDescription.10
-  Scenario: UpdateKeyDescription meets an internal error
-    Given a condition the public API cannot produce: no request makes KMS fail inside
