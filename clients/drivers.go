@@ -9,11 +9,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // Installed is a real client found on this machine, run through its driver.
 type Installed struct {
-	// Name is "boto3", "aws-cli-v1", "aws-cli-v2" or "aws-sdk-js-v3".
+	// Name is "aws-sdk-go-v2", "boto3", "aws-cli-v1", "aws-cli-v2", "aws-sdk-js-v3" or "aws-sdk-java-v2".
 	Name string
 	// Version is what the client reports, e.g. "2.9.19"; empty if not asked.
 	Version string
@@ -37,6 +39,49 @@ func (e *NotInstalledError) Error() string {
 }
 
 const depsRemedy = "run `make deps` (scripts/install-deps.sh)"
+
+// GoDriver builds the aws-sdk-go-v2 driver (clients/go/driver) from the
+// module under root, with the SDK versions its go.mod pins, and returns it.
+// $KMSCONFORM_GO_DRIVER names a prebuilt driver instead. The binary goes to
+// the user's cache directory; each build is renamed into place, so runs that
+// build at once each start a complete binary.
+func GoDriver(ctx context.Context, root string) (Installed, error) {
+	const name = "aws-sdk-go-v2"
+	installed := func(bin string) Installed {
+		return Installed{Name: name, Version: aws.SDKVersion, argv: []string{bin}}
+	}
+	if bin := os.Getenv("KMSCONFORM_GO_DRIVER"); bin != "" {
+		return installed(bin), nil
+	}
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		return Installed{}, &NotInstalledError{name, "the go command is not on PATH to build clients/go/driver", "install Go, or build the driver (go build ./clients/go/driver) and set KMSCONFORM_GO_DRIVER"}
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	dir := filepath.Join(cache, "kmsconform")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return Installed{}, fmt.Errorf("go driver: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, "go-driver-*.tmp")
+	if err != nil {
+		return Installed{}, fmt.Errorf("go driver: %w", err)
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name())
+	build := exec.CommandContext(ctx, goCmd, "build", "-o", tmp.Name(), "./clients/go/driver")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return Installed{}, &NotInstalledError{name, fmt.Sprintf("go build ./clients/go/driver: %v: %s", err, lastLines(string(out), 5)), "fix the build, or set KMSCONFORM_GO_DRIVER"}
+	}
+	bin := filepath.Join(dir, "go-driver")
+	if err := os.Rename(tmp.Name(), bin); err != nil {
+		return Installed{}, fmt.Errorf("go driver: %w", err)
+	}
+	return installed(bin), nil
+}
 
 // Boto3 finds python3 with boto3 and returns the boto3 driver under root
 // (the repository root).

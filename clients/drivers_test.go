@@ -28,6 +28,7 @@ func TestDriversOutcomesWithoutKMS(t *testing.T) {
 	l.Close()
 
 	finders := map[string]func(context.Context) (Installed, error){
+		"aws-sdk-go-v2": func(ctx context.Context) (Installed, error) { return GoDriver(ctx, root) },
 		"boto3":         func(ctx context.Context) (Installed, error) { return Boto3(ctx, root) },
 		"aws-cli-v1":    func(ctx context.Context) (Installed, error) { return AWSCLI(ctx, root, 1) },
 		"aws-cli-v2":    func(ctx context.Context) (Installed, error) { return AWSCLI(ctx, root, 2) },

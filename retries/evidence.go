@@ -15,7 +15,7 @@ import (
 type Record struct {
 	ScenarioID string
 	Client     string
-	// ClientVersion is what a driver's client reports; empty for the in-process Go SDK.
+	// ClientVersion is what the driver's client reports.
 	ClientVersion string
 	Fault         string
 	Operation     string

@@ -12,15 +12,12 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"reflect"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/kmsconform/kmsconform/evidence"
 	core "github.com/kmsconform/kmsconform/scenario"
-
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 
 	"github.com/kmsconform/kmsconform/clients"
 	"github.com/kmsconform/kmsconform/proxy"
@@ -75,24 +72,9 @@ func (st *scenario) givenClient(ctx context.Context, name string) error {
 	return st.useClient(ctx, name, false)
 }
 
-// givenClient2026 hands a driver AWS_NEW_RETRIES_2026=true. The in-process
-// Go SDK cannot be handed a variable of its own; its row holds only because
-// the pinned SDK reads none (its documented policy is the same either way).
+// givenClient2026 hands the client AWS_NEW_RETRIES_2026=true: every client,
+// the Go SDK included, runs as a driver process with an environment of its own.
 func (st *scenario) givenClient2026(ctx context.Context, name string) error {
-	if name == GoSDK {
-		with, err := st.suite.policy(GoSDK, true)
-		if err != nil {
-			return err
-		}
-		without, err := st.suite.policy(GoSDK, false)
-		if err != nil {
-			return err
-		}
-		if !reflect.DeepEqual(with, without) {
-			return errors.New("kmsconform cannot hand the in-process aws-sdk-go-v2 AWS_NEW_RETRIES_2026, and its documented retry policy depends on it")
-		}
-		st.finding("%s runs in kmsconform's own process and is not handed AWS_NEW_RETRIES_2026; the pinned version reads no such variable: its standard mode is the 2026 rules either way (%s)", GoSDK, with.Source)
-	}
 	return st.useClient(ctx, name, true)
 }
 
@@ -114,10 +96,6 @@ func (st *scenario) useClient(ctx context.Context, name string, new2026 bool) er
 	}
 	if err := st.startProxy(); err != nil {
 		return err
-	}
-	if name == GoSDK {
-		noteRules()
-		return nil // built per call: its HTTP client depends on the fault
 	}
 	find, ok := st.suite.installed[name]
 	if !ok {
@@ -185,11 +163,6 @@ func (st *scenario) startProxy() error {
 		return st.server.Shutdown(ctx)
 	})
 	return nil
-}
-
-func (st *scenario) goCaller() clients.GoSDK {
-	hc := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.Proxy = nil })
-	return clients.GoSDK{Credentials: st.suite.env.Credentials, HTTPClient: hc}
 }
 
 func (st *scenario) givenFault(name, operation string) error {
@@ -329,9 +302,6 @@ func (st *scenario) call(ctx context.Context, operation string) error {
 		return err
 	}
 	caller := st.caller
-	if st.client == GoSDK {
-		caller = st.goCaller()
-	}
 	req := clients.Request{Operation: operation, Input: in, Endpoint: st.proxyURL, Region: st.suite.env.Region}
 	if st.fault.Kind == KindTimeout {
 		req.TimeoutMs = int(ClientTimeout / time.Millisecond)

@@ -225,7 +225,7 @@ func TestMadeUpCallsChangeNothing(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", op, err)
 		}
-		out, err := st.goCaller().Call(ctx, clients.Request{Operation: op, Input: in, Endpoint: s.env.Endpoint, Region: testRegion,
+		out, err := clients.GoSDK{Credentials: s.env.Credentials}.Call(ctx, clients.Request{Operation: op, Input: in, Endpoint: s.env.Endpoint, Region: testRegion,
 			Retry: &clients.Retry{MaxAttempts: 1}})
 		switch {
 		case err != nil:

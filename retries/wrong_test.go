@@ -146,17 +146,6 @@ func TestWrongBehaviourFails(t *testing.T) {
 			failing: []string{"once"}, reason: "NotFoundException"},
 		{name: "table says 4 attempts for Go", tags: "@s:every,@s:flag", tamper: withPolicy(func(p *Policy) { p.MaxAttempts = 4 }),
 			failing: []string{"every", "flag"}, reason: "says 4"},
-		{name: "the Go table depends on the flag, which the in-process client cannot be handed", tags: "@s:flag",
-			tamper: func(s *Suite) {
-				s.policy = func(c string, n bool) (Policy, error) {
-					p, err := PolicyFor(c, n)
-					if n {
-						p.Rules = rulesPre
-					}
-					return p, err
-				}
-			},
-			failing: []string{"flag"}, reason: "cannot hand the in-process aws-sdk-go-v2 AWS_NEW_RETRIES_2026"},
 		{name: "the same difference, known and pinned, is a finding", tags: "@s:every", tamper: func(s *Suite) {
 			withPolicy(func(p *Policy) { p.MaxAttempts = 4 })(s)
 			s.deviations = []Deviation{{Client: GoSDK, Fault: "KMSInternalException", Attempts: 3, Note: "pinned: stops at 3"}}

@@ -4,8 +4,8 @@
 #   botocore 1.43.11 (boto3, AWS CLI v1)  follows the variable
 #   AWS CLI v2 2.9.19                     predates it: pre-2026 rules either way
 #   aws-sdk-js-v3 (@smithy/core 3.41.1)   ignores it: the 2026 rules are its default
-#   aws-sdk-go-v2 v1.48.0                 ignores it: the 2026 rules are its default;
-#                                         in process, so it is not handed the variable
+#   aws-sdk-go-v2 v1.48.0                 ignores it: the 2026 rules are its default
+#                                         (its driver process is handed the variable)
 Feature: How KMS clients retry under AWS_NEW_RETRIES_2026
 
   @retries @fault @fault:KMSInternalException @op:DescribeKey @cond:DescribeKey.11 @error:KMSInternalException @retries2026
