@@ -2,7 +2,6 @@ package clients
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -83,35 +82,59 @@ func GoDriver(ctx context.Context, root string) (Installed, error) {
 	return installed(bin), nil
 }
 
-// Boto3 finds python3 with boto3 and returns the boto3 driver under root
-// (the repository root).
+// PythonVenv is where `make deps` installs the pinned Python clients
+// (clients/python/requirements.txt), relative to the repository root.
+const PythonVenv = "clients/python/.venv"
+
+const venvRemedy = depsRemedy + " (it installs clients/python/requirements.txt into " + PythonVenv + ")"
+
+// venvPython returns the pinned virtual environment's interpreter under root
+// if it can import module.
+func venvPython(ctx context.Context, root, module string) (string, error) {
+	python := filepath.Join(root, PythonVenv, "bin", "python3")
+	if _, err := os.Stat(python); err != nil {
+		return "", fmt.Errorf("no %s", filepath.Join(PythonVenv, "bin", "python3"))
+	}
+	if _, err := output(ctx, python, "-c", "import "+module); err != nil {
+		return "", err
+	}
+	return python, nil
+}
+
+// Boto3 returns the boto3 driver under root (the repository root), run by
+// the pinned virtual environment's python3.
 func Boto3(ctx context.Context, root string) (Installed, error) {
-	python, err := pythonWith(ctx, "boto3")
+	python, err := venvPython(ctx, root, "boto3")
 	if err != nil {
-		return Installed{}, &NotInstalledError{"boto3", err.Error(), depsRemedy + ", or put a python3 that has boto3 first on PATH"}
+		return Installed{}, &NotInstalledError{"boto3", err.Error(), venvRemedy}
 	}
 	version, err := output(ctx, python, "-c", "import boto3; print(boto3.__version__)")
 	if err != nil {
-		return Installed{}, &NotInstalledError{"boto3", err.Error(), depsRemedy}
+		return Installed{}, &NotInstalledError{"boto3", err.Error(), venvRemedy}
 	}
 	return Installed{Name: "boto3", Version: version, argv: []string{python, filepath.Join(root, "clients", "python", "boto3_driver.py")}}, nil
 }
 
 // AWSCLI finds an AWS CLI of the given major version (1 or 2) and returns
 // its driver under root. $KMSCONFORM_AWS_V1 / $KMSCONFORM_AWS_V2 name the
-// binary; otherwise every `aws` on PATH and /usr/bin/aws is asked its version.
+// binary; otherwise CLI v1 is the pinned virtual environment's `aws`, and for
+// v2 every `aws` on PATH and /usr/bin/aws is asked its version.
 func AWSCLI(ctx context.Context, root string, major int) (Installed, error) {
 	name := fmt.Sprintf("aws-cli-v%d", major)
 	remedy := depsRemedy + " (Debian's awscli package is CLI v2)"
 	if major == 1 {
-		remedy = depsRemedy + " to check the rest; CLI v1 itself comes from PyPI (`pip install awscli`, preinstalled with pyenv on this project's machines): put its `aws` on PATH or set KMSCONFORM_AWS_V1"
+		remedy = venvRemedy
 	}
 	// The driver parses the CLI's log with botocore's KMS model, so it needs python3 with botocore.
-	python, err := pythonWith(ctx, "botocore")
+	python, err := venvPython(ctx, root, "botocore")
 	if err != nil {
-		return Installed{}, &NotInstalledError{name, "the CLI driver needs it: " + err.Error(), depsRemedy}
+		return Installed{}, &NotInstalledError{name, "the CLI driver needs it: " + err.Error(), venvRemedy}
 	}
-	candidates := awsCandidates(fmt.Sprintf("KMSCONFORM_AWS_V%d", major))
+	overrideVar := fmt.Sprintf("KMSCONFORM_AWS_V%d", major)
+	candidates := awsCandidates(overrideVar)
+	if major == 1 && os.Getenv(overrideVar) == "" {
+		candidates = []string{filepath.Join(root, PythonVenv, "bin", "aws")}
+	}
 	versionRE := regexp.MustCompile(`aws-cli/(\d+)\.(\S+)`)
 	var seen []string
 	for _, aws := range candidates {
@@ -204,28 +227,6 @@ func resolveShim(ctx context.Context, path string) string {
 		return path
 	}
 	return real
-}
-
-// pythonWith returns the interpreter of the first python3 that can import
-// module: the one on PATH, else Debian's. It returns the interpreter's own
-// path, not a pyenv shim's, so drivers do not depend on pyenv's environment.
-func pythonWith(ctx context.Context, module string) (string, error) {
-	var tried []string
-	for _, name := range []string{"python3", "/usr/bin/python3"} {
-		python, err := exec.LookPath(name)
-		if err != nil {
-			continue
-		}
-		exe, err := output(ctx, python, "-c", "import sys, "+module+"; print(sys.executable)")
-		if err == nil && exe != "" {
-			return exe, nil
-		}
-		tried = append(tried, python)
-	}
-	if len(tried) == 0 {
-		return "", errors.New("no python3 on PATH")
-	}
-	return "", fmt.Errorf("%s cannot import %s", strings.Join(tried, " and "), module)
 }
 
 // output runs a short probe command and returns its trimmed combined output.

@@ -135,10 +135,22 @@ func PolicyFor(client string, new2026 bool) (Policy, error) {
 				"middleware.go adjustForRetryAfterHeader), aws/ratelimit token_rate_limit.go; CHANGELOG 2026-11-10",
 		}
 		return p, nil
-	case Boto3, CLIv1:
+	case Boto3:
+		// botocore 1.44 made the 2026 rules (standard mode, Retry Behavior
+		// 2.1) its only behaviour: configprovider.py keeps NEW_RETRIES_ENABLED
+		// as a deprecated constant, always True, and reads no variable.
+		p := botocoreStandard2026(Boto3)
+		// ThrottlingStatusCodeChecker: a 429 whose code no modeled error names is a throttle.
+		p.ThrottleStatuses = []int{429}
+		p.Source = "botocore 1.44.5 (boto3 1.44.5) configprovider.py (retry_mode default standard; NEW_RETRIES_ENABLED deprecated, always True), " +
+			"retries/standard.py (ExponentialBackoff 50 ms / 1 s, ThrottledRetryableChecker, ThrottlingStatusCodeChecker, RetryQuotaChecker 14 / 5), retries/quota.py"
+		return p, nil
+	case CLIv1:
+		// awscli 1.46.2 carries its own botocore (1.43.62), which still reads
+		// AWS_NEW_RETRIES_2026 and defaults to legacy without it.
 		if new2026 {
 			p := botocoreStandard2026(client)
-			p.Source = "botocore 1.43.11 configprovider.py (standard by default with AWS_NEW_RETRIES_2026), retries/standard.py, quota.py"
+			p.Source = "awscli 1.46.2 vendored botocore 1.43.62 configprovider.py (_resolve_new_retries: standard with AWS_NEW_RETRIES_2026), retries/standard.py, quota.py"
 			return p, nil
 		}
 		p := Policy{Client: client, Mode: "legacy", Rules: rulesPre, MaxAttempts: 5,
@@ -149,7 +161,7 @@ func PolicyFor(client string, new2026 bool) (Policy, error) {
 			TransientStatuses: []int{500, 502, 503, 504, 509},
 			ThrottleStatuses:  []int{429},
 			ConnectionErrors:  true, Timeouts: true, AttemptHeaders: true,
-			Source: "botocore 1.43.11 data/_retry.json __default__ (no kms section), retryhandler.py; CLI v1 user guide: legacy, 5 attempts",
+			Source: "awscli 1.46.2 vendored botocore 1.43.62 data/_retry.json __default__ (no kms section), retryhandler.py; CLI v1 user guide: legacy, 5 attempts",
 		}
 		return p, nil
 	case CLIv2:

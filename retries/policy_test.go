@@ -37,7 +37,8 @@ func TestExpect(t *testing.T) {
 		{GoSDK, false, "ConnectionReset", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "", 0},
 		{GoSDK, false, "Timeout", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "", 0},
 		// A client-side timeout is a connection error to botocore and a TimeoutError to JS: retried everywhere.
-		{Boto3, false, "Timeout", 5, ClassTransient, []time.Duration{s, 2 * s, 4 * s, 8 * s}, false, "", 0},
+		{CLIv1, false, "Timeout", 5, ClassTransient, []time.Duration{s, 2 * s, 4 * s, 8 * s}, false, "", 0},
+		{Boto3, false, "Timeout", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "", 0},
 		{CLIv1, true, "Timeout", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "", 0},
 		{CLIv2, false, "Timeout", 3, ClassTransient, []time.Duration{s, 2 * s}, false, "", 0},
 		{JSv3, false, "Timeout", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "", 0},
@@ -47,11 +48,16 @@ func TestExpect(t *testing.T) {
 		{GoSDK, true, "KMSInternalException", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "KMSInternalException", 500},
 		{GoSDK, true, "ThrottlingException", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "ThrottlingException", 400},
 		{GoSDK, true, "HTTP429", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "", 429},
-		{Boto3, false, "KMSInternalException", 5, ClassTransient, []time.Duration{s, 2 * s, 4 * s, 8 * s}, false, "KMSInternalException", 500},
-		{Boto3, false, "HTTP429", 5, ClassThrottle, []time.Duration{s, 2 * s, 4 * s, 8 * s}, false, "", 429},
+		// boto3 1.44.5 (botocore 1.44.5): the 2026 rules with or without the flag; a bare 429 is a throttle.
+		{Boto3, false, "KMSInternalException", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "KMSInternalException", 500},
+		{Boto3, false, "HTTP429", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "", 429},
+		{Boto3, true, "HTTP429", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "", 429},
+		// AWS CLI v1 1.46.2 (vendored botocore 1.43.62): legacy without the flag, standard 2026 with it.
+		{CLIv1, false, "KMSInternalException", 5, ClassTransient, []time.Duration{s, 2 * s, 4 * s, 8 * s}, false, "KMSInternalException", 500},
+		{CLIv1, false, "HTTP429", 5, ClassThrottle, []time.Duration{s, 2 * s, 4 * s, 8 * s}, false, "", 429},
 		{CLIv1, false, "ThrottlingException", 5, ClassThrottle, []time.Duration{s, 2 * s, 4 * s, 8 * s}, false, "ThrottlingException", 400},
 		{CLIv1, true, "KMSInternalException", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "KMSInternalException", 500},
-		{Boto3, true, "HTTP429", 1, ClassNone, nil, false, "", 429},
+		{CLIv1, true, "HTTP429", 1, ClassNone, nil, false, "", 429},
 		{CLIv2, false, "HTTP429", 1, ClassNone, nil, false, "", 429},
 		{CLIv2, false, "KMSInternalException", 3, ClassTransient, []time.Duration{s, 2 * s}, false, "KMSInternalException", 500},
 		{CLIv2, true, "KMSInternalException", 3, ClassTransient, []time.Duration{s, 2 * s}, false, "KMSInternalException", 500},
@@ -60,8 +66,8 @@ func TestExpect(t *testing.T) {
 		{JSv3, false, "CustomKeyStoreInvalidStateException", 1, ClassNone, nil, false, "CustomKeyStoreInvalidStateException", 400},
 		// LimitExceededException (a KMS resource quota) is in the standard throttling list, not in botocore legacy's.
 		{GoSDK, false, "LimitExceededException", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "LimitExceededException", 400},
-		{Boto3, false, "LimitExceededException", 1, ClassNone, nil, false, "LimitExceededException", 400},
-		{Boto3, true, "LimitExceededException", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "LimitExceededException", 400},
+		{CLIv1, false, "LimitExceededException", 1, ClassNone, nil, false, "LimitExceededException", 400},
+		{CLIv1, true, "LimitExceededException", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "LimitExceededException", 400},
 		{CLIv2, false, "LimitExceededException", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "LimitExceededException", 400},
 		{JSv3, false, "LimitExceededException", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "LimitExceededException", 400},
 	}
@@ -90,7 +96,7 @@ func TestBackoffBoundAndQuota(t *testing.T) {
 	if got := goSDK.Transient.Bound(10); got != 20*time.Second {
 		t.Errorf("Go bound after many retries = %v, want the 20 s cap", got)
 	}
-	boto, _ := PolicyFor(Boto3, false)
+	boto, _ := PolicyFor(CLIv1, false)
 	if got := boto.Transient.Bound(6); got != 64*time.Second {
 		t.Errorf("botocore legacy bound(6) = %v, want 64 s (no cap)", got)
 	}
@@ -109,14 +115,14 @@ func TestBackoffBoundAndQuota(t *testing.T) {
 	}
 }
 
-// aws-sdk-go-v2 v1.48.0 reads no AWS_NEW_RETRIES_2026: its policy is the
-// same with the variable and without it, which the 2026 rows rely on (see
-// givenClient2026); for a client that reads it, the two differ.
-func TestGoSDKIgnoresTheFlag(t *testing.T) {
+// Which pinned clients read AWS_NEW_RETRIES_2026: aws-sdk-go-v2 v1.48.0,
+// boto3 1.44.5 and JS v3 apply the 2026 rules either way, CLI v2 2.9.19 the
+// pre-2026 ones; only AWS CLI v1 1.46.2 (its own botocore) follows it.
+func TestWhichClientsReadTheFlag(t *testing.T) {
 	for _, tc := range []struct {
 		client string
 		same   bool
-	}{{GoSDK, true}, {Boto3, false}} {
+	}{{GoSDK, true}, {Boto3, true}, {JSv3, true}, {CLIv2, true}, {CLIv1, false}} {
 		with, _ := PolicyFor(tc.client, true)
 		without, _ := PolicyFor(tc.client, false)
 		if same := reflect.DeepEqual(with, without); same != tc.same {

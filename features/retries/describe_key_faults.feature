@@ -23,7 +23,7 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3 @slow
+    @client:boto3
     Examples:
       | client |
       | boto3  |
@@ -58,7 +58,7 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3 @slow
+    @client:boto3
     Examples:
       | client |
       | boto3  |
@@ -93,7 +93,7 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3 @slow
+    @client:boto3
     Examples:
       | client |
       | boto3  |
@@ -128,7 +128,7 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3 @slow
+    @client:boto3
     Examples:
       | client |
       | boto3  |
@@ -163,7 +163,7 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3 @slow
+    @client:boto3
     Examples:
       | client |
       | boto3  |
@@ -198,7 +198,7 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3 @slow
+    @client:boto3
     Examples:
       | client |
       | boto3  |
@@ -233,7 +233,7 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3 @slow
+    @client:boto3
     Examples:
       | client |
       | boto3  |

@@ -21,7 +21,7 @@ Feature: How KMS clients retry a DescribeKey that times out
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3 @slow
+    @client:boto3
     Examples:
       | client |
       | boto3  |

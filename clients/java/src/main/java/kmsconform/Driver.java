@@ -1,0 +1,7 @@
+package kmsconform;
+
+public final class Driver {
+    public static void main(String[] args) {
+        System.out.println("{}");
+    }
+}
