@@ -102,6 +102,7 @@ func TestClientsThroughProxy(t *testing.T) {
 		subprocess("aws-cli-v1", true, "ReadTimeoutError", func(ctx context.Context) (Installed, error) { return AWSCLI(ctx, root, 1) }),
 		subprocess("aws-cli-v2", false, "ReadTimeoutError", func(ctx context.Context) (Installed, error) { return AWSCLI(ctx, root, 2) }),
 		subprocess("aws-sdk-js-v3", true, "TimeoutError", func(ctx context.Context) (Installed, error) { return JavaScript(ctx, root) }),
+		subprocess("aws-sdk-java-v2", true, "SocketTimeoutException", func(ctx context.Context) (Installed, error) { return Java(ctx, root) }),
 	}
 
 	// The subtests mostly wait on client subprocesses, so they all run at once

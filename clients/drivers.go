@@ -177,6 +177,32 @@ func JavaScript(ctx context.Context, root string) (Installed, error) {
 	return Installed{Name: name, Version: version, argv: []string{node, filepath.Join(dir, "driver.mjs")}}, nil
 }
 
+// Java returns the AWS SDK for Java v2 driver under root, which `make deps`
+// builds with Maven (clients/java: classes in target/classes, the pinned
+// runtime jars in target/dependency), run by the java on PATH.
+func Java(ctx context.Context, root string) (Installed, error) {
+	const name = "aws-sdk-java-v2"
+	remedy := depsRemedy + " (it runs `mvn -B package` in clients/java)"
+	java, err := exec.LookPath("java")
+	if err != nil {
+		return Installed{}, &NotInstalledError{name, "java not on PATH", remedy + " after installing a JDK 17+ and Maven"}
+	}
+	target := filepath.Join(root, "clients", "java", "target")
+	if _, err := os.Stat(filepath.Join(target, "classes", "kmsconform", "Driver.class")); err != nil {
+		return Installed{}, &NotInstalledError{name, "clients/java is not built", remedy}
+	}
+	jars, _ := filepath.Glob(filepath.Join(target, "dependency", "kms-*.jar"))
+	if len(jars) != 1 {
+		return Installed{}, &NotInstalledError{name, fmt.Sprintf("clients/java/target/dependency holds %d kms jars, want 1", len(jars)), remedy}
+	}
+	version := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(jars[0]), "kms-"), ".jar")
+	classpath := filepath.Join(target, "classes") + string(os.PathListSeparator) + filepath.Join(target, "dependency", "*")
+	// One JVM per call: the client compiler only and the serial collector
+	// start it fastest, and a call is too short for either to matter.
+	return Installed{Name: name, Version: version, argv: []string{java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+		"-cp", classpath, "kmsconform.Driver"}}, nil
+}
+
 // awsCandidates lists the AWS CLI binaries worth asking, the override first.
 func awsCandidates(overrideVar string) []string {
 	if v := os.Getenv(overrideVar); v != "" {

@@ -13,12 +13,13 @@ const (
 	CLIv1     = "aws-cli-v1"
 	CLIv2     = "aws-cli-v2"
 	JSv3      = "aws-sdk-js-v3"
+	JavaV2    = "aws-sdk-java-v2"
 	rules2026 = "2026"
 	rulesPre  = "pre-2026"
 )
 
 // ClientNames lists the clients in report order.
-func ClientNames() []string { return []string{GoSDK, Boto3, CLIv1, CLIv2, JSv3} }
+func ClientNames() []string { return []string{GoSDK, Boto3, CLIv1, CLIv2, JSv3, JavaV2} }
 
 // Backoff is a full-jitter exponential backoff: retry i (0 for the first
 // retry) waits a uniform random time below min(Cap, Base×2^i). Cap 0 means
@@ -188,6 +189,28 @@ func PolicyFor(client string, new2026 bool) (Policy, error) {
 			ConnectionErrors: true, Timeouts: true, AttemptHeaders: true,
 			Quota:  Quota{Capacity: 500, TransientCost: 14, ThrottleCost: 5, TimeoutCost: 14},
 			Source: "@smithy/core 3.41.1 retry (util-retry constants, retries-2026-config, service-error-classification; CHANGELOG 3.40.0)",
+		}
+		return p, nil
+	case JavaV2:
+		// 2.44.0 brought Retry Behavior 2.1 behind AWS_NEW_RETRIES_2026
+		// (CHANGELOG: standard by default, 50 ms base, 14 / 5 token costs,
+		// LimitExceededException a throttle); by 2.59.1 it is the standard
+		// mode's only behaviour and the default mode is standard:
+		// NewRetries2026Resolver.resolve() returns false whatever is set, and
+		// RetryMode.Resolver logs that the variable is ignored.
+		p := Policy{Client: JavaV2, Mode: "standard", Rules: rules2026, MaxAttempts: 3,
+			Transient:      Backoff{Base: 50 * time.Millisecond, Cap: 20 * time.Second},
+			Throttle:       Backoff{Base: time.Second, Cap: 20 * time.Second},
+			TransientCodes: []string{"RequestTimeout", "RequestTimeoutException", "InternalError"},
+			ThrottleCodes:  throttleCodes(),
+			// RetryUtils.isThrottlingException: a 429 is a throttle whatever its code.
+			TransientStatuses: serverStatuses(), ThrottleStatuses: []int{429},
+			// SdkDefaultRetrySetting.RETRYABLE_EXCEPTIONS: IOException (resets, socket timeouts), UncheckedIOException.
+			ConnectionErrors: true, Timeouts: true, AttemptHeaders: true,
+			Quota:  Quota{Capacity: 500, TransientCost: 14, ThrottleCost: 5, TimeoutCost: 14},
+			Source: "aws-sdk-java-v2 2.59.1 sdk-core RetryMode.Resolver (default STANDARD; AWS_NEW_RETRIES_2026 ignored, logged), NewRetries2026Resolver, " +
+				"SdkDefaultRetrySetting (500/502/503/504, RETRYABLE_EXCEPTIONS, 20 s max backoff), SdkDefaultRetryStrategy; aws-core AwsRetryStrategy; " +
+				"CHANGELOG 2.44.0 (Retry Behavior 2.1: 50 ms base, token costs 14 / 5, LimitExceededException throttling)",
 		}
 		return p, nil
 	}

@@ -64,6 +64,12 @@ func TestExpect(t *testing.T) {
 		{JSv3, false, "HTTP429", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "", 429},
 		{JSv3, false, "KMSInternalException", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "KMSInternalException", 500},
 		{JSv3, false, "CustomKeyStoreInvalidStateException", 1, ClassNone, nil, false, "CustomKeyStoreInvalidStateException", 400},
+		// aws-sdk-java-v2 2.59.1: Retry Behavior 2.1 in its default standard mode, flag or not; any 429 is a throttle.
+		{JavaV2, false, "KMSInternalException", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "KMSInternalException", 500},
+		{JavaV2, true, "ThrottlingException", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "ThrottlingException", 400},
+		{JavaV2, false, "HTTP429", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "", 429},
+		{JavaV2, false, "Timeout", 3, ClassTransient, []time.Duration{50 * ms, 100 * ms}, false, "", 0},
+		{JavaV2, false, "LimitExceededException", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "LimitExceededException", 400},
 		// LimitExceededException (a KMS resource quota) is in the standard throttling list, not in botocore legacy's.
 		{GoSDK, false, "LimitExceededException", 3, ClassThrottle, []time.Duration{s, 2 * s}, false, "LimitExceededException", 400},
 		{CLIv1, false, "LimitExceededException", 1, ClassNone, nil, false, "LimitExceededException", 400},
@@ -122,7 +128,7 @@ func TestWhichClientsReadTheFlag(t *testing.T) {
 	for _, tc := range []struct {
 		client string
 		same   bool
-	}{{GoSDK, true}, {Boto3, true}, {JSv3, true}, {CLIv2, true}, {CLIv1, false}} {
+	}{{GoSDK, true}, {Boto3, true}, {JSv3, true}, {CLIv2, true}, {JavaV2, true}, {CLIv1, false}} {
 		with, _ := PolicyFor(tc.client, true)
 		without, _ := PolicyFor(tc.client, false)
 		if same := reflect.DeepEqual(with, without); same != tc.same {

@@ -77,11 +77,12 @@ func New(env Env) (*Suite, error) {
 		})
 	}
 	s.installed = map[string]func() (clients.Installed, error){
-		GoSDK: find(func(ctx context.Context) (clients.Installed, error) { return clients.GoDriver(ctx, env.Root) }),
-		Boto3: find(func(ctx context.Context) (clients.Installed, error) { return clients.Boto3(ctx, env.Root) }),
-		CLIv1: find(func(ctx context.Context) (clients.Installed, error) { return clients.AWSCLI(ctx, env.Root, 1) }),
-		CLIv2: find(func(ctx context.Context) (clients.Installed, error) { return clients.AWSCLI(ctx, env.Root, 2) }),
-		JSv3:  find(func(ctx context.Context) (clients.Installed, error) { return clients.JavaScript(ctx, env.Root) }),
+		GoSDK:  find(func(ctx context.Context) (clients.Installed, error) { return clients.GoDriver(ctx, env.Root) }),
+		Boto3:  find(func(ctx context.Context) (clients.Installed, error) { return clients.Boto3(ctx, env.Root) }),
+		CLIv1:  find(func(ctx context.Context) (clients.Installed, error) { return clients.AWSCLI(ctx, env.Root, 1) }),
+		CLIv2:  find(func(ctx context.Context) (clients.Installed, error) { return clients.AWSCLI(ctx, env.Root, 2) }),
+		JSv3:   find(func(ctx context.Context) (clients.Installed, error) { return clients.JavaScript(ctx, env.Root) }),
+		JavaV2: find(func(ctx context.Context) (clients.Installed, error) { return clients.Java(ctx, env.Root) }),
 	}
 	return s, nil
 }

@@ -27,6 +27,11 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 	apt_packages+=(nodejs npm)
 fi
 
+# A JDK and Maven for the AWS SDK for Java v2 driver (clients/java).
+if ! command -v mvn >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
+	apt_packages+=(maven default-jdk-headless)
+fi
+
 # ---- reports helper: reports/ tests ---------------------------------------
 # xmllint validates junit.xml against reports/testdata/junit.xsd; headless
 # Chromium renders report.html (fonts-liberation so text is not tofu).
@@ -66,6 +71,16 @@ if [ ! -x "$venv/bin/python3" ] || [ ! -f "$venv/.kmsconform-installed" ] || [ "
 	python3 -m venv --clear "$venv"
 	"$venv/bin/pip" install -q --disable-pip-version-check --no-deps -r "$req" </dev/null
 	touch "$venv/.kmsconform-installed"
+fi
+
+# ---- AWS SDK for Java v2 driver ---------------------------------------------
+# Built once with Maven (versions pinned in clients/java/pom.xml; artifacts
+# cached in ~/.m2), again only when its sources or pom change.
+java_stamp=clients/java/target/.kmsconform-built
+if [ ! -f "$java_stamp" ] || [ -n "$(find clients/java/pom.xml clients/java/src -newer "$java_stamp" -print -quit)" ]; then
+	echo "install-deps: mvn package in clients/java"
+	(cd clients/java && rm -rf target/dependency && mvn -q -B -Dstyle.color=never package </dev/null)
+	touch "$java_stamp"
 fi
 
 # ---- npm packages for the JavaScript driver --------------------------------

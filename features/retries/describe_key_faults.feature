@@ -43,6 +43,11 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-js-v3 |
 
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
+
   @retries @fault @fault:DependencyTimeoutException @op:DescribeKey @cond:DescribeKey.10 @error:DependencyTimeoutException
   Scenario Outline: DependencyTimeoutException (HTTP 503) on every attempt, seen by <client>
     Given the client under test is <client> with its default retry settings
@@ -77,6 +82,11 @@ Feature: How KMS clients retry DescribeKey when it fails
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
 
   @retries @fault @fault:KeyUnavailableException @op:DescribeKey @cond:DescribeKey.01
   Scenario Outline: KeyUnavailableException (HTTP 500) on every attempt, seen by <client>
@@ -113,6 +123,11 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-js-v3 |
 
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
+
   @retries @fault @fault:ThrottlingException @op:DescribeKey @cond:DescribeKey.01
   Scenario Outline: ThrottlingException (HTTP 400) on every attempt, seen by <client>
     Given the client under test is <client> with its default retry settings
@@ -147,6 +162,11 @@ Feature: How KMS clients retry DescribeKey when it fails
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
 
   @retries @fault @fault:HTTP429 @op:DescribeKey @cond:DescribeKey.01
   Scenario Outline: a bare HTTP 429 with no error code on every attempt, seen by <client>
@@ -183,6 +203,11 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-js-v3 |
 
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
+
   @retries @fault @fault:HTTP503 @op:DescribeKey @cond:DescribeKey.01
   Scenario Outline: an HTML HTTP 503 page (no JSON) on every attempt, seen by <client>
     Given the client under test is <client> with its default retry settings
@@ -217,6 +242,11 @@ Feature: How KMS clients retry DescribeKey when it fails
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
 
   @retries @fault @fault:ConnectionReset @op:DescribeKey @cond:DescribeKey.01
   Scenario Outline: a connection reset on every attempt, seen by <client>
@@ -253,6 +283,11 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-js-v3 |
 
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
+
   @retries @fault @fault:LostResponse @op:DescribeKey @cond:DescribeKey.01
   Scenario Outline: a lost response to the first attempt, seen by <client>
     Given the client under test is <client> with its default retry settings
@@ -288,6 +323,11 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-js-v3 |
 
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
+
   @retries @fault @fault:KMSInternalExceptionOnce @op:DescribeKey @cond:DescribeKey.01 @cond:DescribeKey.11
   Scenario Outline: KMSInternalException on the first attempt only, seen by <client>
     Given the client under test is <client> with its default retry settings
@@ -322,3 +362,8 @@ Feature: How KMS clients retry DescribeKey when it fails
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |

@@ -43,6 +43,11 @@ Feature: How KMS clients retry under AWS_NEW_RETRIES_2026
       | client        |
       | aws-sdk-js-v3 |
 
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
+
   @retries @fault @fault:ThrottlingException @op:DescribeKey @cond:DescribeKey.01 @retries2026
   Scenario Outline: ThrottlingException on every attempt with AWS_NEW_RETRIES_2026=true, seen by <client>
     Given the client under test is <client> with AWS_NEW_RETRIES_2026=true
@@ -77,3 +82,8 @@ Feature: How KMS clients retry under AWS_NEW_RETRIES_2026
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |

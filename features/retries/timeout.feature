@@ -41,6 +41,11 @@ Feature: How KMS clients retry a DescribeKey that times out
       | client        |
       | aws-sdk-js-v3 |
 
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
+
   @retries @fault @fault:Timeout @op:DescribeKey @cond:DescribeKey.01 @retries2026
   Scenario Outline: a delay beyond the client's timeout on every attempt with AWS_NEW_RETRIES_2026=true, seen by <client>
     Given the client under test is <client> with AWS_NEW_RETRIES_2026=true
@@ -75,3 +80,8 @@ Feature: How KMS clients retry a DescribeKey that times out
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
