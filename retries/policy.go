@@ -207,7 +207,7 @@ func PolicyFor(client string, new2026 bool) (Policy, error) {
 			TransientStatuses: serverStatuses(), ThrottleStatuses: []int{429},
 			// SdkDefaultRetrySetting.RETRYABLE_EXCEPTIONS: IOException (resets, socket timeouts), UncheckedIOException.
 			ConnectionErrors: true, Timeouts: true, AttemptHeaders: true,
-			Quota:  Quota{Capacity: 500, TransientCost: 14, ThrottleCost: 5, TimeoutCost: 14},
+			Quota: Quota{Capacity: 500, TransientCost: 14, ThrottleCost: 5, TimeoutCost: 14},
 			Source: "aws-sdk-java-v2 2.59.1 sdk-core RetryMode.Resolver (default STANDARD; AWS_NEW_RETRIES_2026 ignored, logged), NewRetries2026Resolver, " +
 				"SdkDefaultRetrySetting (500/502/503/504, RETRYABLE_EXCEPTIONS, 20 s max backoff), SdkDefaultRetryStrategy; aws-core AwsRetryStrategy; " +
 				"CHANGELOG 2.44.0 (Retry Behavior 2.1: 50 ms base, token costs 14 / 5, LimitExceededException throttling)",
