@@ -193,18 +193,69 @@ func TestWaitCheck(t *testing.T) {
 		fail   bool
 	}{
 		{"within the 2 s bound", 1500 * time.Millisecond, 0, false},
-		{"within bound and slack", 3900 * time.Millisecond, 0, false},
+		{"within bound and allowance", 2300 * time.Millisecond, 0, false},
+		{"beyond bound and allowance", 2600 * time.Millisecond, 0, true},
 		{"far beyond", 9 * time.Second, 0, true},
-		{"far beyond, but the machine stalled as long", 9 * time.Second, 3 * time.Second, false},
+		{"far beyond, but the machine stalled as long", 9 * time.Second, 3500 * time.Millisecond, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := &Suite{deviations: knownDeviations(), slack: waitSlack}
+			s := &Suite{deviations: knownDeviations(), allowance: func(string) Allowance { return Allowance{First: 400 * time.Millisecond} }}
+			entries := []journal.Entry{entry(0), entry(tc.second)}
 			st := &scenario{suite: s, core: core.New(&core.Env{}), client: GoSDK, policy: p, fault: f, called: true, stall: tc.stall,
-				entries: []journal.Entry{entry(0), entry(tc.second)}}
+				entries: entries, runs: []run{{entries: entries}}}
 			err := st.thenWaits()
 			if (err != nil) != tc.fail {
 				t.Errorf("thenWaits() = %v, want failure %v", err, tc.fail)
 			}
 		})
+	}
+}
+
+// planWaits: the repetitions follow from FalseFail and FalsePass, and the
+// check says what it cannot tell apart.
+func TestPlanWaits(t *testing.T) {
+	a := Allowance{First: 200 * time.Millisecond, Later: 200 * time.Millisecond}
+	for _, tc := range []struct {
+		name     string
+		client   string
+		fault    string
+		allow    Allowance
+		calls    int
+		low      float64
+		notApart []string
+	}{
+		// 50 ms, 100 ms bounds: the allowance swamps a factor of two, not the
+		// other generation's 1 s (pass per call (250/1000)(300/2000) = 0.0375).
+		{"2026 transient", GoSDK, "KMSInternalException", a, 2, 0, []string{"a base half the documented one", "a base twice the documented one"}},
+		// 1 s, 2 s bounds: half the base caught by the lower check,
+		// (0.7)(0.6)^n ≤ 1e-2 at n = 6.
+		{"2026 throttling", GoSDK, "ThrottlingException", a, 6, lowFraction, nil},
+		// Pre-2026 1 s, 2 s transient: the 2026 base (a twentieth) is caught
+		// by a lower threshold of a tenth where half is too costly.
+		{"pre-2026 transient, large allowance", CLIv2, "KMSInternalException", Allowance{First: 400 * time.Millisecond, Later: 300 * time.Millisecond},
+			6, 0.1, []string{"a base half the documented one"}},
+		// An allowance beyond every bound tells nothing apart.
+		{"allowance beyond the bounds", JavaV2, "ThrottlingException", Allowance{First: 5 * time.Second, Later: 5 * time.Second},
+			1, 0, []string{"a base half the documented one", "a base twice the documented one"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, _ := PolicyFor(tc.client, true)
+			f, _ := lookupFault(tc.fault)
+			e := p.Expect(f, "", 0)
+			plan := planWaits(p, e.Class, len(e.Waits), tc.allow)
+			if plan.calls != tc.calls || plan.low != tc.low || !slices.Equal(plan.notApart, tc.notApart) {
+				t.Errorf("plan = %d calls, low %v, not apart %q; want %d, %v, %q", plan.calls, plan.low, plan.notApart, tc.calls, tc.low, tc.notApart)
+			}
+		})
+	}
+	// The lower check: a client that never backs off fails it, one that
+	// reaches 60% of a bound beyond its allowance passes.
+	p, _ := PolicyFor(GoSDK, true)
+	plan := planWaits(p, ClassThrottle, 2, a)
+	if ok, _ := plan.lowCheck([][]time.Duration{{100 * time.Millisecond, 50 * time.Millisecond}}); ok {
+		t.Error("lowCheck passed waits far below half their bounds")
+	}
+	if ok, why := plan.lowCheck([][]time.Duration{{10 * time.Millisecond, 1400 * time.Millisecond}}); !ok {
+		t.Errorf("lowCheck failed a wait at 60%% of its bound beyond the allowance: %s", why)
 	}
 }

@@ -28,11 +28,6 @@ import (
 // slowest documented case (botocore legacy, 5 attempts) waits under 15 s.
 const callBudget = 2 * time.Minute
 
-// waitSlack is what a measured wait may exceed its documented bound by: the
-// client's own work between attempts (parsing, a new connection, a busy CI
-// machine), which no backoff formula counts.
-func waitSlack(bound time.Duration) time.Duration { return 1500*time.Millisecond + bound/4 }
-
 // scenario is one retry scenario's state; Register makes one per scenario,
 // on the core's scenario, which holds its result, skip, findings and
 // cleanup.
@@ -58,8 +53,18 @@ type scenario struct {
 	entries []journal.Entry
 	called  bool
 	quota   *quotaResult
-	// stall is the worst scheduling delay seen during the call (see monitorStalls).
+	// stall is the worst scheduling delay seen during the calls (see monitorStalls).
 	stall time.Duration
+	// runs are the calls made, in order; entries and outcome are the last one's.
+	runs []run
+	// plan is set when the scenario repeats its call for the wait check.
+	plan *waitPlan
+}
+
+// run is one call under test: what the proxy saw and what the client said.
+type run struct {
+	entries []journal.Entry
+	outcome clients.Outcome
 }
 
 // record changes the scenario's evidence.
@@ -294,6 +299,27 @@ func (st *scenario) storeName() string {
 }
 
 func (st *scenario) call(ctx context.Context, operation string) error {
+	return st.callTimes(ctx, operation, 1)
+}
+
+// callRepeated makes the call as often as the wait check needs to tell the
+// documented backoff from the other rule generation's and from a base twice
+// or half as large (planWaits), each call with a fresh client process.
+func (st *scenario) callRepeated(ctx context.Context, operation string) error {
+	if st.client == "" {
+		return errors.New("no client under test yet")
+	}
+	e := st.policy.Expect(st.fault, "", 0)
+	plan := planWaits(st.policy, e.Class, len(e.Waits), st.suite.allowance(st.client))
+	st.plan = &plan
+	if len(plan.notApart) > 0 {
+		st.finding("the wait check cannot tell %s's %s backoff from %s: its allowance (%v first retry, %v later; measured client overhead) is too large against the bounds",
+			st.client, e.Class, strings.Join(plan.notApart, " or "), st.suite.allowance(st.client).First, st.suite.allowance(st.client).Later)
+	}
+	return st.callTimes(ctx, operation, plan.calls)
+}
+
+func (st *scenario) callTimes(ctx context.Context, operation string, times int) error {
 	if st.client == "" {
 		return errors.New("no client under test yet")
 	}
@@ -301,38 +327,54 @@ func (st *scenario) call(ctx context.Context, operation string) error {
 	if err != nil {
 		return err
 	}
-	caller := st.caller
 	req := clients.Request{Operation: operation, Input: in, Endpoint: st.proxyURL, Region: st.suite.env.Region}
 	if st.fault.Kind == KindTimeout {
 		req.TimeoutMs = int(ClientTimeout / time.Millisecond)
 	}
-	cctx, cancel := context.WithTimeout(ctx, callBudget)
-	defer cancel()
-	stop := monitorStalls(cctx)
-	out, err := caller.Call(cctx, req)
-	st.stall = stop()
-	if err != nil {
-		return fmt.Errorf("kmsconform could not observe the call: %w", err)
+	for range times {
+		if err := st.callOnce(ctx, operation, req); err != nil {
+			return err
+		}
 	}
-	st.outcome, st.called = out, true
-	st.entries = st.settledEntries(ctx, operation, out.Attempts)
-	waits := st.waits()
+	var all []journal.Entry
+	var waits []time.Duration
+	for _, r := range st.runs {
+		all = append(all, r.entries...)
+		waits = append(waits, st.waits(r.entries)...)
+	}
+	out := st.outcome
 	code := ""
 	if !out.OK && out.Error != nil {
 		code = out.Error.Code
 	}
 	st.record(func(r *Record) {
-		r.Exchanges = evidence.Exchanges(st.entries)
+		r.Exchanges = evidence.Exchanges(all)
 		r.Waits = waits
 		r.Called, r.OK, r.Code, r.ClientAttempts = true, out.OK, code, out.Attempts
 	})
-	if len(st.entries) == 0 {
+	return nil
+}
+
+func (st *scenario) callOnce(ctx context.Context, operation string, req clients.Request) error {
+	cctx, cancel := context.WithTimeout(ctx, callBudget)
+	defer cancel()
+	start := time.Now()
+	stop := monitorStalls(cctx)
+	out, err := st.caller.Call(cctx, req)
+	st.stall = max(st.stall, stop())
+	if err != nil {
+		return fmt.Errorf("kmsconform could not observe the call: %w", err)
+	}
+	entries := st.settledEntries(ctx, operation, start, out.Attempts)
+	st.outcome, st.called, st.entries = out, true, entries
+	st.runs = append(st.runs, run{entries: entries, outcome: out})
+	if len(entries) == 0 {
 		return fmt.Errorf("kmsconform could not observe the call: the scenario's proxy saw no %s request (client outcome: %s)", operation, describe(out))
 	}
-	if out.Attempts != 0 && out.Attempts != len(st.entries) {
-		st.finding("%s says it made %d attempts; the proxy saw %d", st.client, out.Attempts, len(st.entries))
+	if out.Attempts != 0 && out.Attempts != len(entries) {
+		st.finding("%s says it made %d attempts; the proxy saw %d", st.client, out.Attempts, len(entries))
 	}
-	if st.entries[0].InvocationID == "" {
+	if entries[0].InvocationID == "" && len(st.runs) == 1 {
 		st.finding("%s sent no amz-sdk-invocation-id or amz-sdk-request header; the scenario's own proxy counted its attempts", st.client)
 	}
 	return nil
@@ -343,10 +385,10 @@ func (st *scenario) call(ctx context.Context, operation string) error {
 // can be just after the client has seen it; so it waits until the proxy has
 // seen as many attempts as the client reports and nothing new has arrived
 // for a moment.
-func (st *scenario) settledEntries(ctx context.Context, operation string, clientAttempts int) []journal.Entry {
+func (st *scenario) settledEntries(ctx context.Context, operation string, since time.Time, clientAttempts int) []journal.Entry {
 	const quiet, limit = 300 * time.Millisecond, 5 * time.Second
 	read := func() []journal.Entry {
-		return st.proxy.Journal().Filter(func(e journal.Entry) bool { return e.Operation == operation })
+		return st.proxy.Journal().Filter(func(e journal.Entry) bool { return e.Operation == operation && !e.Received.Before(since) })
 	}
 	entries, changed, deadline := read(), time.Now(), time.Now().Add(limit)
 	for time.Now().Before(deadline) && ctx.Err() == nil {
@@ -364,10 +406,10 @@ func (st *scenario) settledEntries(ctx context.Context, operation string, client
 
 // waits measures the time between the end of each attempt, as the client saw
 // it, and the start of the next.
-func (st *scenario) waits() []time.Duration {
+func (st *scenario) waits(entries []journal.Entry) []time.Duration {
 	var out []time.Duration
-	for i := 1; i < len(st.entries); i++ {
-		prev := st.entries[i-1]
+	for i := 1; i < len(entries); i++ {
+		prev := entries[i-1]
 		end := prev.Received.Add(prev.Total)
 		if st.fault.Kind == KindTimeout {
 			// The client gave up at its timeout, whatever the proxy did after.
@@ -375,7 +417,7 @@ func (st *scenario) waits() []time.Duration {
 				end = gaveUp
 			}
 		}
-		out = append(out, max(0, st.entries[i].Received.Sub(end)))
+		out = append(out, max(0, entries[i].Received.Sub(end)))
 	}
 	return out
 }
@@ -407,50 +449,69 @@ func (st *scenario) thenAttempts() error {
 	if err != nil {
 		return err
 	}
-	got := len(st.entries)
-	if got == e.Attempts {
-		return nil
+	for i, r := range st.runs {
+		got := len(r.entries)
+		if got == e.Attempts {
+			continue
+		}
+		if d := st.suite.deviation(st.client, st.fault.Name, st.policy.Rules); d != nil && d.Attempts == got {
+			st.finding("%s made %d attempts where its documentation (%s mode, %s rules) says %d: %s",
+				st.client, got, st.policy.Mode, st.policy.Rules, e.Attempts, d.Note)
+			continue
+		}
+		return fmt.Errorf("%s made %d attempts in call %d of %d, its documentation (%s mode, %s rules, %s) says %d for %s (%s)%s",
+			st.client, got, i+1, len(st.runs), st.policy.Mode, st.policy.Rules, e.Class, e.Attempts, st.fault.Name, st.policy.Source, timeline(r.entries))
 	}
-	if d := st.suite.deviation(st.client, st.fault.Name, st.policy.Rules); d != nil && d.Attempts == got {
-		st.finding("%s made %d attempts where its documentation (%s mode, %s rules) says %d: %s",
-			st.client, got, st.policy.Mode, st.policy.Rules, e.Attempts, d.Note)
-		return nil
-	}
-	return fmt.Errorf("%s made %d attempts, its documentation (%s mode, %s rules, %s) says %d for %s (%s)%s",
-		st.client, got, st.policy.Mode, st.policy.Rules, e.Class, e.Attempts, st.fault.Name, st.policy.Source, st.timeline())
+	return nil
 }
 
+// thenWaits checks every wait against its documented bound plus the
+// client's measured allowance (and twice the worst scheduling stall seen,
+// for a loaded machine); when the scenario repeated its call for the wait
+// check, also that the waits reach far enough into their bounds (lowCheck).
 func (st *scenario) thenWaits() error {
 	if !st.called {
 		return errors.New("the call under test was not made")
 	}
 	class := st.policy.classify(st.fault)
 	b := st.policy.backoff(class)
+	allow := st.suite.allowance(st.client)
 	var bad []string
 	widened := false
-	for i, w := range st.waits() {
-		bound := b.Bound(i)
-		limit := bound + st.suite.slack(bound)
-		switch {
-		case w > limit+2*st.stall:
-			bad = append(bad, fmt.Sprintf("wait %d was %v, documented below %v", i+1, w.Round(time.Millisecond), bound))
-		case w > limit:
-			widened = true
+	var runs [][]time.Duration
+	for n, r := range st.runs {
+		waits := st.waits(r.entries)
+		runs = append(runs, waits)
+		for i, w := range waits {
+			bound := b.Bound(i)
+			limit := bound + allow.For(i)
+			switch {
+			case w > limit+2*st.stall:
+				bad = append(bad, fmt.Sprintf("call %d: wait %d was %v, documented below %v (allowance %v)%s",
+					n+1, i+1, w.Round(time.Millisecond), bound, allow.For(i), timeline(r.entries)))
+			case w > limit:
+				widened = true
+			}
 		}
 	}
 	if widened {
 		st.finding("the machine was loaded: kmsconform's timers ran up to %v late during the call, and a wait passed its check only with that allowance (twice the stall)",
 			st.stall.Round(time.Millisecond))
 	}
+	if st.plan != nil {
+		if ok, why := st.plan.lowCheck(runs); !ok {
+			bad = append(bad, why)
+		}
+	}
 	if len(bad) == 0 {
 		return nil
 	}
 	if d := st.suite.deviation(st.client, st.fault.Name, st.policy.Rules); d != nil && d.Waits {
-		st.finding("%s's waits exceed its documented backoff: %s", st.client, strings.Join(bad, "; "))
+		st.finding("%s's waits differ from its documented backoff: %s", st.client, strings.Join(bad, "; "))
 		return nil
 	}
-	return fmt.Errorf("%s: %s (%s backoff: base %v, cap %v; allowed on top: client overhead and twice the worst scheduling stall seen, %v)%s",
-		st.client, strings.Join(bad, "; "), class, b.Base, b.Cap, st.stall.Round(time.Millisecond), st.timeline())
+	return fmt.Errorf("%s: %s (%s backoff: base %v, cap %v; allowed on top: the measured client allowance and twice the worst scheduling stall seen, %v)",
+		st.client, strings.Join(bad, "; "), class, b.Base, b.Cap, st.stall.Round(time.Millisecond))
 }
 
 func (st *scenario) thenOutcome() error {
@@ -458,7 +519,15 @@ func (st *scenario) thenOutcome() error {
 	if err != nil {
 		return err
 	}
-	return st.checkOutcome(e.OK, e.Code, e.Status)
+	last := st.outcome
+	defer func() { st.outcome = last }()
+	for _, r := range st.runs {
+		st.outcome = r.outcome
+		if err := st.checkOutcome(e.OK, e.Code, e.Status); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // anyStatus accepts an error whatever its HTTP status.
@@ -515,14 +584,17 @@ func (st *scenario) thenHazardSuccess() error {
 	return nil
 }
 
-// timeline describes the attempts for an error message.
-func (st *scenario) timeline() string {
-	if len(st.entries) == 0 {
+// timeline describes the attempts of the last call for an error message.
+func (st *scenario) timeline() string { return timeline(st.entries) }
+
+// timeline describes the attempts of one call for an error message.
+func timeline(entries []journal.Entry) string {
+	if len(entries) == 0 {
 		return ""
 	}
 	var parts []string
-	start := st.entries[0].Received
-	for _, e := range st.entries {
+	start := entries[0].Received
+	for _, e := range entries {
 		answer := e.Outcome
 		if e.Status != 0 {
 			answer = fmt.Sprint(e.Status)

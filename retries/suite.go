@@ -51,9 +51,9 @@ type Suite struct {
 	rule   func(f Fault, operation string) rules.Rule
 	// deviations are the known differences of the pinned clients.
 	deviations []Deviation
-	// slack is what a wait may exceed its documented bound by (waitSlack);
-	// tests remove it to show that a wrong backoff table fails.
-	slack func(bound time.Duration) time.Duration
+	// allowance is what a client's wait may exceed its documented bound by
+	// (allowanceFor); tests remove it to show that a wrong backoff table fails.
+	allowance func(client string) Allowance
 }
 
 // New returns a Suite for env. It fails when env cannot work at all.
@@ -68,7 +68,7 @@ func New(env Env) (*Suite, error) {
 	if env.Root == "" {
 		env.Root = "."
 	}
-	s := &Suite{env: env, endpoint: u, policy: PolicyFor, rule: Fault.Rule, deviations: knownDeviations(), slack: waitSlack}
+	s := &Suite{env: env, endpoint: u, policy: PolicyFor, rule: Fault.Rule, deviations: knownDeviations(), allowance: allowanceFor}
 	find := func(fn func(ctx context.Context) (clients.Installed, error)) func() (clients.Installed, error) {
 		return sync.OnceValues(func() (clients.Installed, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -111,6 +111,7 @@ func (st *scenario) register(steps stepdef.Context) {
 	steps.Given(`^the call under test names only resources that do not exist$`, st.givenNothingExists)
 	steps.Given(`^the proxy injects (\S+) into (\w+) calls$`, st.givenFault)
 	steps.When(`^the client under test calls (\w+)$`, st.call)
+	steps.When(`^the client under test calls (\w+) as often as the wait check needs$`, st.callRepeated)
 	steps.Then(`^the proxy saw the documented number of attempts$`, st.thenAttempts)
 	steps.Then(`^every wait between attempts is within the documented backoff bounds$`, st.thenWaits)
 	steps.Then(`^the client under test reports the documented outcome$`, st.thenOutcome)

@@ -13,7 +13,7 @@ Feature: How KMS clients retry under AWS_NEW_RETRIES_2026
     Given the client under test is <client> with AWS_NEW_RETRIES_2026=true
     And a KMS key for the retry test
     And the proxy injects KMSInternalException into DescribeKey calls
-    When the client under test calls DescribeKey
+    When the client under test calls DescribeKey as often as the wait check needs
     Then the proxy saw the documented number of attempts
     And every wait between attempts is within the documented backoff bounds
     And the client under test reports the documented outcome
@@ -53,7 +53,7 @@ Feature: How KMS clients retry under AWS_NEW_RETRIES_2026
     Given the client under test is <client> with AWS_NEW_RETRIES_2026=true
     And a KMS key for the retry test
     And the proxy injects ThrottlingException into DescribeKey calls
-    When the client under test calls DescribeKey
+    When the client under test calls DescribeKey as often as the wait check needs
     Then the proxy saw the documented number of attempts
     And every wait between attempts is within the documented backoff bounds
     And the client under test reports the documented outcome
