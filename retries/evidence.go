@@ -82,10 +82,11 @@ func tagValue(tags []string, prefix string) string {
 }
 
 // Matrix renders the retry scenarios of a run as a Markdown table: one row
-// per fault, one column per client, each cell "attempts → outcome". A cell
-// marked † carries findings; ✗ failed; "—" was skipped (its reason is in the
-// scenario result).
-func Matrix(results []reports.Scenario) string {
+// per fault and rule generation, one column per client (with its version
+// from versions, such as reports.Run.SDKs, when it names one), each cell
+// "attempts → outcome". A cell marked † carries findings; ✗ failed; "—" was
+// skipped (its reason is in the scenario result).
+func Matrix(results []reports.Scenario, versions map[string]string) string {
 	cells := map[[2]string]string{}
 	var faultsSeen []string
 	clientSet := map[string]bool{}
@@ -103,6 +104,8 @@ func Matrix(results []reports.Scenario) string {
 		}
 		if slices.Contains(s.Tags, "@retries2026") {
 			fault += " with AWS_NEW_RETRIES_2026=true"
+		} else if fault != "Quota" {
+			fault += " (default settings)"
 		}
 		if !slices.Contains(faultsSeen, fault) {
 			faultsSeen = append(faultsSeen, fault)
@@ -122,7 +125,14 @@ func Matrix(results []reports.Scenario) string {
 	order := FaultNames()
 	slices.SortStableFunc(faultsSeen, func(a, b string) int { return faultRank(order, a) - faultRank(order, b) })
 	var b strings.Builder
-	b.WriteString("| fault | " + strings.Join(cols, " | ") + " |\n|---|" + strings.Repeat("---|", len(cols)) + "\n")
+	heads := make([]string, len(cols))
+	for i, c := range cols {
+		heads[i] = c
+		if v := versions[c]; v != "" {
+			heads[i] += " " + v
+		}
+	}
+	b.WriteString("| fault | " + strings.Join(heads, " | ") + " |\n|---|" + strings.Repeat("---|", len(cols)) + "\n")
 	for _, f := range faultsSeen {
 		row := []string{f}
 		for _, c := range cols {

@@ -160,18 +160,22 @@ func TestMatrix(t *testing.T) {
 			Tags: []string{"@retries", "@fault:Timeout", "@client:boto3"}},
 		{ID: "d", Status: reports.StatusPassed, Tags: []string{"@op:DescribeKey"}},
 	}
-	m := Matrix(results)
+	results = append(results, reports.Scenario{ID: "e", Status: reports.StatusPassed, Operation: "DescribeKey", Observed: "KMSInternalException",
+		Tags:      []string{"@retries", "@fault:KMSInternalException", "@client:boto3", "@retries2026"},
+		Exchanges: []reports.Exchange{attempt(0, 500), attempt(60*time.Millisecond, 500)}})
+	m := Matrix(results, map[string]string{"boto3": "1.44.5"})
 	for _, want := range []string{
-		"| fault | aws-sdk-go-v2 | boto3 |",
-		"| KMSInternalException on DescribeKey |   | 2 → KMSInternalException (waits 500ms) |",
-		"| LostResponse on DescribeKey | 2 → success (waits 990ms) † ✗ |   |",
-		"| Timeout on DescribeKey |   | — |",
+		"| fault | aws-sdk-go-v2 | boto3 1.44.5 |",
+		"| KMSInternalException on DescribeKey (default settings) |   | 2 → KMSInternalException (waits 500ms) |",
+		"| KMSInternalException on DescribeKey with AWS_NEW_RETRIES_2026=true |   | 2 → KMSInternalException (waits 50ms) |",
+		"| LostResponse on DescribeKey (default settings) | 2 → success (waits 990ms) † ✗ |   |",
+		"| Timeout on DescribeKey (default settings) |   | — |",
 	} {
 		if !strings.Contains(m, want) {
 			t.Errorf("matrix lacks %q:\n%s", want, m)
 		}
 	}
-	if Matrix(results[3:]) != "" {
+	if Matrix(results[3:4], nil) != "" {
 		t.Error("a run without retry scenarios has a matrix")
 	}
 }

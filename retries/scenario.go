@@ -139,6 +139,7 @@ func (st *scenario) useClient(ctx context.Context, name string, new2026 bool) er
 	}
 	st.caller = inst.Driver(env)
 	st.record(func(r *Record) { r.ClientVersion = inst.Version })
+	st.suite.versions.Store(name, inst.Version)
 	noteRules()
 	return nil
 }

@@ -43,6 +43,7 @@ type Suite struct {
 	env       Env
 	endpoint  *url.URL
 	evidence  recordSet
+	versions  sync.Map // client name -> version of the clients that ran
 	installed map[string]func() (clients.Installed, error)
 
 	// policy and rule are what the scenarios compare with and inject; tests
@@ -121,6 +122,17 @@ func (st *scenario) register(steps stepdef.Context) {
 	steps.Then(`^the external key store for the retry test no longer exists$`, st.thenStoreGone)
 	steps.When(`^one aws-sdk-go-v2 client makes (\d+) concurrent DescribeKey calls that all meet (\S+)$`, st.quotaCalls)
 	steps.Then(`^the retry quota stops the retries where the documentation says$`, st.thenQuota)
+}
+
+// ClientVersions names the version of each client that ran a retry
+// scenario, for the run's SDK list (reports.Run.SDKs) and the matrix.
+func (s *Suite) ClientVersions() map[string]string {
+	out := map[string]string{}
+	s.versions.Range(func(k, v any) bool {
+		out[k.(string)] = v.(string)
+		return true
+	})
+	return out
 }
 
 // Attach adds a retry scenario's own evidence to its result, which the core
