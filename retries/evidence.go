@@ -166,7 +166,21 @@ func matrixCell(s *reports.Scenario) string {
 		outcome = "success"
 	}
 	attempts := clientAttempts(s.Exchanges)
-	text := fmt.Sprintf("%d → %s", len(attempts), outcome)
+	calls := 1
+	for _, f := range s.Findings {
+		var n int
+		var ff, fp float64
+		if _, err := fmt.Sscanf(f, repeatedFinding, &n, &ff, &fp); err == nil && n > 1 {
+			calls = n
+		}
+	}
+	// A repeated call's attempts are alike: show the first call's.
+	perCall := len(attempts) / calls
+	attempts = sortedByArrival(attempts)[:perCall]
+	text := fmt.Sprintf("%d → %s", perCall, outcome)
+	if calls > 1 {
+		text = fmt.Sprintf("%d → %s, ×%d calls", perCall, outcome, calls)
+	}
 	if w := exchangeWaits(attempts); len(w) > 0 && len(w) <= 8 {
 		parts := make([]string, len(w))
 		for i, d := range w {
@@ -195,6 +209,12 @@ func clientAttempts(ex []reports.Exchange) []reports.Exchange {
 		}
 	}
 	return out
+}
+
+func sortedByArrival(ex []reports.Exchange) []reports.Exchange {
+	sorted := slices.Clone(ex)
+	slices.SortStableFunc(sorted, func(a, b reports.Exchange) int { return a.Received.Compare(b.Received) })
+	return sorted
 }
 
 // exchangeWaits is the time between the end of each exchange and the start

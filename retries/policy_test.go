@@ -1,6 +1,7 @@
 package retries
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -161,13 +162,15 @@ func TestMatrix(t *testing.T) {
 		{ID: "d", Status: reports.StatusPassed, Tags: []string{"@op:DescribeKey"}},
 	}
 	results = append(results, reports.Scenario{ID: "e", Status: reports.StatusPassed, Operation: "DescribeKey", Observed: "KMSInternalException",
-		Tags:      []string{"@retries", "@fault:KMSInternalException", "@client:boto3", "@retries2026"},
-		Exchanges: []reports.Exchange{attempt(0, 500), attempt(60*time.Millisecond, 500)}})
+		Tags:     []string{"@retries", "@fault:KMSInternalException", "@client:boto3", "@retries2026"},
+		Findings: []string{fmt.Sprintf(repeatedFinding+"; …)", 2, FalseFail, FalsePass)},
+		Exchanges: []reports.Exchange{attempt(0, 500), attempt(60*time.Millisecond, 500),
+			attempt(5*time.Second, 500), attempt(5100*time.Millisecond, 500)}})
 	m := Matrix(results, map[string]string{"boto3": "1.44.5"})
 	for _, want := range []string{
 		"| fault | aws-sdk-go-v2 | boto3 1.44.5 |",
 		"| KMSInternalException on DescribeKey (default settings) |   | 2 → KMSInternalException (waits 500ms) |",
-		"| KMSInternalException on DescribeKey with AWS_NEW_RETRIES_2026=true |   | 2 → KMSInternalException (waits 50ms) |",
+		"| KMSInternalException on DescribeKey with AWS_NEW_RETRIES_2026=true |   | 2 → KMSInternalException, ×2 calls (waits 50ms) † |",
 		"| LostResponse on DescribeKey (default settings) | 2 → success (waits 990ms) † ✗ |   |",
 		"| Timeout on DescribeKey (default settings) |   | — |",
 	} {

@@ -317,8 +317,16 @@ func (st *scenario) callRepeated(ctx context.Context, operation string) error {
 		st.finding("the wait check cannot tell %s's %s backoff from %s: its allowance (%v first retry, %v later; measured client overhead) is too large against the bounds",
 			st.client, e.Class, strings.Join(plan.notApart, " or "), st.suite.allowance(st.client).First, st.suite.allowance(st.client).Later)
 	}
-	return st.callTimes(ctx, operation, plan.calls)
+	if err := st.callTimes(ctx, operation, plan.calls); err != nil {
+		return err
+	}
+	st.finding(repeatedFinding+"; each call's attempts are alike, the matrix shows one call's)", plan.calls, FalseFail, FalsePass)
+	return nil
 }
+
+// repeatedFinding says how often a scenario made its call; Matrix reads the
+// count back.
+const repeatedFinding = "the wait check made the call %d times (false fail ≤ %g, false pass ≤ %g"
 
 func (st *scenario) callTimes(ctx context.Context, operation string, times int) error {
 	if st.client == "" {
