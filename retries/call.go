@@ -28,11 +28,12 @@ func (st *scenario) callRepeated(ctx context.Context, operation string) error {
 		return errors.New("no client under test yet")
 	}
 	e := st.policy.Expect(st.fault, "", 0)
-	plan := planWaits(st.policy, e.Class, len(e.Waits), st.suite.allowance(st.client))
+	allow := st.allowance()
+	plan := planWaits(st.policy, e.Class, len(e.Waits), allow)
 	st.plan = &plan
 	if len(plan.notApart) > 0 {
 		st.finding("the wait check cannot tell %s's %s backoff from %s: its allowance (%v first retry, %v later; measured client overhead) is too large against the bounds",
-			st.client, e.Class, strings.Join(plan.notApart, " or "), st.suite.allowance(st.client).First, st.suite.allowance(st.client).Later)
+			st.client, e.Class, strings.Join(plan.notApart, " or "), allow.First, allow.Later)
 	}
 	if err := st.callTimes(ctx, operation, plan.calls); err != nil {
 		return err
@@ -146,4 +147,14 @@ func (st *scenario) waits(entries []journal.Entry) []time.Duration {
 		out = append(out, max(0, entries[i].Received.Sub(end)))
 	}
 	return out
+}
+
+// allowance is the client's allowance for this scenario, taken once (it
+// follows the machine's load) so that the plan and the check agree.
+func (st *scenario) allowance() Allowance {
+	if st.allow == nil {
+		a := st.suite.allowance(st.client)
+		st.allow = &a
+	}
+	return *st.allow
 }

@@ -57,6 +57,8 @@ type scenario struct {
 	runs []run
 	// plan is set when the scenario repeats its call for the wait check.
 	plan *waitPlan
+	// allow is the client's allowance, once taken (see allowance).
+	allow *Allowance
 }
 
 // run is one call under test: what the proxy saw and what the client said.
@@ -350,7 +352,7 @@ func (st *scenario) thenWaits() error {
 	}
 	class := st.policy.classify(st.fault)
 	b := st.policy.backoff(class)
-	allow := st.suite.allowance(st.client)
+	allow := st.allowance()
 	var bad []string
 	widened := false
 	var runs [][]time.Duration

@@ -53,7 +53,7 @@ type Suite struct {
 	// deviations are the known differences of the pinned clients.
 	deviations []Deviation
 	// allowance is what a client's wait may exceed its documented bound by
-	// (allowanceFor); tests remove it to show that a wrong backoff table fails.
+	// (loadedAllowance); tests remove it to show that a wrong backoff table fails.
 	allowance func(client string) Allowance
 }
 
@@ -69,7 +69,7 @@ func New(env Env) (*Suite, error) {
 	if env.Root == "" {
 		env.Root = "."
 	}
-	s := &Suite{env: env, endpoint: u, policy: PolicyFor, rule: Fault.Rule, deviations: knownDeviations(), allowance: allowanceFor}
+	s := &Suite{env: env, endpoint: u, policy: PolicyFor, rule: Fault.Rule, deviations: knownDeviations(), allowance: loadedAllowance}
 	find := func(fn func(ctx context.Context) (clients.Installed, error)) func() (clients.Installed, error) {
 		return sync.OnceValues(func() (clients.Installed, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -3,6 +3,9 @@ package retries
 import (
 	"fmt"
 	"math"
+	"os"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -66,6 +69,27 @@ func allowances() map[string]Allowance {
 		JSv3:   {First: 400 * time.Millisecond, Later: 200 * time.Millisecond},
 		JavaV2: {First: 2500 * time.Millisecond, Later: 400 * time.Millisecond},
 	}
+}
+
+// calibrationLoad is the 1-minute load average the allowances were measured
+// at. Above it every process waits longer for a CPU, the clients between
+// their attempts included (seen: a JS first retry 1.03 s late at a load of
+// 30), so loadedAllowance scales the allowance with the load.
+const calibrationLoad = 9.0
+
+// loadedAllowance is allowanceFor scaled by max(1, load average /
+// calibrationLoad), read from /proc/loadavg when asked (1 where it cannot be read).
+func loadedAllowance(client string) Allowance {
+	a := allowanceFor(client)
+	f := 1.0
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		if fields := strings.Fields(string(b)); len(fields) > 0 {
+			if l, err := strconv.ParseFloat(fields[0], 64); err == nil {
+				f = max(1, l/calibrationLoad)
+			}
+		}
+	}
+	return Allowance{First: time.Duration(float64(a.First) * f), Later: time.Duration(float64(a.Later) * f)}
 }
 
 // allowanceFor is a client's allowance, the proxy's error included.
