@@ -97,10 +97,12 @@ func TestClientsThroughProxy(t *testing.T) {
 	clients := []realClient{
 		// The Go SDK wraps the http.Client's deadline in its RequestSendError.
 		{name: "aws-sdk-go-v2", connect: connectGoSDK, attemptHeaders: true, timeoutCode: "RequestSendError"},
+		subprocess("aws-sdk-go-v2-driver", true, "RequestSendError", func(ctx context.Context) (Installed, error) { return GoDriver(ctx, root) }),
 		subprocess("boto3", true, "ReadTimeoutError", func(ctx context.Context) (Installed, error) { return Boto3(ctx, root) }),
 		subprocess("aws-cli-v1", true, "ReadTimeoutError", func(ctx context.Context) (Installed, error) { return AWSCLI(ctx, root, 1) }),
 		subprocess("aws-cli-v2", false, "ReadTimeoutError", func(ctx context.Context) (Installed, error) { return AWSCLI(ctx, root, 2) }),
 		subprocess("aws-sdk-js-v3", true, "TimeoutError", func(ctx context.Context) (Installed, error) { return JavaScript(ctx, root) }),
+		subprocess("aws-sdk-java-v2", true, "SocketTimeoutException", func(ctx context.Context) (Installed, error) { return Java(ctx, root) }),
 	}
 
 	// The subtests mostly wait on client subprocesses, so they all run at once

@@ -28,10 +28,12 @@ func TestDriversOutcomesWithoutKMS(t *testing.T) {
 	l.Close()
 
 	finders := map[string]func(context.Context) (Installed, error){
-		"boto3":         func(ctx context.Context) (Installed, error) { return Boto3(ctx, root) },
-		"aws-cli-v1":    func(ctx context.Context) (Installed, error) { return AWSCLI(ctx, root, 1) },
-		"aws-cli-v2":    func(ctx context.Context) (Installed, error) { return AWSCLI(ctx, root, 2) },
-		"aws-sdk-js-v3": func(ctx context.Context) (Installed, error) { return JavaScript(ctx, root) },
+		"aws-sdk-go-v2":   func(ctx context.Context) (Installed, error) { return GoDriver(ctx, root) },
+		"boto3":           func(ctx context.Context) (Installed, error) { return Boto3(ctx, root) },
+		"aws-cli-v1":      func(ctx context.Context) (Installed, error) { return AWSCLI(ctx, root, 1) },
+		"aws-cli-v2":      func(ctx context.Context) (Installed, error) { return AWSCLI(ctx, root, 2) },
+		"aws-sdk-js-v3":   func(ctx context.Context) (Installed, error) { return JavaScript(ctx, root) },
+		"aws-sdk-java-v2": func(ctx context.Context) (Installed, error) { return Java(ctx, root) },
 	}
 	// Concurrent subtests without t.Parallel's GOMAXPROCS cap, as in TestClientsThroughProxy.
 	var wg sync.WaitGroup

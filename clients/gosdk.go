@@ -22,9 +22,14 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
-// GoSDK performs calls in-process with aws-sdk-go-v2's KMS client, so Go
-// needs no driver binary. Its zero value is usable but has no credentials.
+// GoSDK performs calls in-process with aws-sdk-go-v2's KMS client; the Go
+// driver (clients/go/driver) runs it in a process of its own. Its zero value
+// is usable but has no credentials.
 type GoSDK struct {
+	// Config, when set, is the configuration the client starts from, as
+	// config.LoadDefaultConfig resolved it (the driver's case); Credentials
+	// and HTTPClient then default to its own.
+	Config *aws.Config
 	// Credentials signs the requests.
 	Credentials aws.CredentialsProvider
 	// HTTPClient sends them; nil means the SDK's default client, which
@@ -65,11 +70,29 @@ func (g GoSDK) Call(ctx context.Context, req Request) (Outcome, error) {
 				}), "Retry", middleware.After)
 		})
 	})
+	if g.Config != nil {
+		if g.Credentials == nil {
+			g.Credentials = g.Config.Credentials
+		}
+		if g.HTTPClient == nil {
+			g.HTTPClient = g.Config.HTTPClient
+		}
+	}
 	httpClient, err := g.httpClient(req.TimeoutMs)
 	if err != nil {
 		return Outcome{}, err
 	}
-	client := kms.New(kms.Options{Region: req.Region, Credentials: g.Credentials, HTTPClient: httpClient}, optFns...)
+	var client *kms.Client
+	if g.Config != nil {
+		cfg := g.Config.Copy()
+		cfg.Credentials, cfg.HTTPClient = g.Credentials, httpClient
+		if req.Region != "" {
+			cfg.Region = req.Region
+		}
+		client = kms.NewFromConfig(cfg, optFns...)
+	} else {
+		client = kms.New(kms.Options{Region: req.Region, Credentials: g.Credentials, HTTPClient: httpClient}, optFns...)
+	}
 
 	start := time.Now()
 	results := reflect.ValueOf(client).MethodByName(req.Operation).Call([]reflect.Value{reflect.ValueOf(ctx), in})

@@ -15,7 +15,7 @@ import (
 type Record struct {
 	ScenarioID string
 	Client     string
-	// ClientVersion is what a driver's client reports; empty for the in-process Go SDK.
+	// ClientVersion is what the driver's client reports.
 	ClientVersion string
 	Fault         string
 	Operation     string
@@ -82,10 +82,11 @@ func tagValue(tags []string, prefix string) string {
 }
 
 // Matrix renders the retry scenarios of a run as a Markdown table: one row
-// per fault, one column per client, each cell "attempts → outcome". A cell
-// marked † carries findings; ✗ failed; "—" was skipped (its reason is in the
-// scenario result).
-func Matrix(results []reports.Scenario) string {
+// per fault and rule generation, one column per client (with its version
+// from versions, such as reports.Run.SDKs, when it names one), each cell
+// "attempts → outcome". A cell marked † carries findings; ✗ failed; "—" was
+// skipped (its reason is in the scenario result).
+func Matrix(results []reports.Scenario, versions map[string]string) string {
 	cells := map[[2]string]string{}
 	var faultsSeen []string
 	clientSet := map[string]bool{}
@@ -103,6 +104,8 @@ func Matrix(results []reports.Scenario) string {
 		}
 		if slices.Contains(s.Tags, "@retries2026") {
 			fault += " with AWS_NEW_RETRIES_2026=true"
+		} else if fault != "Quota" {
+			fault += " (default settings)"
 		}
 		if !slices.Contains(faultsSeen, fault) {
 			faultsSeen = append(faultsSeen, fault)
@@ -122,7 +125,14 @@ func Matrix(results []reports.Scenario) string {
 	order := FaultNames()
 	slices.SortStableFunc(faultsSeen, func(a, b string) int { return faultRank(order, a) - faultRank(order, b) })
 	var b strings.Builder
-	b.WriteString("| fault | " + strings.Join(cols, " | ") + " |\n|---|" + strings.Repeat("---|", len(cols)) + "\n")
+	heads := make([]string, len(cols))
+	for i, c := range cols {
+		heads[i] = c
+		if v := versions[c]; v != "" {
+			heads[i] += " " + v
+		}
+	}
+	b.WriteString("| fault | " + strings.Join(heads, " | ") + " |\n|---|" + strings.Repeat("---|", len(cols)) + "\n")
 	for _, f := range faultsSeen {
 		row := []string{f}
 		for _, c := range cols {
@@ -156,7 +166,21 @@ func matrixCell(s *reports.Scenario) string {
 		outcome = "success"
 	}
 	attempts := clientAttempts(s.Exchanges)
-	text := fmt.Sprintf("%d → %s", len(attempts), outcome)
+	calls := 1
+	for _, f := range s.Findings {
+		var n int
+		var ff, fp float64
+		if _, err := fmt.Sscanf(f, repeatedFinding, &n, &ff, &fp); err == nil && n > 1 {
+			calls = n
+		}
+	}
+	// A repeated call's attempts are alike: show the first call's.
+	perCall := len(attempts) / calls
+	attempts = sortedByArrival(attempts)[:perCall]
+	text := fmt.Sprintf("%d → %s", perCall, outcome)
+	if calls > 1 {
+		text = fmt.Sprintf("%d → %s, ×%d calls", perCall, outcome, calls)
+	}
 	if w := exchangeWaits(attempts); len(w) > 0 && len(w) <= 8 {
 		parts := make([]string, len(w))
 		for i, d := range w {
@@ -185,6 +209,12 @@ func clientAttempts(ex []reports.Exchange) []reports.Exchange {
 		}
 	}
 	return out
+}
+
+func sortedByArrival(ex []reports.Exchange) []reports.Exchange {
+	sorted := slices.Clone(ex)
+	slices.SortStableFunc(sorted, func(a, b reports.Exchange) int { return a.Received.Compare(b.Received) })
+	return sorted
 }
 
 // exchangeWaits is the time between the end of each exchange and the start

@@ -13,12 +13,13 @@ const (
 	CLIv1     = "aws-cli-v1"
 	CLIv2     = "aws-cli-v2"
 	JSv3      = "aws-sdk-js-v3"
+	JavaV2    = "aws-sdk-java-v2"
 	rules2026 = "2026"
 	rulesPre  = "pre-2026"
 )
 
 // ClientNames lists the clients in report order.
-func ClientNames() []string { return []string{GoSDK, Boto3, CLIv1, CLIv2, JSv3} }
+func ClientNames() []string { return []string{GoSDK, Boto3, CLIv1, CLIv2, JSv3, JavaV2} }
 
 // Backoff is a full-jitter exponential backoff: retry i (0 for the first
 // retry) waits a uniform random time below min(Cap, Base×2^i). Cap 0 means
@@ -135,10 +136,22 @@ func PolicyFor(client string, new2026 bool) (Policy, error) {
 				"middleware.go adjustForRetryAfterHeader), aws/ratelimit token_rate_limit.go; CHANGELOG 2026-11-10",
 		}
 		return p, nil
-	case Boto3, CLIv1:
+	case Boto3:
+		// botocore 1.44 made the 2026 rules (standard mode, Retry Behavior
+		// 2.1) its only behaviour: configprovider.py keeps NEW_RETRIES_ENABLED
+		// as a deprecated constant, always True, and reads no variable.
+		p := botocoreStandard2026(Boto3)
+		// ThrottlingStatusCodeChecker: a 429 whose code no modeled error names is a throttle.
+		p.ThrottleStatuses = []int{429}
+		p.Source = "botocore 1.44.5 (boto3 1.44.5) configprovider.py (retry_mode default standard; NEW_RETRIES_ENABLED deprecated, always True), " +
+			"retries/standard.py (ExponentialBackoff 50 ms / 1 s, ThrottledRetryableChecker, ThrottlingStatusCodeChecker, RetryQuotaChecker 14 / 5), retries/quota.py"
+		return p, nil
+	case CLIv1:
+		// awscli 1.46.2 carries its own botocore (1.43.62), which still reads
+		// AWS_NEW_RETRIES_2026 and defaults to legacy without it.
 		if new2026 {
 			p := botocoreStandard2026(client)
-			p.Source = "botocore 1.43.11 configprovider.py (standard by default with AWS_NEW_RETRIES_2026), retries/standard.py, quota.py"
+			p.Source = "awscli 1.46.2 vendored botocore 1.43.62 configprovider.py (_resolve_new_retries: standard with AWS_NEW_RETRIES_2026), retries/standard.py, quota.py"
 			return p, nil
 		}
 		p := Policy{Client: client, Mode: "legacy", Rules: rulesPre, MaxAttempts: 5,
@@ -149,7 +162,7 @@ func PolicyFor(client string, new2026 bool) (Policy, error) {
 			TransientStatuses: []int{500, 502, 503, 504, 509},
 			ThrottleStatuses:  []int{429},
 			ConnectionErrors:  true, Timeouts: true, AttemptHeaders: true,
-			Source: "botocore 1.43.11 data/_retry.json __default__ (no kms section), retryhandler.py; CLI v1 user guide: legacy, 5 attempts",
+			Source: "awscli 1.46.2 vendored botocore 1.43.62 data/_retry.json __default__ (no kms section), retryhandler.py; CLI v1 user guide: legacy, 5 attempts",
 		}
 		return p, nil
 	case CLIv2:
@@ -176,6 +189,28 @@ func PolicyFor(client string, new2026 bool) (Policy, error) {
 			ConnectionErrors: true, Timeouts: true, AttemptHeaders: true,
 			Quota:  Quota{Capacity: 500, TransientCost: 14, ThrottleCost: 5, TimeoutCost: 14},
 			Source: "@smithy/core 3.41.1 retry (util-retry constants, retries-2026-config, service-error-classification; CHANGELOG 3.40.0)",
+		}
+		return p, nil
+	case JavaV2:
+		// 2.44.0 brought Retry Behavior 2.1 behind AWS_NEW_RETRIES_2026
+		// (CHANGELOG: standard by default, 50 ms base, 14 / 5 token costs,
+		// LimitExceededException a throttle); by 2.59.1 it is the standard
+		// mode's only behaviour and the default mode is standard:
+		// NewRetries2026Resolver.resolve() returns false whatever is set, and
+		// RetryMode.Resolver logs that the variable is ignored.
+		p := Policy{Client: JavaV2, Mode: "standard", Rules: rules2026, MaxAttempts: 3,
+			Transient:      Backoff{Base: 50 * time.Millisecond, Cap: 20 * time.Second},
+			Throttle:       Backoff{Base: time.Second, Cap: 20 * time.Second},
+			TransientCodes: []string{"RequestTimeout", "RequestTimeoutException", "InternalError"},
+			ThrottleCodes:  throttleCodes(),
+			// RetryUtils.isThrottlingException: a 429 is a throttle whatever its code.
+			TransientStatuses: serverStatuses(), ThrottleStatuses: []int{429},
+			// SdkDefaultRetrySetting.RETRYABLE_EXCEPTIONS: IOException (resets, socket timeouts), UncheckedIOException.
+			ConnectionErrors: true, Timeouts: true, AttemptHeaders: true,
+			Quota: Quota{Capacity: 500, TransientCost: 14, ThrottleCost: 5, TimeoutCost: 14},
+			Source: "aws-sdk-java-v2 2.59.1 sdk-core RetryMode.Resolver (default STANDARD; AWS_NEW_RETRIES_2026 ignored, logged), NewRetries2026Resolver, " +
+				"SdkDefaultRetrySetting (500/502/503/504, RETRYABLE_EXCEPTIONS, 20 s max backoff), SdkDefaultRetryStrategy; aws-core AwsRetryStrategy; " +
+				"CHANGELOG 2.44.0 (Retry Behavior 2.1: 50 ms base, token costs 14 / 5, LimitExceededException throttling)",
 		}
 		return p, nil
 	}

@@ -12,15 +12,10 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"reflect"
-	"sort"
 	"strings"
 	"time"
 
-	"github.com/kmsconform/kmsconform/evidence"
 	core "github.com/kmsconform/kmsconform/scenario"
-
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 
 	"github.com/kmsconform/kmsconform/clients"
 	"github.com/kmsconform/kmsconform/proxy"
@@ -30,11 +25,6 @@ import (
 // callBudget bounds the call under test, retries and backoffs included: the
 // slowest documented case (botocore legacy, 5 attempts) waits under 15 s.
 const callBudget = 2 * time.Minute
-
-// waitSlack is what a measured wait may exceed its documented bound by: the
-// client's own work between attempts (parsing, a new connection, a busy CI
-// machine), which no backoff formula counts.
-func waitSlack(bound time.Duration) time.Duration { return 1500*time.Millisecond + bound/4 }
 
 // scenario is one retry scenario's state; Register makes one per scenario,
 // on the core's scenario, which holds its result, skip, findings and
@@ -61,8 +51,20 @@ type scenario struct {
 	entries []journal.Entry
 	called  bool
 	quota   *quotaResult
-	// stall is the worst scheduling delay seen during the call (see monitorStalls).
+	// stall is the worst scheduling delay seen during the calls (see monitorStalls).
 	stall time.Duration
+	// runs are the calls made, in order; entries and outcome are the last one's.
+	runs []run
+	// plan is set when the scenario repeats its call for the wait check.
+	plan *waitPlan
+	// allow is the client's allowance, once taken (see allowance).
+	allow *Allowance
+}
+
+// run is one call under test: what the proxy saw and what the client said.
+type run struct {
+	entries []journal.Entry
+	outcome clients.Outcome
 }
 
 // record changes the scenario's evidence.
@@ -75,24 +77,9 @@ func (st *scenario) givenClient(ctx context.Context, name string) error {
 	return st.useClient(ctx, name, false)
 }
 
-// givenClient2026 hands a driver AWS_NEW_RETRIES_2026=true. The in-process
-// Go SDK cannot be handed a variable of its own; its row holds only because
-// the pinned SDK reads none (its documented policy is the same either way).
+// givenClient2026 hands the client AWS_NEW_RETRIES_2026=true: every client,
+// the Go SDK included, runs as a driver process with an environment of its own.
 func (st *scenario) givenClient2026(ctx context.Context, name string) error {
-	if name == GoSDK {
-		with, err := st.suite.policy(GoSDK, true)
-		if err != nil {
-			return err
-		}
-		without, err := st.suite.policy(GoSDK, false)
-		if err != nil {
-			return err
-		}
-		if !reflect.DeepEqual(with, without) {
-			return errors.New("kmsconform cannot hand the in-process aws-sdk-go-v2 AWS_NEW_RETRIES_2026, and its documented retry policy depends on it")
-		}
-		st.finding("%s runs in kmsconform's own process and is not handed AWS_NEW_RETRIES_2026; the pinned version reads no such variable: its standard mode is the 2026 rules either way (%s)", GoSDK, with.Source)
-	}
 	return st.useClient(ctx, name, true)
 }
 
@@ -114,10 +101,6 @@ func (st *scenario) useClient(ctx context.Context, name string, new2026 bool) er
 	}
 	if err := st.startProxy(); err != nil {
 		return err
-	}
-	if name == GoSDK {
-		noteRules()
-		return nil // built per call: its HTTP client depends on the fault
 	}
 	find, ok := st.suite.installed[name]
 	if !ok {
@@ -156,6 +139,7 @@ func (st *scenario) useClient(ctx context.Context, name string, new2026 bool) er
 	}
 	st.caller = inst.Driver(env)
 	st.record(func(r *Record) { r.ClientVersion = inst.Version })
+	st.suite.versions.Store(name, inst.Version)
 	noteRules()
 	return nil
 }
@@ -185,11 +169,6 @@ func (st *scenario) startProxy() error {
 		return st.server.Shutdown(ctx)
 	})
 	return nil
-}
-
-func (st *scenario) goCaller() clients.GoSDK {
-	hc := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.Proxy = nil })
-	return clients.GoSDK{Credentials: st.suite.env.Credentials, HTTPClient: hc}
 }
 
 func (st *scenario) givenFault(name, operation string) error {
@@ -360,96 +339,6 @@ func (st *scenario) storeName() string {
 	return core.StoreNamePrefix(st.core.Env.RunID) + "retries-" + core.RandomHex(4)
 }
 
-func (st *scenario) call(ctx context.Context, operation string) error {
-	if st.client == "" {
-		return errors.New("no client under test yet")
-	}
-	in, err := st.input(operation)
-	if err != nil {
-		return err
-	}
-	caller := st.caller
-	if st.client == GoSDK {
-		caller = st.goCaller()
-	}
-	req := clients.Request{Operation: operation, Input: in, Endpoint: st.proxyURL, Region: st.suite.env.Region}
-	if st.fault.Kind == KindTimeout {
-		req.TimeoutMs = int(ClientTimeout / time.Millisecond)
-	}
-	cctx, cancel := context.WithTimeout(ctx, callBudget)
-	defer cancel()
-	stop := monitorStalls(cctx)
-	out, err := caller.Call(cctx, req)
-	st.stall = stop()
-	if err != nil {
-		return fmt.Errorf("kmsconform could not observe the call: %w", err)
-	}
-	st.outcome, st.called = out, true
-	st.entries = st.settledEntries(ctx, operation, out.Attempts)
-	waits := st.waits()
-	code := ""
-	if !out.OK && out.Error != nil {
-		code = out.Error.Code
-	}
-	st.record(func(r *Record) {
-		r.Exchanges = evidence.Exchanges(st.entries)
-		r.Waits = waits
-		r.Called, r.OK, r.Code, r.ClientAttempts = true, out.OK, code, out.Attempts
-	})
-	if len(st.entries) == 0 {
-		return fmt.Errorf("kmsconform could not observe the call: the scenario's proxy saw no %s request (client outcome: %s)", operation, describe(out))
-	}
-	if out.Attempts != 0 && out.Attempts != len(st.entries) {
-		st.finding("%s says it made %d attempts; the proxy saw %d", st.client, out.Attempts, len(st.entries))
-	}
-	if st.entries[0].InvocationID == "" {
-		st.finding("%s sent no amz-sdk-invocation-id or amz-sdk-request header; the scenario's own proxy counted its attempts", st.client)
-	}
-	return nil
-}
-
-// settledEntries returns the attempts the proxy recorded for operation. The
-// proxy records an exchange once it has finished with it, which for a reset
-// can be just after the client has seen it; so it waits until the proxy has
-// seen as many attempts as the client reports and nothing new has arrived
-// for a moment.
-func (st *scenario) settledEntries(ctx context.Context, operation string, clientAttempts int) []journal.Entry {
-	const quiet, limit = 300 * time.Millisecond, 5 * time.Second
-	read := func() []journal.Entry {
-		return st.proxy.Journal().Filter(func(e journal.Entry) bool { return e.Operation == operation })
-	}
-	entries, changed, deadline := read(), time.Now(), time.Now().Add(limit)
-	for time.Now().Before(deadline) && ctx.Err() == nil {
-		if len(entries) >= clientAttempts && time.Since(changed) >= quiet {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-		if now := read(); len(now) != len(entries) {
-			entries, changed = now, time.Now()
-		}
-	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Received.Before(entries[j].Received) })
-	return entries
-}
-
-// waits measures the time between the end of each attempt, as the client saw
-// it, and the start of the next.
-func (st *scenario) waits() []time.Duration {
-	var out []time.Duration
-	for i := 1; i < len(st.entries); i++ {
-		prev := st.entries[i-1]
-		end := prev.Received.Add(prev.Total)
-		if st.fault.Kind == KindTimeout {
-			// The client gave up at its timeout, whatever the proxy did after.
-			if gaveUp := prev.Received.Add(ClientTimeout); gaveUp.Before(end) {
-				end = gaveUp
-			}
-		}
-		out = append(out, max(0, st.entries[i].Received.Sub(end)))
-	}
-	return out
-}
-
 func describe(o clients.Outcome) string {
 	if o.OK {
 		return "success"
@@ -477,50 +366,69 @@ func (st *scenario) thenAttempts() error {
 	if err != nil {
 		return err
 	}
-	got := len(st.entries)
-	if got == e.Attempts {
-		return nil
+	for i, r := range st.runs {
+		got := len(r.entries)
+		if got == e.Attempts {
+			continue
+		}
+		if d := st.suite.deviation(st.client, st.fault.Name, st.policy.Rules); d != nil && d.Attempts == got {
+			st.finding("%s made %d attempts where its documentation (%s mode, %s rules) says %d: %s",
+				st.client, got, st.policy.Mode, st.policy.Rules, e.Attempts, d.Note)
+			continue
+		}
+		return fmt.Errorf("%s made %d attempts in call %d of %d, its documentation (%s mode, %s rules, %s) says %d for %s (%s)%s",
+			st.client, got, i+1, len(st.runs), st.policy.Mode, st.policy.Rules, e.Class, e.Attempts, st.fault.Name, st.policy.Source, timeline(r.entries))
 	}
-	if d := st.suite.deviation(st.client, st.fault.Name, st.policy.Rules); d != nil && d.Attempts == got {
-		st.finding("%s made %d attempts where its documentation (%s mode, %s rules) says %d: %s",
-			st.client, got, st.policy.Mode, st.policy.Rules, e.Attempts, d.Note)
-		return nil
-	}
-	return fmt.Errorf("%s made %d attempts, its documentation (%s mode, %s rules, %s) says %d for %s (%s)%s",
-		st.client, got, st.policy.Mode, st.policy.Rules, e.Class, e.Attempts, st.fault.Name, st.policy.Source, st.timeline())
+	return nil
 }
 
+// thenWaits checks every wait against its documented bound plus the
+// client's measured allowance (and twice the worst scheduling stall seen,
+// for a loaded machine); when the scenario repeated its call for the wait
+// check, also that the waits reach far enough into their bounds (lowCheck).
 func (st *scenario) thenWaits() error {
 	if !st.called {
 		return errors.New("the call under test was not made")
 	}
 	class := st.policy.classify(st.fault)
 	b := st.policy.backoff(class)
+	allow := st.allowance()
 	var bad []string
 	widened := false
-	for i, w := range st.waits() {
-		bound := b.Bound(i)
-		limit := bound + st.suite.slack(bound)
-		switch {
-		case w > limit+2*st.stall:
-			bad = append(bad, fmt.Sprintf("wait %d was %v, documented below %v", i+1, w.Round(time.Millisecond), bound))
-		case w > limit:
-			widened = true
+	var runs [][]time.Duration
+	for n, r := range st.runs {
+		waits := st.waits(r.entries)
+		runs = append(runs, waits)
+		for i, w := range waits {
+			bound := b.Bound(i)
+			limit := bound + allow.For(i)
+			switch {
+			case w > limit+2*st.stall:
+				bad = append(bad, fmt.Sprintf("call %d: wait %d was %v, documented below %v (allowance %v)%s",
+					n+1, i+1, w.Round(time.Millisecond), bound, allow.For(i), timeline(r.entries)))
+			case w > limit:
+				widened = true
+			}
 		}
 	}
 	if widened {
 		st.finding("the machine was loaded: kmsconform's timers ran up to %v late during the call, and a wait passed its check only with that allowance (twice the stall)",
 			st.stall.Round(time.Millisecond))
 	}
+	if st.plan != nil {
+		if ok, why := st.plan.lowCheck(runs); !ok {
+			bad = append(bad, why)
+		}
+	}
 	if len(bad) == 0 {
 		return nil
 	}
 	if d := st.suite.deviation(st.client, st.fault.Name, st.policy.Rules); d != nil && d.Waits {
-		st.finding("%s's waits exceed its documented backoff: %s", st.client, strings.Join(bad, "; "))
+		st.finding("%s's waits differ from its documented backoff: %s", st.client, strings.Join(bad, "; "))
 		return nil
 	}
-	return fmt.Errorf("%s: %s (%s backoff: base %v, cap %v; allowed on top: client overhead and twice the worst scheduling stall seen, %v)%s",
-		st.client, strings.Join(bad, "; "), class, b.Base, b.Cap, st.stall.Round(time.Millisecond), st.timeline())
+	return fmt.Errorf("%s: %s (%s backoff: base %v, cap %v; allowed on top: the measured client allowance and twice the worst scheduling stall seen, %v)",
+		st.client, strings.Join(bad, "; "), class, b.Base, b.Cap, st.stall.Round(time.Millisecond))
 }
 
 func (st *scenario) thenOutcome() error {
@@ -528,7 +436,15 @@ func (st *scenario) thenOutcome() error {
 	if err != nil {
 		return err
 	}
-	return st.checkOutcome(e.OK, e.Code, e.Status)
+	last := st.outcome
+	defer func() { st.outcome = last }()
+	for _, r := range st.runs {
+		st.outcome = r.outcome
+		if err := st.checkOutcome(e.OK, e.Code, e.Status); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // anyStatus accepts an error whatever its HTTP status.
@@ -585,14 +501,17 @@ func (st *scenario) thenHazardSuccess() error {
 	return nil
 }
 
-// timeline describes the attempts for an error message.
-func (st *scenario) timeline() string {
-	if len(st.entries) == 0 {
+// timeline describes the attempts of the last call for an error message.
+func (st *scenario) timeline() string { return timeline(st.entries) }
+
+// timeline describes the attempts of one call for an error message.
+func timeline(entries []journal.Entry) string {
+	if len(entries) == 0 {
 		return ""
 	}
 	var parts []string
-	start := st.entries[0].Received
-	for _, e := range st.entries {
+	start := entries[0].Received
+	for _, e := range entries {
 		answer := e.Outcome
 		if e.Status != 0 {
 			answer = fmt.Sprint(e.Status)

@@ -43,6 +43,7 @@ type Suite struct {
 	env       Env
 	endpoint  *url.URL
 	evidence  recordSet
+	versions  sync.Map // client name -> version of the clients that ran
 	installed map[string]func() (clients.Installed, error)
 
 	// policy and rule are what the scenarios compare with and inject; tests
@@ -51,9 +52,9 @@ type Suite struct {
 	rule   func(f Fault, operation string) rules.Rule
 	// deviations are the known differences of the pinned clients.
 	deviations []Deviation
-	// slack is what a wait may exceed its documented bound by (waitSlack);
-	// tests remove it to show that a wrong backoff table fails.
-	slack func(bound time.Duration) time.Duration
+	// allowance is what a client's wait may exceed its documented bound by
+	// (loadedAllowance); tests remove it to show that a wrong backoff table fails.
+	allowance func(client string) Allowance
 }
 
 // New returns a Suite for env. It fails when env cannot work at all.
@@ -68,7 +69,7 @@ func New(env Env) (*Suite, error) {
 	if env.Root == "" {
 		env.Root = "."
 	}
-	s := &Suite{env: env, endpoint: u, policy: PolicyFor, rule: Fault.Rule, deviations: knownDeviations(), slack: waitSlack}
+	s := &Suite{env: env, endpoint: u, policy: PolicyFor, rule: Fault.Rule, deviations: knownDeviations(), allowance: loadedAllowance}
 	find := func(fn func(ctx context.Context) (clients.Installed, error)) func() (clients.Installed, error) {
 		return sync.OnceValues(func() (clients.Installed, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -77,10 +78,12 @@ func New(env Env) (*Suite, error) {
 		})
 	}
 	s.installed = map[string]func() (clients.Installed, error){
-		Boto3: find(func(ctx context.Context) (clients.Installed, error) { return clients.Boto3(ctx, env.Root) }),
-		CLIv1: find(func(ctx context.Context) (clients.Installed, error) { return clients.AWSCLI(ctx, env.Root, 1) }),
-		CLIv2: find(func(ctx context.Context) (clients.Installed, error) { return clients.AWSCLI(ctx, env.Root, 2) }),
-		JSv3:  find(func(ctx context.Context) (clients.Installed, error) { return clients.JavaScript(ctx, env.Root) }),
+		GoSDK:  find(func(ctx context.Context) (clients.Installed, error) { return clients.GoDriver(ctx, env.Root) }),
+		Boto3:  find(func(ctx context.Context) (clients.Installed, error) { return clients.Boto3(ctx, env.Root) }),
+		CLIv1:  find(func(ctx context.Context) (clients.Installed, error) { return clients.AWSCLI(ctx, env.Root, 1) }),
+		CLIv2:  find(func(ctx context.Context) (clients.Installed, error) { return clients.AWSCLI(ctx, env.Root, 2) }),
+		JSv3:   find(func(ctx context.Context) (clients.Installed, error) { return clients.JavaScript(ctx, env.Root) }),
+		JavaV2: find(func(ctx context.Context) (clients.Installed, error) { return clients.Java(ctx, env.Root) }),
 	}
 	return s, nil
 }
@@ -109,6 +112,7 @@ func (st *scenario) register(steps stepdef.Context) {
 	steps.Given(`^the call under test names only resources that do not exist$`, st.givenNothingExists)
 	steps.Given(`^the proxy injects (\S+) into (\w+) calls$`, st.givenFault)
 	steps.When(`^the client under test calls (\w+)$`, st.call)
+	steps.When(`^the client under test calls (\w+) as often as the wait check needs$`, st.callRepeated)
 	steps.Then(`^the proxy saw the documented number of attempts$`, st.thenAttempts)
 	steps.Then(`^every wait between attempts is within the documented backoff bounds$`, st.thenWaits)
 	steps.Then(`^the client under test reports the documented outcome$`, st.thenOutcome)
@@ -118,6 +122,17 @@ func (st *scenario) register(steps stepdef.Context) {
 	steps.Then(`^the external key store for the retry test no longer exists$`, st.thenStoreGone)
 	steps.When(`^one aws-sdk-go-v2 client makes (\d+) concurrent DescribeKey calls that all meet (\S+)$`, st.quotaCalls)
 	steps.Then(`^the retry quota stops the retries where the documentation says$`, st.thenQuota)
+}
+
+// ClientVersions names the version of each client that ran a retry
+// scenario, for the run's SDK list (reports.Run.SDKs) and the matrix.
+func (s *Suite) ClientVersions() map[string]string {
+	out := map[string]string{}
+	s.versions.Range(func(k, v any) bool {
+		out[k.(string)] = v.(string)
+		return true
+	})
+	return out
 }
 
 // Attach adds a retry scenario's own evidence to its result, which the core

@@ -187,7 +187,7 @@ func TestRetryFeatures(t *testing.T) {
 			t.Logf("finding %s: %s", r.ID, f)
 		}
 	}
-	t.Logf("retry matrix:\n%s", Matrix(results))
+	t.Logf("retry matrix:\n%s", Matrix(results, s.ClientVersions()))
 	// The evidence is redacted: no signature, no secret key.
 	b, err := json.Marshal(results)
 	if err != nil {
@@ -230,7 +230,7 @@ func TestMadeUpCallsChangeNothing(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", op, err)
 		}
-		out, err := st.goCaller().Call(ctx, clients.Request{Operation: op, Input: in, Endpoint: s.env.Endpoint, Region: testRegion,
+		out, err := clients.GoSDK{Credentials: s.env.Credentials}.Call(ctx, clients.Request{Operation: op, Input: in, Endpoint: s.env.Endpoint, Region: testRegion,
 			Retry: &clients.Retry{MaxAttempts: 1}})
 		switch {
 		case err != nil:

@@ -21,7 +21,7 @@ func writeResults(dir string, run *reports.Run) error {
 		return fmt.Errorf("writing the results: %w", err)
 	}
 	// The retry matrix belongs in the CI job summary too.
-	if m := retries.Matrix(run.Scenarios); m != "" {
+	if m := retries.Matrix(run.Scenarios, run.SDKs); m != "" {
 		f, err := os.OpenFile(filepath.Join(dir, reports.SummaryFile), os.O_APPEND|os.O_WRONLY, 0)
 		if err != nil {
 			return fmt.Errorf("adding the retry matrix to the summary: %w", err)
@@ -175,7 +175,7 @@ func WriteSummary(w io.Writer, run *reports.Run, warnings []string, out string) 
 	if len(learned) > 0 {
 		fmt.Fprintf(w, "\nError codes where the docs name none:\n%s\n", strings.Join(learned, "\n"))
 	}
-	if m := retries.Matrix(run.Scenarios); m != "" {
+	if m := retries.Matrix(run.Scenarios, run.SDKs); m != "" {
 		fmt.Fprintf(w, "\nClient retries (client × fault):\n%s", m)
 	}
 	if len(warnings) > 0 {

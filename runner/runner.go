@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"runtime/debug"
@@ -201,6 +202,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	run.Finished = time.Now().UTC()
+	if v := retrySuite.ClientVersions(); len(v) > 0 {
+		if run.SDKs == nil {
+			run.SDKs = map[string]string{}
+		}
+		maps.Copy(run.SDKs, v)
+	}
 	run.Scenarios = col.sorted()
 	for i := range run.Scenarios {
 		run.Scenarios[i].Feature = names[run.Scenarios[i].URI]

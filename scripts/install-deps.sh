@@ -17,15 +17,19 @@ if ! { [ -x /usr/bin/aws ] && /usr/bin/aws --version 2>&1 | grep -q '^aws-cli/2\
 	apt_packages+=(awscli)
 fi
 
-# boto3 (and botocore, which the CLI driver also uses): normally the pyenv
-# python3; Debian's python3-boto3 is the fallback when no python3 has it.
-if ! python3 -c 'import boto3' 2>/dev/null && ! /usr/bin/python3 -c 'import boto3' 2>/dev/null; then
-	apt_packages+=(python3-boto3)
+# python3 with venv for the pinned Python clients (below).
+if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+	apt_packages+=(python3-venv)
 fi
 
 # Node.js and npm for the AWS SDK for JavaScript v3 driver (clients/js needs Node 20+).
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 	apt_packages+=(nodejs npm)
+fi
+
+# A JDK and Maven for the AWS SDK for Java v2 driver (clients/java).
+if ! command -v mvn >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
+	apt_packages+=(maven default-jdk-headless)
 fi
 
 # ---- reports helper: reports/ tests ---------------------------------------
@@ -55,6 +59,28 @@ if ((${#apt_packages[@]})); then
 		"${sudo[@]}" apt-get update -q </dev/null
 		"${sudo[@]}" apt-get install -y -q --no-install-recommends "${apt_packages[@]}" </dev/null
 	fi
+fi
+
+# ---- pinned Python clients: boto3, botocore, AWS CLI v1 -------------------
+# Exactly clients/python/requirements.txt (every package pinned, --no-deps)
+# in a virtual environment of their own, rebuilt when the list changes.
+venv=clients/python/.venv
+req=clients/python/requirements.txt
+if [ ! -x "$venv/bin/python3" ] || [ ! -f "$venv/.kmsconform-installed" ] || [ "$req" -nt "$venv/.kmsconform-installed" ]; then
+	echo "install-deps: pinned Python clients into $venv"
+	python3 -m venv --clear "$venv"
+	"$venv/bin/pip" install -q --disable-pip-version-check --no-deps -r "$req" </dev/null
+	touch "$venv/.kmsconform-installed"
+fi
+
+# ---- AWS SDK for Java v2 driver ---------------------------------------------
+# Built once with Maven (versions pinned in clients/java/pom.xml; artifacts
+# cached in ~/.m2), again only when its sources or pom change.
+java_stamp=clients/java/target/.kmsconform-built
+if [ ! -f "$java_stamp" ] || [ -n "$(find clients/java/pom.xml clients/java/src -newer "$java_stamp" -print -quit)" ]; then
+	echo "install-deps: mvn package in clients/java"
+	(cd clients/java && rm -rf target/dependency && mvn -q -B -Dstyle.color=never package </dev/null)
+	touch "$java_stamp"
 fi
 
 # ---- npm packages for the JavaScript driver --------------------------------

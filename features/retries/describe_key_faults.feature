@@ -23,7 +23,7 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3 @slow
+    @client:boto3
     Examples:
       | client |
       | boto3  |
@@ -42,6 +42,11 @@ Feature: How KMS clients retry DescribeKey when it fails
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
 
   @retries @fault @fault:DependencyTimeoutException @op:DescribeKey @cond:DescribeKey.10 @error:DependencyTimeoutException
   Scenario Outline: DependencyTimeoutException (HTTP 503) on every attempt, seen by <client>
@@ -58,7 +63,7 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3 @slow
+    @client:boto3
     Examples:
       | client |
       | boto3  |
@@ -77,6 +82,11 @@ Feature: How KMS clients retry DescribeKey when it fails
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
 
   @retries @fault @fault:KeyUnavailableException @op:DescribeKey @cond:DescribeKey.01
   Scenario Outline: KeyUnavailableException (HTTP 500) on every attempt, seen by <client>
@@ -93,7 +103,7 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3 @slow
+    @client:boto3
     Examples:
       | client |
       | boto3  |
@@ -112,6 +122,11 @@ Feature: How KMS clients retry DescribeKey when it fails
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
 
   @retries @fault @fault:ThrottlingException @op:DescribeKey @cond:DescribeKey.01
   Scenario Outline: ThrottlingException (HTTP 400) on every attempt, seen by <client>
@@ -128,7 +143,7 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3 @slow
+    @client:boto3
     Examples:
       | client |
       | boto3  |
@@ -147,6 +162,11 @@ Feature: How KMS clients retry DescribeKey when it fails
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
 
   @retries @fault @fault:HTTP429 @op:DescribeKey @cond:DescribeKey.01
   Scenario Outline: a bare HTTP 429 with no error code on every attempt, seen by <client>
@@ -163,7 +183,7 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3 @slow
+    @client:boto3
     Examples:
       | client |
       | boto3  |
@@ -182,6 +202,11 @@ Feature: How KMS clients retry DescribeKey when it fails
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
 
   @retries @fault @fault:HTTP503 @op:DescribeKey @cond:DescribeKey.01
   Scenario Outline: an HTML HTTP 503 page (no JSON) on every attempt, seen by <client>
@@ -198,7 +223,7 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3 @slow
+    @client:boto3
     Examples:
       | client |
       | boto3  |
@@ -217,6 +242,11 @@ Feature: How KMS clients retry DescribeKey when it fails
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
 
   @retries @fault @fault:ConnectionReset @op:DescribeKey @cond:DescribeKey.01
   Scenario Outline: a connection reset on every attempt, seen by <client>
@@ -233,7 +263,7 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3 @slow
+    @client:boto3
     Examples:
       | client |
       | boto3  |
@@ -252,6 +282,11 @@ Feature: How KMS clients retry DescribeKey when it fails
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
 
   @retries @fault @fault:LostResponse @op:DescribeKey @cond:DescribeKey.01
   Scenario Outline: a lost response to the first attempt, seen by <client>
@@ -288,6 +323,11 @@ Feature: How KMS clients retry DescribeKey when it fails
       | client        |
       | aws-sdk-js-v3 |
 
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
+
   @retries @fault @fault:KMSInternalExceptionOnce @op:DescribeKey @cond:DescribeKey.01 @cond:DescribeKey.11
   Scenario Outline: KMSInternalException on the first attempt only, seen by <client>
     Given the client under test is <client> with its default retry settings
@@ -322,3 +362,8 @@ Feature: How KMS clients retry DescribeKey when it fails
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |

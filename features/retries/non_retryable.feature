@@ -38,6 +38,11 @@ Feature: How KMS clients treat client errors
       | client        |
       | aws-sdk-js-v3 |
 
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
+
   @retries @fault @fault:LimitExceededException @op:CreateKey @cond:CreateKey.08 @error:LimitExceededException
   Scenario Outline: LimitExceededException (HTTP 400) on every attempt, seen by <client>
     Given the client under test is <client> with its default retry settings
@@ -71,3 +76,8 @@ Feature: How KMS clients treat client errors
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |

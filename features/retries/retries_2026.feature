@@ -4,8 +4,8 @@
 #   botocore 1.43.11 (boto3, AWS CLI v1)  follows the variable
 #   AWS CLI v2 2.9.19                     predates it: pre-2026 rules either way
 #   aws-sdk-js-v3 (@smithy/core 3.41.1)   ignores it: the 2026 rules are its default
-#   aws-sdk-go-v2 v1.48.0                 ignores it: the 2026 rules are its default;
-#                                         in process, so it is not handed the variable
+#   aws-sdk-go-v2 v1.48.0                 ignores it: the 2026 rules are its default
+#                                         (its driver process is handed the variable)
 Feature: How KMS clients retry under AWS_NEW_RETRIES_2026
 
   @retries @fault @fault:KMSInternalException @op:DescribeKey @cond:DescribeKey.11 @error:KMSInternalException @retries2026
@@ -13,7 +13,7 @@ Feature: How KMS clients retry under AWS_NEW_RETRIES_2026
     Given the client under test is <client> with AWS_NEW_RETRIES_2026=true
     And a KMS key for the retry test
     And the proxy injects KMSInternalException into DescribeKey calls
-    When the client under test calls DescribeKey
+    When the client under test calls DescribeKey as often as the wait check needs
     Then the proxy saw the documented number of attempts
     And every wait between attempts is within the documented backoff bounds
     And the client under test reports the documented outcome
@@ -42,13 +42,18 @@ Feature: How KMS clients retry under AWS_NEW_RETRIES_2026
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
 
   @retries @fault @fault:ThrottlingException @op:DescribeKey @cond:DescribeKey.01 @retries2026
   Scenario Outline: ThrottlingException on every attempt with AWS_NEW_RETRIES_2026=true, seen by <client>
     Given the client under test is <client> with AWS_NEW_RETRIES_2026=true
     And a KMS key for the retry test
     And the proxy injects ThrottlingException into DescribeKey calls
-    When the client under test calls DescribeKey
+    When the client under test calls DescribeKey as often as the wait check needs
     Then the proxy saw the documented number of attempts
     And every wait between attempts is within the documented backoff bounds
     And the client under test reports the documented outcome
@@ -77,3 +82,8 @@ Feature: How KMS clients retry under AWS_NEW_RETRIES_2026
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |

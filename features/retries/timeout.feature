@@ -21,7 +21,7 @@ Feature: How KMS clients retry a DescribeKey that times out
       | client        |
       | aws-sdk-go-v2 |
 
-    @client:boto3 @slow
+    @client:boto3
     Examples:
       | client |
       | boto3  |
@@ -40,6 +40,11 @@ Feature: How KMS clients retry a DescribeKey that times out
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
 
   @retries @fault @fault:Timeout @op:DescribeKey @cond:DescribeKey.01 @retries2026
   Scenario Outline: a delay beyond the client's timeout on every attempt with AWS_NEW_RETRIES_2026=true, seen by <client>
@@ -75,3 +80,8 @@ Feature: How KMS clients retry a DescribeKey that times out
     Examples:
       | client        |
       | aws-sdk-js-v3 |
+
+    @client:aws-sdk-java-v2
+    Examples:
+      | client          |
+      | aws-sdk-java-v2 |
