@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -337,6 +338,26 @@ func WriteExpectationsSummary(w io.Writer, c *ExpectationCheck) error {
 	return err
 }
 
+// madeUpIDs match what differs from run to run in a failure's reason: key
+// and request IDs (UUIDs), key store IDs and the run's own ID.
+var madeUpIDs = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`), "<id>"},
+	{regexp.MustCompile(`\bcks-[0-9a-zA-Z]{8,}`), "cks-<id>"},
+	{regexp.MustCompile(`\b20\d{6}t\d{6}-[0-9a-f]{4}`), "<run>"},
+}
+
+// scrubIDs replaces made-up IDs in a reason, so that a regenerated
+// expectations file differs only where outcomes or reasons do.
+func scrubIDs(s string) string {
+	for _, m := range madeUpIDs {
+		s = m.re.ReplaceAllString(s, m.with)
+	}
+	return s
+}
+
 // GenerateExpectations writes the expectations file that run meets: an
 // entry per failed scenario, with the run's reason. Entries of previous (may
 // be nil) for scenarios that still fail keep their reason and link, so that
@@ -357,7 +378,7 @@ func GenerateExpectations(w io.Writer, run *Run, previous *Expectations) error {
 		if s.Status != StatusFailed {
 			continue
 		}
-		e := Expectation{Scenario: s.ID, Expected: s.Outcome(), Reason: truncate(strings.Join(strings.Fields(s.Reason), " "), 240)}
+		e := Expectation{Scenario: s.ID, Expected: s.Outcome(), Reason: truncate(scrubIDs(strings.Join(strings.Fields(s.Reason), " ")), 240)}
 		if e.Reason == "" {
 			e.Reason = "failed without a reason"
 		}

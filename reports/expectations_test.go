@@ -164,7 +164,7 @@ func TestExpectationsCheck(t *testing.T) {
 func TestGenerateExpectationsRoundTrip(t *testing.T) {
 	a, b, c := knownIDs[0], knownIDs[1], knownIDs[2]
 	run := &Run{Target: Target{Name: "moto 5.2.1"}, Scenarios: []Scenario{
-		{ID: a, Status: StatusFailed, Reason: "EnableKey: want Enabled,\n  got Disabled: a \"quoted\" # reason"},
+		{ID: a, Status: StatusFailed, Reason: "EnableKey: key 1234abcd-12ab-34cd-56ef-1234567890ab in cks-0123456789abcdef0 (run 20261206t150405-ab12): want Enabled,\n  got Disabled: a \"quoted\" # reason"},
 		{ID: b, Status: StatusPassed},
 		{ID: c, Status: StatusFailed, Unsupported: true, Reason: "ConnectCustomKeyStore: 501"},
 		{ID: knownIDs[3], Status: StatusSkipped, Reason: "needs a fixture"},
@@ -184,7 +184,7 @@ func TestGenerateExpectationsRoundTrip(t *testing.T) {
 	if x.Implementation != "moto (pinned)" || len(x.Entries) != 2 {
 		t.Fatalf("entries %+v\n%s", x.Entries, out.String())
 	}
-	if e := x.Entries[1]; e.Scenario != a || e.Expected != "failed" || !strings.Contains(e.Reason, `got Disabled: a "quoted" # reason`) {
+	if e := x.Entries[1]; e.Scenario != a || e.Expected != "failed" || e.Reason != `EnableKey: key <id> in cks-<id> (run <run>): want Enabled, got Disabled: a "quoted" # reason` {
 		t.Errorf("a's entry = %+v", e)
 	}
 	if e := x.Entries[0]; e.Scenario != c || e.Expected != "unsupported" || e.Reason != "moto has no custom key stores" || e.Link != "https://example.com/moto/1" {

@@ -34,6 +34,7 @@ func commands() []command {
 		{"cleanup", "remove what a run left in the account (its tagged keys and named key stores)", runCleanup},
 		{"serve", "serve the reference KMS on a loopback address", runServe},
 		{"proxy", "run the recording, fault-injecting KMS proxy", runProxy},
+		{"compare", "put runs of several implementations side by side (compare.html, summary.md)", runCompare},
 		{"expectations", "print the expectations file (known failures) a run meets, for run --expectations", runExpectations},
 		{"report", "compare runs (diff) and chart them over time (trend)", runReport},
 		{"coverage", "show which documented conditions and errors the scenarios check", runCoverage},
