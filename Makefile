@@ -5,7 +5,7 @@ BIN       := bin/kmsconform
 OUT       ?= out
 GOFLAGS_TEST ?= -race -count=1
 
-.PHONY: all build run test deps vet fmt-check conform-moto fuzz bench clean coverage test-soak
+.PHONY: all build run test deps vet fmt-check conform-moto conform-local-kms conform-localstack compare fuzz bench clean coverage test-soak
 
 all: build
 
@@ -42,7 +42,17 @@ conform-moto: build
 	done; \
 	AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN= AWS_PROFILE= AWS_REGION=us-east-1 \
 	./$(BIN) run --endpoint http://127.0.0.1:$$port --config runner/testdata/fake-fixtures.yaml --out $(OUT)/moto --tags "$(TAGS)" \
-	  --name "moto $$(python3 -c 'import moto; print(moto.__version__)' 2>/dev/null)"
+	  --name "moto $$(python3 -c 'import moto; print(moto.__version__)' 2>/dev/null)" $(if $(EXPECT),--expectations $(EXPECT))
+
+## conform-local-kms: the suite against local-kms, installed with go install at
+## the pinned version ($$(go env GOPATH)/bin). local-kms binds every interface,
+## so it and the suite run in private network namespaces where loopback is the
+## only interface; it is stopped after, however the run ends. TAGS as above;
+## EXPECT=expectations/local-kms.yaml (any target) exits 0 on known failures only.
+conform-local-kms: build
+	$(GO) install $(LOCAL_KMS)
+	bash scripts/conform-local-kms.sh $(BIN) $(OUT)/local-kms "$$($(GO) env GOPATH)/bin/local-kms" \
+	  --tags "$(TAGS)" $(if $(EXPECT),--expectations $(EXPECT))
 
 ## deps: everything the tests need that Go modules do not bring (idempotent),
 ## and local-kms, the emulator `make bench` compares the reference with
