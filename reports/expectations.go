@@ -27,6 +27,9 @@ import (
 //	    expected: failed                 # failed or unsupported
 //	    reason: moto answers 200 to ...  # why; required
 //	    link: https://github.com/...     # optional tracking link
+//	  - scenario: "..."
+//	    expected: [failed, passed]       # a flaky scenario: any of these
+//	    reason: times out under load
 type Expectations struct {
 	Path           string        `yaml:"-"`
 	Implementation string        `yaml:"implementation,omitempty"`
@@ -39,11 +42,46 @@ type Expectation struct {
 	// ": ", scenario name (an outline's row has its values in the name).
 	Scenario string `yaml:"scenario"`
 	// Expected is the outcome the scenario is known to have: "failed", or
-	// "unsupported" when the implementation lacks an operation it needs.
-	Expected string `yaml:"expected"`
+	// "unsupported" when the implementation lacks an operation it needs; or
+	// several, one of them "passed" for a scenario that fails only at times.
+	Expected Outcomes `yaml:"expected"`
 	Reason   string `yaml:"reason"`
 	Link     string `yaml:"link,omitempty"`
 	Line     int    `yaml:"-"` // where the entry starts in its file
+}
+
+// Outcomes are the outcomes an expectation allows, in the order failed,
+// unsupported, passed.
+type Outcomes []string
+
+// Has reports whether o is one of the outcomes.
+func (os Outcomes) Has(o string) bool { return slices.Contains(os, o) }
+
+func (os Outcomes) String() string {
+	if len(os) == 1 {
+		return os[0]
+	}
+	return "[" + strings.Join(os, ", ") + "]"
+}
+
+// MarshalYAML writes one outcome as a scalar, several as a flow list.
+func (os Outcomes) MarshalYAML() (any, error) {
+	if len(os) == 1 {
+		return os[0], nil
+	}
+	n := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+	for _, o := range os {
+		n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: o})
+	}
+	return n, nil
+}
+
+// outcomeOrder sorts outcomes as Outcomes keeps them.
+var outcomeOrder = []string{StatusFailed, OutcomeUnsupported, StatusPassed}
+
+func sortOutcomes(os Outcomes) Outcomes {
+	slices.SortFunc(os, func(a, b string) int { return slices.Index(outcomeOrder, a) - slices.Index(outcomeOrder, b) })
+	return slices.Compact(os)
 }
 
 // ExpectationsError is a mistake in an expectations file, at a line.
@@ -154,6 +192,15 @@ func parseExpectation(n *yaml.Node, fail func(int, string, ...any) error) (Expec
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
+		if k.Value == "expected" && v.Kind == yaml.SequenceNode {
+			for _, o := range v.Content {
+				if o.Kind != yaml.ScalarNode {
+					return e, fail(o.Line, "expected: want outcomes, not a %s", kindName(o))
+				}
+				e.Expected = append(e.Expected, o.Value)
+			}
+			continue
+		}
 		if v.Kind != yaml.ScalarNode {
 			return e, fail(v.Line, "%s: want text, not a %s", k.Value, kindName(v))
 		}
@@ -161,7 +208,7 @@ func parseExpectation(n *yaml.Node, fail func(int, string, ...any) error) (Expec
 		case "scenario":
 			e.Scenario = strings.TrimSpace(v.Value)
 		case "expected":
-			e.Expected = v.Value
+			e.Expected = Outcomes{v.Value}
 		case "reason":
 			e.Reason = strings.TrimSpace(v.Value)
 		case "link":
@@ -170,14 +217,31 @@ func parseExpectation(n *yaml.Node, fail func(int, string, ...any) error) (Expec
 			return e, fail(k.Line, "unknown field %q (want scenario, expected, reason or link)", k.Value)
 		}
 	}
-	switch {
-	case e.Scenario == "":
+	if e.Scenario == "" {
 		return e, fail(n.Line, "entry without a scenario (its ID, as 'kmsconform run --list' prints it)")
-	case e.Expected != StatusFailed && e.Expected != OutcomeUnsupported:
-		return e, fail(n.Line, "scenario %q: expected %q: want %q or %q", e.Scenario, e.Expected, StatusFailed, OutcomeUnsupported)
+	}
+	failing := false
+	for _, o := range e.Expected {
+		switch o {
+		case StatusFailed, OutcomeUnsupported:
+			failing = true
+		case StatusPassed:
+		default:
+			return e, fail(n.Line, "scenario %q: expected %q: want %q or %q (or a list of outcomes, %q among them, for a flaky scenario)",
+				e.Scenario, o, StatusFailed, OutcomeUnsupported, StatusPassed)
+		}
+	}
+	switch {
+	case len(e.Expected) == 0:
+		return e, fail(n.Line, "scenario %q: no expected outcome (%q or %q)", e.Scenario, StatusFailed, OutcomeUnsupported)
+	case !failing:
+		return e, fail(n.Line, "scenario %q: expected %s: a scenario expected to pass needs no entry", e.Scenario, e.Expected)
+	case len(sortOutcomes(slices.Clone(e.Expected))) != len(e.Expected):
+		return e, fail(n.Line, "scenario %q: expected %s names an outcome twice", e.Scenario, e.Expected)
 	case e.Reason == "":
 		return e, fail(n.Line, "scenario %q: no reason (say why it fails; a tracking link may follow)", e.Scenario)
 	}
+	e.Expected = sortOutcomes(e.Expected)
 	return e, nil
 }
 
@@ -229,7 +293,7 @@ type Judged struct {
 // ExpectationCheck is a run set against an implementation's expectations.
 type ExpectationCheck struct {
 	Expectations *Expectations
-	Expected     []Judged // failed as expected
+	Expected     []Judged // had an outcome their entry allows
 	// NewFailures failed with no entry; Changed failed otherwise than their
 	// entry says (failed for unsupported or the other way round).
 	NewFailures []Judged
@@ -264,12 +328,14 @@ func (x *Expectations) Check(run *Run) *ExpectationCheck {
 		switch {
 		case s.Status == StatusSkipped && e != nil:
 			c.NotChecked = append(c.NotChecked, j)
-		case s.Status == StatusPassed && e != nil:
+		case s.Status == StatusPassed && e != nil && !e.Expected.Has(StatusPassed):
 			c.UnexpectedPasses = append(c.UnexpectedPasses, j)
+		case s.Status == StatusPassed && e != nil:
+			c.Expected = append(c.Expected, j) // a flaky scenario's good day
 		case s.Status != StatusFailed:
 		case e == nil:
 			c.NewFailures = append(c.NewFailures, j)
-		case e.Expected != j.Outcome:
+		case !e.Expected.Has(j.Outcome):
 			c.Changed = append(c.Changed, j)
 		default:
 			c.Expected = append(c.Expected, j)
@@ -358,44 +424,71 @@ func scrubIDs(s string) string {
 	return s
 }
 
-// GenerateExpectations writes the expectations file that run meets: an
-// entry per failed scenario, with the run's reason. Entries of previous (may
-// be nil) for scenarios that still fail keep their reason and link, so that
-// regenerating a file loses no human notes.
-func GenerateExpectations(w io.Writer, run *Run, previous *Expectations) error {
+// GenerateExpectations writes the expectations file that runs (of one
+// implementation) meet: an entry per scenario that failed in any of them,
+// with the first failing run's reason. A scenario that failed in one run
+// and passed in another is flaky: its entry allows both. Entries of
+// previous (may be nil) for scenarios that still fail keep their reason and
+// link, so that regenerating a file loses no human notes.
+func GenerateExpectations(w io.Writer, runs []*Run, previous *Expectations) error {
+	if len(runs) == 0 {
+		return errors.New("writing expectations: no run")
+	}
 	kept := map[string]Expectation{}
 	if previous != nil {
 		for _, e := range previous.Entries {
 			kept[e.Scenario] = e
 		}
 	}
+	run := runs[0]
 	out := Expectations{Implementation: run.Label()}
 	if previous != nil && previous.Implementation != "" {
 		out.Implementation = previous.Implementation
 	}
-	for i := range run.Scenarios {
-		s := &run.Scenarios[i]
-		if s.Status != StatusFailed {
-			continue
+	outcomes := map[string]Outcomes{}
+	reasons := map[string]string{}
+	var ids []string
+	for _, r := range runs {
+		for i := range r.Scenarios {
+			s := &r.Scenarios[i]
+			if s.Status == StatusSkipped {
+				continue
+			}
+			if _, ok := outcomes[s.ID]; !ok {
+				ids = append(ids, s.ID)
+			}
+			outcomes[s.ID] = append(outcomes[s.ID], s.Outcome())
+			if s.Status == StatusFailed && reasons[s.ID] == "" {
+				reasons[s.ID] = s.Reason
+				if reasons[s.ID] == "" {
+					reasons[s.ID] = "failed without a reason"
+				}
+			}
 		}
-		e := Expectation{Scenario: s.ID, Expected: s.Outcome(), Reason: truncate(scrubIDs(strings.Join(strings.Fields(s.Reason), " ")), 240)}
-		if e.Reason == "" {
-			e.Reason = "failed without a reason"
+	}
+	for _, id := range ids {
+		if reasons[id] == "" {
+			continue // passed wherever it ran
 		}
-		if old, ok := kept[s.ID]; ok {
+		e := Expectation{Scenario: id, Expected: sortOutcomes(outcomes[id]), Reason: truncate(scrubIDs(strings.Join(strings.Fields(reasons[id]), " ")), 240)}
+		if old, ok := kept[id]; ok {
 			e.Reason, e.Link = old.Reason, old.Link
+		}
+		if e.Expected.Has(StatusPassed) && !strings.HasPrefix(e.Reason, "flaky") {
+			e.Reason = "flaky: " + e.Reason
 		}
 		out.Entries = append(out.Entries, e)
 	}
 	slices.SortFunc(out.Entries, func(a, b Expectation) int { return strings.Compare(a.Scenario, b.Scenario) })
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Known failures of %s, for 'kmsconform run --expectations'.\n", out.Implementation)
-	fmt.Fprintf(&b, "# Generated from the run of %s", run.Started.UTC().Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(&b, "# Generated from %d run(s), the first of %s", len(runs), run.Started.UTC().Format("2006-01-02 15:04 UTC"))
 	if run.Tool.Version != "" {
 		fmt.Fprintf(&b, " (kmsconform %s)", run.Tool.Version)
 	}
 	b.WriteString(" by 'kmsconform expectations --from'.\n")
-	b.WriteString("# expected: failed, or unsupported (the implementation lacks an operation the scenario needs).\n")
+	b.WriteString("# expected: failed, or unsupported (the implementation lacks an operation the scenario needs);\n")
+	b.WriteString("# a list such as [failed, passed] for a scenario whose outcome varies from run to run.\n")
 	b.WriteString("# Edit reasons and add 'link:' freely; regenerating with --merge keeps them. Format: docs/ci.md.\n")
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)

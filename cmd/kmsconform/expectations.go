@@ -13,11 +13,13 @@ import (
 	"github.com/kmsconform/kmsconform/runner"
 )
 
-const expectationsUsage = `Usage: kmsconform expectations --from RUN_DIR [--merge FILE]
+const expectationsUsage = `Usage: kmsconform expectations --from RUN_DIR [--from RUN_DIR...] [--merge FILE]
 
 Prints, on standard output, the expectations file a run meets: one entry
 per scenario that failed in it (scenario ID, expected outcome failed or
-unsupported, the run's reason). With it,
+unsupported, the run's reason). Given several runs of one implementation,
+a scenario that failed in one and passed in another is flaky, and its
+entry allows both ([failed, passed]). With it,
 'kmsconform run --expectations FILE' exits 0 while the implementation fails
 exactly where it did, and 1 on a new failure or an unexpected pass. Edit
 the reasons and add tracking links by hand; --merge keeps them when the file
@@ -32,6 +34,9 @@ Examples:
   make conform-moto TAGS='not @retries'
   kmsconform expectations --from out/moto > expectations/moto.yaml
 
+  # two runs, so that scenarios that fail only at times are marked flaky
+  kmsconform expectations --from out/moto --from out/moto-again > expectations/moto.yaml
+
   # after a fix upstream: regenerate, keeping the reasons and links written by hand
   kmsconform expectations --from out/moto --merge expectations/moto.yaml > moto.yaml.new
   mv moto.yaml.new expectations/moto.yaml
@@ -43,7 +48,11 @@ Examples:
 func runExpectations(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("expectations", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	from := fs.String("from", "", "a 'kmsconform run --out' `directory` (or its results.json) to take the failures from")
+	var from []string
+	fs.Func("from", "a 'kmsconform run --out' `directory` (or its results.json) to take the failures from; repeat it for several runs", func(v string) error {
+		from = append(from, v)
+		return nil
+	})
 	merge := fs.String("merge", "", "an existing expectations `file` whose reasons and links are kept for scenarios that still fail")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), expectationsUsage)
@@ -53,16 +62,21 @@ func runExpectations(_ context.Context, args []string, stdout, stderr io.Writer)
 	if code, done := parseFlags(fs, args, stdout, stderr); done {
 		return code
 	}
-	if *from == "" {
+	if len(from) == 0 {
 		fmt.Fprintln(stderr, "kmsconform expectations: --from RUN_DIR is required (see kmsconform expectations --help)")
 		return exitUsage
 	}
-	run, err := reports.ReadRun(*from)
-	if err != nil {
-		fmt.Fprintf(stderr, "kmsconform expectations: %v\n", err)
-		return exitUsage
+	var runs []*reports.Run
+	for _, dir := range from {
+		run, err := reports.ReadRun(dir)
+		if err != nil {
+			fmt.Fprintf(stderr, "kmsconform expectations: %v\n", err)
+			return exitUsage
+		}
+		runs = append(runs, run)
 	}
 	var previous *reports.Expectations
+	var err error
 	if *merge != "" {
 		// Entries for scenarios that no longer exist are dropped by the merge,
 		// so the old file is read without checking its IDs.
@@ -71,7 +85,7 @@ func runExpectations(_ context.Context, args []string, stdout, stderr io.Writer)
 			return exitUsage
 		}
 	}
-	if err := reports.GenerateExpectations(stdout, run, previous); err != nil {
+	if err := reports.GenerateExpectations(stdout, runs, previous); err != nil {
 		fmt.Fprintf(stderr, "kmsconform expectations: %v\n", err)
 		return exitFailed
 	}

@@ -208,3 +208,25 @@ func TestExpectationsCommandUsage(t *testing.T) {
 		})
 	}
 }
+
+// The expectations files the project ships name scenarios that exist, in
+// the format run --expectations reads: a renamed scenario fails here first.
+func TestShippedExpectationsLoad(t *testing.T) {
+	files, err := filepath.Glob("../../expectations/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no expectations/*.yaml")
+	}
+	for _, f := range files {
+		x, err := loadRunExpectations(f)
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		if len(x.Entries) == 0 || x.Implementation == "" {
+			t.Errorf("%s: %d entries, implementation %q", f, len(x.Entries), x.Implementation)
+		}
+	}
+}
