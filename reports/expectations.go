@@ -45,9 +45,9 @@ type Expectation struct {
 	// "unsupported" when the implementation lacks an operation it needs; or
 	// several, one of them "passed" for a scenario that fails only at times.
 	Expected Outcomes `yaml:"expected"`
-	Reason   string `yaml:"reason"`
-	Link     string `yaml:"link,omitempty"`
-	Line     int    `yaml:"-"` // where the entry starts in its file
+	Reason   string   `yaml:"reason"`
+	Link     string   `yaml:"link,omitempty"`
+	Line     int      `yaml:"-"` // where the entry starts in its file
 }
 
 // Outcomes are the outcomes an expectation allows, in the order failed,

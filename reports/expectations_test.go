@@ -104,9 +104,15 @@ func TestExpectationsCheck(t *testing.T) {
 	expect := func(entries ...Expectation) *Expectations {
 		return &Expectations{Path: "x.yaml", Entries: entries}
 	}
-	failed := func(id string) Expectation { return Expectation{Scenario: id, Expected: Outcomes{"failed"}, Reason: "r"} }
-	unsupported := func(id string) Expectation { return Expectation{Scenario: id, Expected: Outcomes{"unsupported"}, Reason: "r"} }
-	flaky := func(id string) Expectation { return Expectation{Scenario: id, Expected: Outcomes{"failed", "passed"}, Reason: "r"} }
+	failed := func(id string) Expectation {
+		return Expectation{Scenario: id, Expected: Outcomes{"failed"}, Reason: "r"}
+	}
+	unsupported := func(id string) Expectation {
+		return Expectation{Scenario: id, Expected: Outcomes{"unsupported"}, Reason: "r"}
+	}
+	flaky := func(id string) Expectation {
+		return Expectation{Scenario: id, Expected: Outcomes{"failed", "passed"}, Reason: "r"}
+	}
 	a, b, c := knownIDs[0], knownIDs[1], knownIDs[2]
 	tests := []struct {
 		name      string
