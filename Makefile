@@ -54,6 +54,34 @@ conform-local-kms: build
 	bash scripts/conform-local-kms.sh $(BIN) $(OUT)/local-kms "$$($(GO) env GOPATH)/bin/local-kms" \
 	  --tags "$(TAGS)" $(if $(EXPECT),--expectations $(EXPECT))
 
+## conform-localstack: the suite against LocalStack's KMS (localstack-core
+## from PyPI, pinned, in $(LOCALSTACK_DIR)), started without Docker on a
+## loopback port, stopped after; TAGS and EXPECT as above. Says why and exits
+## 1 when LocalStack cannot run that way here.
+LOCALSTACK_VERSION ?= 2026.3.0
+LOCALSTACK_DIR     ?= $(HOME)/.cache/kmsconform/localstack-$(LOCALSTACK_VERSION)
+conform-localstack: build
+	bash scripts/conform-localstack.sh $(BIN) $(OUT)/localstack $(LOCALSTACK_VERSION) $(LOCALSTACK_DIR) \
+	  --tags "$(TAGS)" $(if $(EXPECT),--expectations $(EXPECT))
+
+## compare: the endpoint scenarios (~@retries) on every target available here
+## (the embedded reference, moto, local-kms, LocalStack) side by side:
+## $(OUT)/compare/compare.html and summary.md, published as
+## docs/implementations.md. A target that cannot run is left out, with why.
+compare: build
+	@rm -rf $(OUT)/compare-runs; mkdir -p $(OUT)/compare-runs; runs=""; \
+	echo "compare: the embedded reference"; \
+	./$(BIN) run --tags '~@retries' --out $(OUT)/compare-runs/reference >$(OUT)/compare-runs/reference.log 2>&1; \
+	if [ -f $(OUT)/compare-runs/reference/results.json ]; then runs="$(OUT)/compare-runs/reference"; fi; \
+	for t in moto local-kms localstack; do \
+	  echo "compare: $$t"; \
+	  $(MAKE) --no-print-directory conform-$$t TAGS='~@retries' OUT=$(OUT)/compare-runs >$(OUT)/compare-runs/$$t.log 2>&1; \
+	  if [ -f $(OUT)/compare-runs/$$t/results.json ]; then runs="$$runs $(OUT)/compare-runs/$$t"; \
+	  else echo "compare: $$t did not run, left out:"; tail -n 5 $(OUT)/compare-runs/$$t.log | sed 's/^/    /'; fi; \
+	done; \
+	./$(BIN) compare --out $(OUT)/compare $$runs && cp $(OUT)/compare/summary.md docs/implementations.md && \
+	echo "compare: wrote docs/implementations.md"
+
 ## deps: everything the tests need that Go modules do not bring (idempotent),
 ## and local-kms, the emulator `make bench` compares the reference with
 ## (installed into $$(go env GOPATH)/bin; the pin matches bench.LocalKMSModule).
