@@ -311,6 +311,7 @@ type compareView struct {
 type compareColumnView struct {
 	CompareColumn
 	Report   string // relative link to the run's report.html, if any
+	Failed   int    // failed for another reason than an unsupported operation
 	Rate     string
 	Endpoint string
 }
@@ -362,7 +363,7 @@ func WriteSideBySideHTML(w io.Writer, c *Comparison, outDir string) error {
 	}
 	v.ScriptHashes = strings.Join(hashes, " ")
 	for _, col := range c.Columns {
-		cv := compareColumnView{CompareColumn: col, Rate: totalsRate(col.Totals), Endpoint: col.Run.Target.Endpoint}
+		cv := compareColumnView{CompareColumn: col, Failed: col.Totals.Failed - col.Totals.Unsupported, Rate: totalsRate(col.Totals), Endpoint: col.Run.Target.Endpoint}
 		cv.Report = relativeReport(outDir, col.Dir)
 		v.Columns = append(v.Columns, cv)
 	}
