@@ -178,7 +178,7 @@ func TestSideBySideRendersInChromium(t *testing.T) {
 	}
 	var cells []string
 	walk(row, func(n *html.Node) {
-		if strings.HasPrefix(attr(n, "class"), "cell ") {
+		if strings.HasPrefix(attr(n, "class"), "res ") {
 			cells = append(cells, attr(n, "data-outcome")+":"+strings.TrimSpace(textOf(n)))
 		}
 	})
