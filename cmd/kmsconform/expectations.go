@@ -19,7 +19,7 @@ Prints, on standard output, the expectations file a run meets: one entry
 per scenario that failed in it (scenario ID, expected outcome failed or
 unsupported, the run's reason). Given several runs of one implementation,
 a scenario that failed in one and passed in another is flaky, and its
-entry allows both ([failed, passed]). With it,
+entry allows both ([failed, passed]). With that file,
 'kmsconform run --expectations FILE' exits 0 while the implementation fails
 exactly where it did, and 1 on a new failure or an unexpected pass. Edit
 the reasons and add tracking links by hand; --merge keeps them when the file
