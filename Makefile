@@ -5,7 +5,7 @@ BIN       := bin/kmsconform
 OUT       ?= out
 GOFLAGS_TEST ?= -race -count=1
 
-.PHONY: all build run test deps vet fmt-check conform-moto fuzz bench clean coverage test-soak
+.PHONY: all build run test deps vet fmt-check conform-moto conform-local-kms conform-localstack compare fuzz bench clean coverage test-soak
 
 all: build
 
@@ -42,7 +42,45 @@ conform-moto: build
 	done; \
 	AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN= AWS_PROFILE= AWS_REGION=us-east-1 \
 	./$(BIN) run --endpoint http://127.0.0.1:$$port --config runner/testdata/fake-fixtures.yaml --out $(OUT)/moto --tags "$(TAGS)" \
-	  --name "moto $$(python3 -c 'import moto; print(moto.__version__)' 2>/dev/null)"
+	  --name "moto $$(python3 -c 'import moto; print(moto.__version__)' 2>/dev/null)" $(if $(EXPECT),--expectations $(EXPECT))
+
+## conform-local-kms: the suite against local-kms, installed with go install at
+## the pinned version ($$(go env GOPATH)/bin). local-kms binds every interface,
+## so it and the suite run in private network namespaces where loopback is the
+## only interface; it is stopped after, however the run ends. TAGS as above;
+## EXPECT=expectations/local-kms.yaml (any target) exits 0 on known failures only.
+conform-local-kms: build
+	$(GO) install $(LOCAL_KMS)
+	bash scripts/conform-local-kms.sh $(BIN) $(OUT)/local-kms "$$($(GO) env GOPATH)/bin/local-kms" \
+	  --tags "$(TAGS)" $(if $(EXPECT),--expectations $(EXPECT))
+
+## conform-localstack: the suite against LocalStack's KMS (localstack-core
+## from PyPI, pinned, in $(LOCALSTACK_DIR)), started without Docker on a
+## loopback port, stopped after; TAGS and EXPECT as above. Says why and exits
+## 1 when LocalStack cannot run that way here.
+LOCALSTACK_VERSION ?= 2026.3.0
+LOCALSTACK_DIR     ?= $(HOME)/.cache/kmsconform/localstack-$(LOCALSTACK_VERSION)
+conform-localstack: build
+	bash scripts/conform-localstack.sh $(BIN) $(OUT)/localstack $(LOCALSTACK_VERSION) $(LOCALSTACK_DIR) \
+	  --tags "$(TAGS)" $(if $(EXPECT),--expectations $(EXPECT))
+
+## compare: the endpoint scenarios (~@retries) on every target available here
+## (the embedded reference, moto, local-kms, LocalStack) side by side:
+## $(OUT)/compare/compare.html and summary.md, published as
+## docs/implementations.md. A target that cannot run is left out, with why.
+compare: build
+	@rm -rf $(OUT)/compare-runs; mkdir -p $(OUT)/compare-runs; runs=""; \
+	echo "compare: the embedded reference"; \
+	./$(BIN) run --tags '~@retries' --out $(OUT)/compare-runs/reference >$(OUT)/compare-runs/reference.log 2>&1; \
+	if [ -f $(OUT)/compare-runs/reference/results.json ]; then runs="$(OUT)/compare-runs/reference"; fi; \
+	for t in moto local-kms localstack; do \
+	  echo "compare: $$t"; \
+	  $(MAKE) --no-print-directory conform-$$t TAGS='~@retries' OUT=$(OUT)/compare-runs >$(OUT)/compare-runs/$$t.log 2>&1; \
+	  if [ -f $(OUT)/compare-runs/$$t/results.json ]; then runs="$$runs $(OUT)/compare-runs/$$t"; \
+	  else echo "compare: $$t did not run, left out:"; tail -n 5 $(OUT)/compare-runs/$$t.log | sed 's/^/    /'; fi; \
+	done; \
+	./$(BIN) compare --out $(OUT)/compare $$runs && cp $(OUT)/compare/summary.md docs/implementations.md && \
+	echo "compare: wrote docs/implementations.md"
 
 ## deps: everything the tests need that Go modules do not bring (idempotent),
 ## and local-kms, the emulator `make bench` compares the reference with

@@ -163,6 +163,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		RunID:               runID,
 		Plaintext:           opts.Plaintext,
 		Timeouts:            tgt.timeouts,
+		Waits:               &scenario.Waits{},
 		Backing:             tgt.backing,
 		States:              tgt.states,
 		Control:             tgt.ctl,

@@ -31,6 +31,12 @@ const (
 	// embeddedWait bounds waits on the embedded reference, whose connects take milliseconds.
 	embeddedWait = 30 * time.Second
 	embeddedPoll = 20 * time.Millisecond
+	// loopbackWait and loopbackPoll are the default waits for an endpoint on
+	// loopback: an emulator or a standalone reference, whose key stores
+	// connect in a second or two (the reference's take about 1.5 s), not the
+	// minutes real KMS may take. A config file's timeouts still override them.
+	loopbackWait = 15 * time.Second
+	loopbackPoll = 200 * time.Millisecond
 )
 
 // target is the endpoint under test and everything the scenarios need to use it.
@@ -77,6 +83,9 @@ func openTarget(ctx context.Context, opts Options, cfg *Config) (*target, error)
 		}
 	}
 	t := &target{timeouts: scenario.DefaultTimeouts()}
+	if endpoint != "" && isLoopback(endpoint) {
+		t.timeouts.Connect, t.timeouts.Disconnect, t.timeouts.Poll = loopbackWait, loopbackWait, loopbackPoll
+	}
 	if cfg != nil {
 		t.name = cfg.Name
 		t.timeouts = mergeTimeouts(t.timeouts, cfg.Timeouts)

@@ -51,6 +51,9 @@ type Env struct {
 	// fixed one. Like every plaintext, it never appears in the run's output.
 	Plaintext []byte
 	Timeouts  Timeouts
+	// Waits remembers the store transitions the target did not complete in
+	// time, so that they cost one timeout per run; nil remembers nothing.
+	Waits *Waits
 
 	// Backing provides CloudHSM clusters and XKS proxies for new key stores.
 	Backing Backing

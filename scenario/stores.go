@@ -291,10 +291,15 @@ func (w *Stores) waitState(ctx context.Context, s *Store, want types.ConnectionS
 
 // pollStore describes s every poll interval until done says the store has
 // reached goal, and returns the entry that shows it; done may also end the
-// wait with an error. A store short of goal after limit is an error.
+// wait with an error. A store short of goal after limit is an error, and
+// ends at once every other wait of the run for a store of its kind to reach
+// goal (see Waits).
 func (w *Stores) PollStore(ctx context.Context, s *Store, limit time.Duration, goal string, done func(*types.CustomKeyStoresListEntry) (bool, error)) (*types.CustomKeyStoresListEntry, error) {
 	deadline := time.Now().Add(limit)
 	for {
+		if f := w.Env.Waits.failedBefore(s.Kind, goal); f != nil {
+			return nil, fmt.Errorf("key store %s: %w", s.ID, f)
+		}
 		e, err := w.DescribeStore(ctx, s.ID)
 		if err != nil {
 			return nil, err
@@ -303,7 +308,11 @@ func (w *Stores) PollStore(ctx context.Context, s *Store, limit time.Duration, g
 			return e, err
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("key store %s is still %s after %v, want %s", s.ID, e.ConnectionState, limit, goal)
+			err := fmt.Errorf("key store %s is still %s after %v, want %s", s.ID, e.ConnectionState, limit, goal)
+			if first := w.Env.Waits.timedOut(s.Kind, goal, w.ID(), err); first.Err != err {
+				return nil, fmt.Errorf("key store %s: %w", s.ID, first)
+			}
+			return nil, err
 		}
 		select {
 		case <-ctx.Done():

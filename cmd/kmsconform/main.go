@@ -34,6 +34,8 @@ func commands() []command {
 		{"cleanup", "remove what a run left in the account (its tagged keys and named key stores)", runCleanup},
 		{"serve", "serve the reference KMS on a loopback address", runServe},
 		{"proxy", "run the recording, fault-injecting KMS proxy", runProxy},
+		{"compare", "put runs of several implementations side by side (compare.html, summary.md)", runCompare},
+		{"expectations", "print the expectations file (known failures) a run meets, for run --expectations", runExpectations},
 		{"report", "compare runs (diff) and chart them over time (trend)", runReport},
 		{"coverage", "show which documented conditions and errors the scenarios check", runCoverage},
 		{"bench", "measure proxy overhead, fault timing and suite wall time", runBench},
@@ -73,7 +75,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "kmsconform: a conformance suite for the AWS KMS API, with a fault-injecting proxy.")
 	fmt.Fprintln(w, "\nUsage:\n  kmsconform <command> [flags]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'kmsconform <command> --help' for a command's flags and examples.")
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/kmsconform/kmsconform/reports"
 	"github.com/kmsconform/kmsconform/runner"
 )
 
@@ -17,6 +18,9 @@ documented condition, whether the endpoint behaves as the AWS KMS
 documentation says. Without an endpoint it checks kmsconform's own reference
 KMS, started in process on loopback. Exit status: 0 when no scenario failed,
 1 when one did (or the run could not finish), 2 for a wrong command line.
+With --expectations FILE (an implementation's known failures, see
+'kmsconform expectations --help'), 0 when every failure is in the file and 1
+on a new failure, a changed outcome or an unexpected pass.
 
 Flags:
 `
@@ -49,6 +53,10 @@ Examples:
   kmsconform run --endpoint https://kms.eu-west-1.amazonaws.com --allow-real-account \
     --region eu-west-1 --config kmsconform.yaml --tags '@op:DeleteImportedKeyMaterial'
 
+  # an emulator checked against its known failures: exits 0 until an outcome changes
+  kmsconform run --endpoint http://127.0.0.1:5000 --tags 'not @retries' \
+    --config runner/testdata/fake-fixtures.yaml --expectations expectations/moto.yaml
+
   # remove what an interrupted run left behind (its ID is in the first line)
   kmsconform cleanup --run 20260102t150405-ab12 --region eu-west-1
 `
@@ -67,6 +75,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.Config, "config", "", "YAML file with timeouts, CloudHSM/XKS fixtures and a second account (see README)")
 	fs.BoolVar(&opts.AllowRealAccount, "allow-real-account", false, "let the run reach a non-loopback endpoint, which may be a real AWS account that the run's keys cost money in (see README)")
 	fs.StringVar(&opts.Control, "control", "", "control API URL of a standalone reference (kmsconform serve), e.g. http://127.0.0.1:4599")
+	expectFile := fs.String("expectations", "", "YAML `file` of the target's known failures: exit 0 when every failure is listed, 1 on a new failure or an unexpected pass (see kmsconform expectations --help)")
 	list := fs.Bool("list", false, "print the selected scenarios, their tags and what they would create on the target, and exit without sending a request")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof) of this process, the embedded reference included, to this `file`")
 	fs.Usage = func() {
@@ -86,6 +95,16 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *list {
 		return listPlan(opts.Tags, stdout, stderr)
+	}
+	var expect *reports.Expectations
+	if *expectFile != "" {
+		// Read before the run, so that a mistake in the file costs no run.
+		x, err := loadRunExpectations(*expectFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "kmsconform run: --expectations: %v\n", err)
+			return exitUsage
+		}
+		expect = x
 	}
 	opts.Version = version
 	opts.Progress = stdout
@@ -123,10 +142,24 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stdout)
 	}
+	var check *reports.ExpectationCheck
+	if expect != nil {
+		check = expect.Check(res.Run)
+		if werr := reportExpectations(stdout, check, opts.Out); werr != nil {
+			fmt.Fprintf(stderr, "kmsconform run: %v\n", werr)
+			return exitFailed
+		}
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "kmsconform run: %v\n", err)
 		if ctx.Err() != nil {
 			return exitAborted
+		}
+		return exitFailed
+	}
+	if check != nil {
+		if check.OK() {
+			return exitOK
 		}
 		return exitFailed
 	}
