@@ -3,7 +3,7 @@
 GO        ?= go
 BIN       := bin/kmsconform
 OUT       ?= out
-GOFLAGS_TEST ?= -race -count=1
+GOFLAGS_TEST ?= -race -count=1 -timeout 30m
 
 .PHONY: all build run test deps vet fmt-check conform-moto conform-local-kms conform-localstack compare fuzz bench clean coverage test-soak
 

@@ -353,3 +353,33 @@ func TestDiffAndTrendHTMLEscapeHostileStrings(t *testing.T) {
 	}
 	checkWellFormedXML(t, svg.Bytes())
 }
+
+// The client retry matrix a run carries is shown in report.html, its cells
+// as text; a run without one shows no retry section.
+func TestReportHTMLShowsRetryMatrix(t *testing.T) {
+	run := hostileRun()
+	run.RetryMatrix = &Table{
+		Title:   "Client retries (client × fault)",
+		Columns: []string{"fault", "boto3 1.44.5", "aws-sdk-java-v2 2.59.1"},
+		Rows:    [][]string{{"KMSInternalException on DescribeKey (default settings)", "3 → KMSInternalException (waits 50ms, 90ms)", "<b>—</b>"}},
+		Note:    "attempts the proxy saw → what the client reported",
+	}
+	var b bytes.Buffer
+	if err := WriteHTML(&b, run); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{`id="retry-matrix"`, "<th>aws-sdk-java-v2 2.59.1</th>", "<td>3 → KMSInternalException (waits 50ms, 90ms)</td>", "&lt;b&gt;—&lt;/b&gt;", "attempts the proxy saw"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+	run.RetryMatrix = nil
+	b.Reset()
+	if err := WriteHTML(&b, run); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), `id="retry-matrix"`) {
+		t.Error("a run without retry scenarios shows a retry matrix")
+	}
+}

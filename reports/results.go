@@ -27,6 +27,9 @@ type Run struct {
 	Finished      time.Time         `json:"finished"`
 	Totals        Totals            `json:"totals"`
 	Scenarios     []Scenario        `json:"scenarios"`
+	// RetryMatrix is the client retry scenarios as one grid (client × fault ×
+	// rule generation), nil when none ran.
+	RetryMatrix *Table `json:"retryMatrix,omitempty"`
 	// Digest is the SHA-256 (hex) of the run with Digest empty, so that an
 	// edited certification report can be detected.
 	Digest string `json:"digest,omitempty"`

@@ -81,12 +81,12 @@ func tagValue(tags []string, prefix string) string {
 	return ""
 }
 
-// Matrix renders the retry scenarios of a run as a Markdown table: one row
-// per fault and rule generation, one column per client (with its version
-// from versions, such as reports.Run.SDKs, when it names one), each cell
-// "attempts → outcome". A cell marked † carries findings; ✗ failed; "—" was
-// skipped (its reason is in the scenario result).
-func Matrix(results []reports.Scenario, versions map[string]string) string {
+// Matrix is the retry scenarios of a run as one grid: one row per fault and
+// rule generation, one column per client (with its version from versions,
+// such as reports.Run.SDKs, when it names one), each cell "attempts →
+// outcome". A cell marked † carries findings; ✗ failed; "—" was skipped (its
+// reason is in the scenario result). Nil when no retry scenario ran.
+func Matrix(results []reports.Scenario, versions map[string]string) *reports.Table {
 	cells := map[[2]string]string{}
 	var faultsSeen []string
 	clientSet := map[string]bool{}
@@ -114,7 +114,7 @@ func Matrix(results []reports.Scenario, versions map[string]string) string {
 		cells[[2]string{fault, client}] = matrixCell(s)
 	}
 	if len(faultsSeen) == 0 {
-		return ""
+		return nil
 	}
 	var cols []string
 	for _, c := range ClientNames() {
@@ -124,28 +124,26 @@ func Matrix(results []reports.Scenario, versions map[string]string) string {
 	}
 	order := FaultNames()
 	slices.SortStableFunc(faultsSeen, func(a, b string) int { return faultRank(order, a) - faultRank(order, b) })
-	var b strings.Builder
-	heads := make([]string, len(cols))
-	for i, c := range cols {
-		heads[i] = c
-		if v := versions[c]; v != "" {
-			heads[i] += " " + v
-		}
+	t := &reports.Table{
+		Title:   "Client retries (client × fault)",
+		Columns: []string{"fault"},
+		Note:    "attempts the proxy saw → what the client reported; † has findings, ✗ failed, — skipped.",
 	}
-	b.WriteString("| fault | " + strings.Join(heads, " | ") + " |\n|---|" + strings.Repeat("---|", len(cols)) + "\n")
+	for _, c := range cols {
+		head := c
+		if v := versions[c]; v != "" {
+			head += " " + v
+		}
+		t.Columns = append(t.Columns, head)
+	}
 	for _, f := range faultsSeen {
 		row := []string{f}
 		for _, c := range cols {
-			v := cells[[2]string{f, c}]
-			if v == "" {
-				v = " "
-			}
-			row = append(row, v)
+			row = append(row, cells[[2]string{f, c}])
 		}
-		b.WriteString("| " + strings.Join(row, " | ") + " |\n")
+		t.Rows = append(t.Rows, row)
 	}
-	b.WriteString("\nattempts the proxy saw → what the client reported; † has findings, ✗ failed, — skipped.\n")
-	return b.String()
+	return t
 }
 
 func faultRank(order []string, name string) int {

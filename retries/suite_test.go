@@ -187,7 +187,7 @@ func TestRetryFeatures(t *testing.T) {
 			t.Logf("finding %s: %s", r.ID, f)
 		}
 	}
-	t.Logf("retry matrix:\n%s", Matrix(results, s.ClientVersions()))
+	t.Logf("retry matrix:\n%s", Matrix(results, s.ClientVersions()).Markdown())
 	// The evidence is redacted: no signature, no secret key.
 	b, err := json.Marshal(results)
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/kmsconform/kmsconform/reports"
-	"github.com/kmsconform/kmsconform/retries"
 )
 
 // writeResults writes results.json and the reports derived from it into dir.
@@ -21,7 +20,7 @@ func writeResults(dir string, run *reports.Run) error {
 		return fmt.Errorf("writing the results: %w", err)
 	}
 	// The retry matrix belongs in the CI job summary too.
-	if m := retries.Matrix(run.Scenarios, run.SDKs); m != "" {
+	if m := run.RetryMatrix.Markdown(); m != "" {
 		f, err := os.OpenFile(filepath.Join(dir, reports.SummaryFile), os.O_APPEND|os.O_WRONLY, 0)
 		if err != nil {
 			return fmt.Errorf("adding the retry matrix to the summary: %w", err)
@@ -175,7 +174,7 @@ func WriteSummary(w io.Writer, run *reports.Run, warnings []string, out string) 
 	if len(learned) > 0 {
 		fmt.Fprintf(w, "\nError codes where the docs name none:\n%s\n", strings.Join(learned, "\n"))
 	}
-	if m := retries.Matrix(run.Scenarios, run.SDKs); m != "" {
+	if m := run.RetryMatrix.Markdown(); m != "" {
 		fmt.Fprintf(w, "\nClient retries (client × fault):\n%s", m)
 	}
 	if len(warnings) > 0 {

@@ -214,6 +214,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		run.Scenarios[i].Feature = names[run.Scenarios[i].URI]
 	}
 	run.Totals = run.Tally()
+	run.RetryMatrix = retries.Matrix(run.Scenarios, run.SDKs)
 
 	// An interrupted run still reports the scenarios that finished.
 	res := &Result{Run: run, RunID: runID, Warnings: col.Warnings()}
