@@ -235,8 +235,8 @@ func TestPlanWaits(t *testing.T) {
 		// other generation's 1 s (pass per call (250/1000)(300/2000) = 0.0375).
 		{"2026 transient", GoSDK, "KMSInternalException", a, 2, 0, []string{"a base half the documented one", "a base twice the documented one"}},
 		// 1 s, 2 s bounds: half the base caught by the lower check,
-		// (0.7)(0.6)^n ≤ 1e-2 at n = 6.
-		{"2026 throttling", GoSDK, "ThrottlingException", a, 6, lowFraction, nil},
+		// ((0.7)(0.6))^n ≤ 1e-3 at n = 8.
+		{"2026 throttling", GoSDK, "ThrottlingException", a, 8, lowFraction, nil},
 		// Pre-2026 1 s, 2 s transient: the 2026 base (a twentieth) is caught
 		// by a lower threshold of a tenth where half is too costly.
 		{"pre-2026 transient, large allowance", CLIv2, "KMSInternalException", Allowance{First: 400 * time.Millisecond, Later: 300 * time.Millisecond},

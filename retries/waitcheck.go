@@ -17,11 +17,11 @@ import (
 // allowance leaves the two apart at all (see separable). The number of calls
 // a scenario makes (Repetitions) is the least that meets both.
 const (
-	FalseFail = 1e-2
+	FalseFail = 1e-3
 	FalsePass = 1e-2
 	// MaxRepetitions bounds the calls of one scenario; an alternative that
 	// would need more is reported as not told apart.
-	MaxRepetitions = 6
+	MaxRepetitions = 8
 	// lowFraction is the lower check's threshold: some wait, less the
 	// allowance, must reach this fraction of its bound. Half: a client whose
 	// base is half the documented one never does.
