@@ -19,7 +19,7 @@ func macBody(op, member string, k *Key) (map[string]any, bool, error) {
 	body := map[string]any{"KeyId": k.ID}
 	switch op {
 	case "GenerateMac", "VerifyMac":
-		body["Message"] = base64.StdEncoding.EncodeToString([]byte("kmsconform input constraint"))
+		body["Message"] = base64.StdEncoding.EncodeToString([]byte("the message of a MAC input constraint scenario"))
 		body["MacAlgorithm"] = "HMAC_SHA_256"
 		if op == "VerifyMac" {
 			body["Mac"] = blob(32)

@@ -32,7 +32,7 @@ func (w *Scenario) namingBody(op, member string) (map[string]any, bool, error) {
 	case "UntagResource":
 		body["TagKeys"] = []any{"kmsconform:check"}
 	case "UpdateKeyDescription":
-		body["Description"] = "kmsconform input constraint on a description"
+		body["Description"] = "kmsconform input constraint"
 	}
 	return body, true, nil
 }
