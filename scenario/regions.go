@@ -51,6 +51,20 @@ func (w *Scenario) SecondRegionClient() (*kms.Client, error) {
 	return w.regions.second, nil
 }
 
+// SecondAccountClientFor is a client of the run's second account in k's
+// Region: its own client for a key in the run's own Region.
+func (w *Scenario) SecondAccountClientFor(k *Key) (*kms.Client, error) {
+	c, err := w.SecondClient()
+	if err != nil || k.Region == "" {
+		return c, err
+	}
+	endpoint := w.Env.SecondEndpoint
+	if endpoint == "" {
+		endpoint = w.Env.Endpoint
+	}
+	return w.Env.newClientIn(k.Region, endpoint, w.Env.Second, HeaderValue(w.id), &w.rec), nil
+}
+
 // HomeClient is the scenario's client in the run's own Region, also while
 // it acts in the second Region.
 func (w *Scenario) HomeClient() *kms.Client {

@@ -99,16 +99,26 @@ Feature: RotateKeyOnDemand rotates a key's material at once
     Then the request fails with a client error
     And the key has completed 0 ON_DEMAND rotations
 
-  @multi-region @untestable
-  Scenario Outline: RotateKeyOnDemand with a multi-Region key: <case>
+  @multi-region @cond:RotateKeyOnDemand.16
+  Scenario: A multi-Region replica cannot rotate on demand
+    Given a multi-Region KMS key
+    And the key has a replica in the second Region
+    And the scenario acts on the replica in the second Region
+    When I call RotateKeyOnDemand on the key
+    Then the request fails with a client error
+    And the key has completed 0 ON_DEMAND rotations
+
+  @multi-region @cond:RotateKeyOnDemand.16
+  Scenario: Rotating a multi-Region primary key on demand rotates its replica
+    Given a multi-Region KMS key
+    And the key has a replica in the second Region
+    And a message has been encrypted under the key's current key material
+    When I call RotateKeyOnDemand on the key
+    Then the request succeeds
+    And the key's current key material is new, at the latest after a while
+    And the replica's current key material is the primary's, at the latest after a while
+    And what either Region encrypts, the other decrypts
+
+  @multi-region @untestable @cond:RotateKeyOnDemand.17
+  Scenario: RotateKeyOnDemand with a multi-Region key: new imported material not yet in every replica
     Given a condition the public API cannot produce: needs the multi-Region reference (issue #20)
-
-    @cond:RotateKeyOnDemand.16
-    Examples: a replica
-      | case      |
-      | a replica |
-
-    @cond:RotateKeyOnDemand.17
-    Examples: new imported material not yet in every replica
-      | case                                            |
-      | new imported material not yet in every replica |
