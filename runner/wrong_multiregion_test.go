@@ -35,7 +35,7 @@ func multiRegionWrongCases() []wrongCase {
 		},
 		{
 			name: "ReplicateKey answers the replica Enabled, and DescribeKey never shows a key Creating, Updating or PendingReplicaDeletion",
-			tags: "@op:ReplicateKey,@op:UpdatePrimaryRegion,@cond:ScheduleKeyDeletion.13,@cond:DescribeKey.01,@cond:ScheduleKeyDeletion.08,@cond:ReplicateKey.11,@cond:DisableKey.09",
+			tags: "@op:ReplicateKey,@op:UpdatePrimaryRegion,@cond:ScheduleKeyDeletion.13,@cond:DescribeKey.01,@cond:ScheduleKeyDeletion.08,@cond:ReplicateKey.11,@cond:DisableKey.09,@cond:CreateGrant.26,@cond:EnableKeyRotation.18,@cond:EnableKeyRotation.19",
 			change: fixed(func(x *exchange) answer {
 				a := x.forward()
 				if !a.ok() {
@@ -118,6 +118,24 @@ func multiRegionWrongCases() []wrongCase {
 			},
 		},
 		{
+			name: "a replica takes rotation requests of its own and shows them, and keeps its key material when its primary rotates",
+			tags: "@cond:EnableKeyRotation.13,@cond:DisableKeyRotation.11,@cond:RotateKeyOnDemand.16",
+			change: func(*wrongKMS) change { return replicasRotateApart() },
+		},
+		{
+			name: "GetKeyLastUsage of a multi-Region key answers its last use in the second Region", tags: "@cond:GetKeyLastUsage.12",
+			change: fixed(func(x *exchange) answer {
+				a := x.forward()
+				if x.op != "GetKeyLastUsage" || !a.ok() || regionOf(x.r) == reference.DefaultSecondRegion || !strings.HasPrefix(str(x.in, "KeyId"), "mrk-") {
+					return a
+				}
+				if b := x.callIn(reference.DefaultSecondRegion, x.op, x.in); b.ok() && str(member(b.body, "KeyLastUsage"), "Operation") != "" {
+					a.body["KeyLastUsage"] = b.body["KeyLastUsage"]
+				}
+				return a
+			}),
+		},
+		{
 			name: "ReplicateKey and UpdatePrimaryRegion refuse a key ARN, and UpdatePrimaryRegion answers a body",
 			tags: "@cond:ReplicateKey.03,@cond:UpdatePrimaryRegion.03,@cond:UpdatePrimaryRegion.07",
 			change: fixed(func(x *exchange) answer {
@@ -182,4 +200,58 @@ func signedWithAnotherKey(x *exchange) answer {
 		a.body["KeyId"] = md["Arn"]
 	}
 	return a
+}
+
+// replicasRotateApart is an endpoint where a replica takes
+// EnableKeyRotation, DisableKeyRotation and RotateKeyOnDemand as if it
+// were a primary, and GetKeyRotationStatus shows what it took, while
+// DescribeKey in the second Region keeps showing a key's first key material.
+func replicasRotateApart() change {
+	var mu sync.Mutex
+	enabled := map[string]bool{} // key IDs whose replica "enabled" rotation
+	first := map[string]any{}    // key ID -> the first CurrentKeyMaterialId seen in the second Region
+	return func(x *exchange) answer {
+		if regionOf(x.r) != reference.DefaultSecondRegion {
+			return x.forward()
+		}
+		id := str(x.in, "KeyId")
+		switch x.op {
+		case "EnableKeyRotation", "DisableKeyRotation", "RotateKeyOnDemand":
+			d := x.call("DescribeKey", map[string]any{"KeyId": id})
+			md := member(d.body, "KeyMetadata")
+			if str(member(md, "MultiRegionConfiguration"), "MultiRegionKeyType") != "REPLICA" || str(md, "KeyState") != "Enabled" {
+				return x.forward()
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			enabled[str(md, "KeyId")] = x.op == "EnableKeyRotation" || (x.op != "DisableKeyRotation" && enabled[str(md, "KeyId")])
+			if x.op == "RotateKeyOnDemand" {
+				return success(map[string]any{"KeyId": md["Arn"]})
+			}
+			return success(nil)
+		case "GetKeyRotationStatus":
+			a := x.forward()
+			mu.Lock()
+			defer mu.Unlock()
+			if a.ok() && enabled[strings.TrimPrefix(id[strings.LastIndex(id, "/")+1:], "key/")] {
+				a.body["KeyRotationEnabled"], a.body["RotationPeriodInDays"] = true, 365
+			}
+			return a
+		case "DescribeKey":
+			a := x.forward()
+			md := member(a.body, "KeyMetadata")
+			if md == nil || md["CurrentKeyMaterialId"] == nil {
+				return a
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			kid := str(md, "KeyId")
+			if _, ok := first[kid]; !ok {
+				first[kid] = md["CurrentKeyMaterialId"]
+			}
+			md["CurrentKeyMaterialId"] = first[kid]
+			return a
+		}
+		return x.forward()
+	}
 }
