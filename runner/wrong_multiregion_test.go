@@ -118,8 +118,8 @@ func multiRegionWrongCases() []wrongCase {
 			},
 		},
 		{
-			name: "a replica takes rotation requests of its own and shows them, and keeps its key material when its primary rotates",
-			tags: "@cond:EnableKeyRotation.13,@cond:DisableKeyRotation.11,@cond:RotateKeyOnDemand.16",
+			name:   "a replica takes rotation requests of its own and shows them, and keeps its key material when its primary rotates",
+			tags:   "@cond:EnableKeyRotation.13,@cond:DisableKeyRotation.11,@cond:RotateKeyOnDemand.16",
 			change: func(*wrongKMS) change { return replicasRotateApart() },
 		},
 		{
