@@ -3,6 +3,7 @@ package reference
 import (
 	"encoding/hex"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -75,6 +76,9 @@ func rotateKeyOnDemand(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if lacking := k.replicasLacking(next); len(lacking) > 0 { // ImportKeyMaterial.31, RotateKeyOnDemand.17
+		return nil, errorf("KMSInvalidStateException", "Key material %s pending rotation of %s has not been imported into its replicas in %s.", next.ID, k.ARN, strings.Join(lacking, ", "))
+	}
 	k.rotateTo(next, rotationOnDemand, c.now)
 	return struct {
 		KeyID string `json:"KeyId"`
@@ -140,6 +144,29 @@ func (k *Key) rotateReplicas(next *KeyMaterial, rotationType string, now time.Ti
 		}
 		r.rotateTo(m, rotationType, now)
 	}
+}
+
+// materialPendingMultiRegion is ListKeyRotations' KeyMaterialState of
+// imported material pending rotation of a multi-Region primary key that
+// some replica has not imported yet.
+const materialPendingMultiRegion = "PENDING_MULTI_REGION_IMPORT_AND_ROTATION"
+
+// replicasLacking are the Regions of the replicas of k, a multi-Region
+// primary key with imported material, that have not imported m: the
+// primary cannot rotate to it before every replica has (ImportKeyMaterial.31).
+func (k *Key) replicasLacking(m *KeyMaterial) []string {
+	if k.mr == nil || k.mr.primary != k.Region || k.Origin != OriginExternal {
+		return nil
+	}
+	var out []string
+	for _, region := range k.mr.order {
+		if r := k.mr.keys[region]; region != k.Region {
+			if rm := r.findMaterial(m.ID); rm == nil || rm.Bytes == nil {
+				out = append(out, region)
+			}
+		}
+	}
+	return out
 }
 
 // notReplica refuses an operation on a multi-Region replica that only its

@@ -12,6 +12,8 @@ import (
 // other families import too.
 type importing struct {
 	*scenario.Scenario
+	// mrNew is the new material of a multi-Region scenario's primary key.
+	mrNew *newMaterial
 }
 
 // Register binds the imported key material steps of scenario s.
@@ -20,4 +22,5 @@ func Register(s *scenario.Scenario, sc stepdef.Context) {
 	f.registerMaterialSteps(sc)
 	f.registerImport(sc)
 	f.registerImportKinds(sc)
+	f.registerMultiRegion(sc)
 }

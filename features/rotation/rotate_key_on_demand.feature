@@ -119,6 +119,12 @@ Feature: RotateKeyOnDemand rotates a key's material at once
     And the replica's current key material is the primary's, at the latest after a while
     And what either Region encrypts, the other decrypts
 
-  @multi-region @untestable @cond:RotateKeyOnDemand.17
-  Scenario: RotateKeyOnDemand with a multi-Region key: new imported material not yet in every replica
-    Given a condition the public API cannot produce: needs the multi-Region reference (issue #20)
+  @multi-region @import @cond:RotateKeyOnDemand.17 @cond:ImportKeyMaterial.31
+  Scenario: A multi-Region primary key does not rotate to new imported material its replica lacks
+    Given a multi-Region KMS key with imported key material
+    And the key has a replica in the second Region
+    And the primary's key material has been imported into the replica
+    And new key material has been imported into the primary key as NEW_KEY_MATERIAL
+    When I call RotateKeyOnDemand on the primary key in the run's own Region
+    Then the request fails with a client error
+    And the primary's current key material is still the first
