@@ -119,7 +119,7 @@ func multiRegionWrongCases() []wrongCase {
 		},
 		{
 			name:   "a replica takes rotation requests of its own and shows them, and keeps its key material when its primary rotates",
-			tags:   "@cond:EnableKeyRotation.13,@cond:DisableKeyRotation.11,@cond:RotateKeyOnDemand.16",
+			tags:   "@cond:EnableKeyRotation.13,@cond:DisableKeyRotation.11,@cond:RotateKeyOnDemand.16,@cond:ImportKeyMaterial.31",
 			change: func(*wrongKMS) change { return replicasRotateApart() },
 		},
 		{
@@ -134,6 +134,37 @@ func multiRegionWrongCases() []wrongCase {
 				}
 				return a
 			}),
+		},
+		{
+			name: "DescribeKey of a multi-Region key names its newest key material current, even before a rotation made it so",
+			tags: "@cond:RotateKeyOnDemand.17",
+			change: fixed(rewritten("DescribeKey", func(x *exchange, out map[string]any) {
+				md := member(out, "KeyMetadata")
+				if md == nil || md["MultiRegion"] != true || md["CurrentKeyMaterialId"] == nil {
+					return
+				}
+				l := x.call("ListKeyRotations", map[string]any{"KeyId": md["KeyId"], "IncludeKeyMaterial": "ALL_KEY_MATERIAL"})
+				if rs, _ := l.body["Rotations"].([]any); len(rs) > 0 {
+					if last, ok := rs[len(rs)-1].(map[string]any); ok {
+						md["CurrentKeyMaterialId"] = last["KeyMaterialId"]
+					}
+				}
+			})),
+		},
+		{
+			name: "ListKeyRotations in the second Region shows every imported key material IMPORTED",
+			tags: "@cond:DeleteImportedKeyMaterial.15",
+			change: fixed(rewritten("ListKeyRotations", func(x *exchange, out map[string]any) {
+				if regionOf(x.r) != reference.DefaultSecondRegion {
+					return
+				}
+				rs, _ := out["Rotations"].([]any)
+				for _, r := range rs {
+					if e, ok := r.(map[string]any); ok && e["ImportState"] != nil {
+						e["ImportState"] = "IMPORTED"
+					}
+				}
+			})),
 		},
 		{
 			name: "ReplicateKey and UpdatePrimaryRegion refuse a key ARN, and UpdatePrimaryRegion answers a body",
