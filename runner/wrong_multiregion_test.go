@@ -167,6 +167,21 @@ func multiRegionWrongCases() []wrongCase {
 			})),
 		},
 		{
+			// No replica is made: the answer is the new primary's own metadata.
+			name: "ReplicateKey of a new primary key that is Updating answers success", tags: "@cond:ReplicateKey.28",
+			change: fixed(only("ReplicateKey", func(x *exchange) answer {
+				a := x.forward()
+				if a.ok() || a.code() != "KMSInvalidStateException" {
+					return a
+				}
+				d := x.call("DescribeKey", map[string]any{"KeyId": x.in["KeyId"]})
+				if md := member(d.body, "KeyMetadata"); md != nil && str(md, "KeyState") == "Updating" {
+					return success(map[string]any{"ReplicaKeyMetadata": md, "ReplicaPolicy": "{}"})
+				}
+				return a
+			})),
+		},
+		{
 			name: "ReplicateKey and UpdatePrimaryRegion refuse a key ARN, and UpdatePrimaryRegion answers a body",
 			tags: "@cond:ReplicateKey.03,@cond:UpdatePrimaryRegion.03,@cond:UpdatePrimaryRegion.07",
 			change: fixed(func(x *exchange) answer {

@@ -20,6 +20,7 @@ const (
 
 func (f *multiRegion) registerGivens(sc stepdef.Context) {
 	sc.Given(`^a multi-Region KMS key$`, f.givenPrimary, stepdef.Creates{Keys: 1})
+	sc.Given(`^the run has a third Region$`, func() error { _, err := f.ThirdRegion(); return err })
 	sc.Given(`^a multi-Region `+specExpr+` KMS key for `+usageExpr+`$`, f.givenPrimaryOf, stepdef.Creates{Keys: 1})
 	sc.Given(`^a multi-Region KMS key with imported key material$`, f.givenImportedPrimary, stepdef.Creates{Keys: 1})
 	sc.Given(`^a single-Region KMS key$`, f.givenSingleRegion, stepdef.Creates{Keys: 1})
