@@ -12,8 +12,6 @@ import (
 // other families import too.
 type importing struct {
 	*scenario.Scenario
-	// mrNew is the new material of a multi-Region scenario's primary key.
-	mrNew *newMaterial
 }
 
 // Register binds the imported key material steps of scenario s.
@@ -22,5 +20,5 @@ func Register(s *scenario.Scenario, sc stepdef.Context) {
 	f.registerMaterialSteps(sc)
 	f.registerImport(sc)
 	f.registerImportKinds(sc)
-	f.registerMultiRegion(sc)
+	registerReplicaImports(s, sc)
 }

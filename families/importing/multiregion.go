@@ -20,10 +20,17 @@ type newMaterial struct {
 	id    string
 }
 
-// registerMultiRegion binds the steps of imported key material in a
-// multi-Region key: its primary in the run's own Region and its replica in
-// the second, which share the key ID.
-func (w *importing) registerMultiRegion(sc stepdef.Context) {
+// replicaImports holds the steps of imported key material in a multi-Region
+// key: its primary in the run's own Region and its replica in the second,
+// which share the key ID.
+type replicaImports struct {
+	*scenario.Scenario
+	// mrNew is the new material of the scenario's primary key.
+	mrNew *newMaterial
+}
+
+func registerReplicaImports(s *scenario.Scenario, sc stepdef.Context) {
+	w := &replicaImports{Scenario: s}
 	sc.Given(`^new key material has been imported into the primary key as NEW_KEY_MATERIAL$`, w.givenNewIntoPrimary)
 	sc.Given(`^the new key material has been imported into the replica as EXISTING_KEY_MATERIAL$`, w.givenNewIntoReplica)
 	sc.When(`^I delete the new key material from the primary key$`, w.deleteNewFromPrimary)
@@ -31,7 +38,7 @@ func (w *importing) registerMultiRegion(sc stepdef.Context) {
 	sc.Then(`^the replica lists the new key material PENDING_IMPORT$`, w.thenReplicaLacksNew)
 }
 
-func (w *importing) givenNewIntoPrimary(ctx context.Context) error {
+func (w *replicaImports) givenNewIntoPrimary(ctx context.Context) error {
 	material, err := scenario.KeyMaterialFor(types.KeySpecSymmetricDefault)
 	if err != nil {
 		return err
@@ -47,7 +54,7 @@ func (w *importing) givenNewIntoPrimary(ctx context.Context) error {
 	return nil
 }
 
-func (w *importing) givenNewIntoReplica(ctx context.Context) error {
+func (w *replicaImports) givenNewIntoReplica(ctx context.Context) error {
 	if w.mrNew == nil {
 		return fmt.Errorf("no new key material was imported into the primary key")
 	}
@@ -68,7 +75,7 @@ func (w *importing) givenNewIntoReplica(ctx context.Context) error {
 // importInto fetches import parameters through c, in c's Region, and imports
 // material into the scenario's multi-Region key there; it returns the
 // KeyMaterialId the endpoint answered.
-func (w *importing) importInto(ctx context.Context, c *kms.Client, importType types.ImportType, material []byte) (string, error) {
+func (w *replicaImports) importInto(ctx context.Context, c *kms.Client, importType types.ImportType, material []byte) (string, error) {
 	k, err := w.Keys.NeedKey()
 	if err != nil {
 		return "", err
@@ -95,7 +102,7 @@ func (w *importing) importInto(ctx context.Context, c *kms.Client, importType ty
 	return aws.ToString(imported.KeyMaterialId), nil
 }
 
-func (w *importing) deleteNewFromPrimary(ctx context.Context) error {
+func (w *replicaImports) deleteNewFromPrimary(ctx context.Context) error {
 	k, err := w.Keys.NeedKey()
 	if err != nil {
 		return err
@@ -108,7 +115,7 @@ func (w *importing) deleteNewFromPrimary(ctx context.Context) error {
 
 // thenPrimaryCurrent compares the primary key's CurrentKeyMaterialId with
 // the new material's ID.
-func (w *importing) thenPrimaryCurrent(ctx context.Context, which string) error {
+func (w *replicaImports) thenPrimaryCurrent(ctx context.Context, which string) error {
 	k, err := w.Keys.NeedKey()
 	if err != nil {
 		return err
@@ -132,7 +139,7 @@ func (w *importing) thenPrimaryCurrent(ctx context.Context, which string) error 
 
 // thenReplicaLacksNew lists the replica's key materials: the new material
 // deleted from the primary is no longer in KMS there either.
-func (w *importing) thenReplicaLacksNew(ctx context.Context) error {
+func (w *replicaImports) thenReplicaLacksNew(ctx context.Context) error {
 	k, err := w.Keys.NeedKey()
 	if err != nil {
 		return err
