@@ -19,7 +19,7 @@ func multiRegionWrongCases() []wrongCase {
 			// primary's: the other Region's ciphertexts do not decrypt, and
 			// its signatures are another key's.
 			name: "a replica with different key material",
-			tags: "@cond:ReplicateKey.12,@cond:ReplicateKey.13",
+			tags: "@cond:ReplicateKey.12,@cond:ReplicateKey.13,@cond:RotateKeyOnDemand.16,@cond:ImportKeyMaterial.31",
 			change: fixed(func(x *exchange) answer {
 				if regionOf(x.r) != reference.DefaultSecondRegion {
 					return x.forward()
