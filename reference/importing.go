@@ -365,6 +365,11 @@ func importSymmetric(k *Key, in *importKeyMaterialInput, id string) (*KeyMateria
 		importType = *in.ImportType
 	}
 	m := k.findMaterial(id)
+	if m == nil && importType == "EXISTING_KEY_MATERIAL" {
+		if m = k.primarysPendingMaterial(id); m != nil {
+			k.Materials = append(k.Materials, m)
+		}
+	}
 	switch {
 	case importType == "EXISTING_KEY_MATERIAL" && len(k.Materials) == 0:
 		return nil, incorrectMaterial("%s has no key material to reimport; use ImportType NEW_KEY_MATERIAL.", k.ARN)
@@ -386,6 +391,24 @@ func importSymmetric(k *Key, in *importKeyMaterialInput, id string) (*KeyMateria
 	}
 	k.Materials = append(k.Materials, m)
 	return m, nil
+}
+
+// primarysPendingMaterial is, for a replica k, a new entry for the material
+// with ID id that its primary holds pending rotation: the replica imports
+// it as EXISTING_KEY_MATERIAL before the primary may rotate to it
+// (ImportKeyMaterial.31). Nil for any other key or material.
+func (k *Key) primarysPendingMaterial(id string) *KeyMaterial {
+	if k.mr == nil || k.mr.primary == k.Region {
+		return nil
+	}
+	p, ok := k.mr.keys[k.mr.primary]
+	if !ok {
+		return nil
+	}
+	if pm := p.pendingRotation(); pm != nil && pm.ID == id {
+		return &KeyMaterial{ID: id, State: MaterialPendingRotation}
+	}
+	return nil
 }
 
 // importSingle picks the one key material of an asymmetric or HMAC key: the
@@ -468,6 +491,9 @@ func deleteImportedKeyMaterial(c *call) (any, error) {
 		}
 	}
 	if m != nil && m.Bytes != nil {
+		if m.State == MaterialPendingRotation {
+			k.deleteFromReplicas(m.ID)
+		}
 		m.deleteBytes()
 		k.syncMaterial()
 		if k.State == KeyEnabled || k.State == KeyDisabled {
@@ -482,6 +508,26 @@ func deleteImportedKeyMaterial(c *call) (any, error) {
 		out.KeyMaterialID = m.ID
 	}
 	return out, nil
+}
+
+// deleteFromReplicas deletes, when k is a multi-Region primary key, the
+// material with ID id from its replicas as well: material pending rotation
+// is deleted from every key of the set (DeleteImportedKeyMaterial.15).
+func (k *Key) deleteFromReplicas(id string) {
+	if k.mr == nil || k.mr.primary != k.Region {
+		return
+	}
+	for region, r := range k.mr.keys {
+		rm := r.findMaterial(id)
+		if region == k.Region || rm == nil || rm.Bytes == nil {
+			continue
+		}
+		rm.deleteBytes()
+		r.syncMaterial()
+		if r.State == KeyEnabled || r.State == KeyDisabled {
+			r.State = KeyPendingImport
+		}
+	}
 }
 
 // wrappingKeyPool keeps a few pre-generated RSA wrapping keys of the sizes it

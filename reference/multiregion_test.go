@@ -23,8 +23,8 @@ const secondTestRegion = DefaultSecondRegion
 func newMREnv(t *testing.T) *mrEnv {
 	t.Helper()
 	svc, url := startReference(t, Options{})
-	if got := svc.Regions(); len(got) != 2 || got[0] != testRegion || got[1] != secondTestRegion {
-		t.Fatalf("Regions() = %v, want [%s %s]", got, testRegion, secondTestRegion)
+	if got := svc.Regions(); len(got) != 3 || got[0] != testRegion || got[1] != secondTestRegion || got[2] != DefaultThirdRegion {
+		t.Fatalf("Regions() = %v, want [%s %s %s]", got, testRegion, secondTestRegion, DefaultThirdRegion)
 	}
 	return &mrEnv{svc: svc, home: kmsClient(t, url, testAccessKey), other: regionClient(url, testAccessKey, secondTestRegion), ctl: &ControlClient{BaseURL: url}}
 }
@@ -77,8 +77,9 @@ func TestRegionsServed(t *testing.T) {
 		want   []string
 		bad    bool
 	}{
-		{"us-east-1", nil, []string{"us-east-1", "us-west-2"}, false},
-		{"us-west-2", nil, []string{"us-west-2", "us-east-1"}, false},
+		{"us-east-1", nil, []string{"us-east-1", "us-west-2", "eu-central-1"}, false},
+		{"us-west-2", nil, []string{"us-west-2", "us-east-1", "eu-central-1"}, false},
+		{"eu-central-1", nil, []string{"eu-central-1", "us-west-2", "us-east-1"}, false},
 		{"cn-north-1", nil, []string{"cn-north-1", "cn-northwest-1"}, false},
 		{"eu-west-1", []string{"eu-west-1", "eu-central-1", "eu-central-1"}, []string{"eu-west-1", "eu-central-1"}, false},
 		{"us-east-1", []string{"not a region"}, nil, true},
@@ -109,7 +110,7 @@ func TestRegionsAreSeparate(t *testing.T) {
 	id := e.primary(t, &kms.CreateKeyInput{})
 	_, err := e.other.DescribeKey(testCtx(t), &kms.DescribeKeyInput{KeyId: aws.String(id)})
 	wantCode(t, err, "NotFoundException")
-	_, err = regionClient(url, testAccessKey, "eu-west-1").ListKeys(testCtx(t), &kms.ListKeysInput{})
+	_, err = regionClient(url, testAccessKey, "ap-south-1").ListKeys(testCtx(t), &kms.ListKeysInput{})
 	wantCode(t, err, "InvalidSignatureException")
 	single, url1 := startReference(t, Options{Regions: []string{testRegion}})
 	if len(single.Regions()) != 1 {

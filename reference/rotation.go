@@ -2,6 +2,8 @@ package reference
 
 import (
 	"encoding/hex"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -57,6 +59,9 @@ func rotateKeyOnDemand(c *call) (any, error) {
 	default:
 		return nil, stateError(k, st)
 	}
+	if err := notReplica(k, "rotate its primary key on demand"); err != nil { // .16
+		return nil, err
+	}
 	switch {
 	case k.KeySpec != symmetricDefault || c.keyManager(k) == "AWS":
 		return nil, errorf("UnsupportedOperationException", "")
@@ -70,6 +75,9 @@ func rotateKeyOnDemand(c *call) (any, error) {
 	next, err := nextMaterial(k)
 	if err != nil {
 		return nil, err
+	}
+	if lacking := k.replicasLacking(next); len(lacking) > 0 { // ImportKeyMaterial.31, RotateKeyOnDemand.17
+		return nil, errorf("KMSInvalidStateException", "Key material %s pending rotation of %s has not been imported into its replicas in %s.", next.ID, k.ARN, strings.Join(lacking, ", "))
 	}
 	k.rotateTo(next, rotationOnDemand, c.now)
 	return struct {
@@ -107,6 +115,70 @@ func (k *Key) rotateTo(next *KeyMaterial, rotationType string, now time.Time) {
 	next.State = MaterialCurrent
 	next.RotationType, next.RotationDate = rotationType, now
 	k.syncMaterial()
+	if k.mr != nil && k.mr.primary == k.Region {
+		k.rotateReplicas(next, rotationType, now)
+	}
+}
+
+// rotateReplicas rotates the replicas of primary k with it: a multi-Region
+// key's keys share every key material. A replica takes a copy of generated
+// material; imported material it must have imported already
+// (ImportKeyMaterial.31), which RotateKeyOnDemand checks first.
+func (k *Key) rotateReplicas(next *KeyMaterial, rotationType string, now time.Time) {
+	for region, r := range k.mr.keys {
+		if region == k.Region {
+			continue
+		}
+		m := r.findMaterial(next.ID)
+		if m == nil {
+			if k.Origin == OriginExternal {
+				continue
+			}
+			if len(r.Materials) == 0 {
+				r.Materials = []*KeyMaterial{{ID: r.MaterialID, Bytes: r.Material, State: MaterialCurrent}}
+			}
+			cp := *next
+			cp.Bytes = slices.Clone(next.Bytes)
+			m = &cp
+			r.Materials = append(r.Materials, m)
+		}
+		r.rotateTo(m, rotationType, now)
+	}
+}
+
+// materialPendingMultiRegion is ListKeyRotations' KeyMaterialState of
+// imported material pending rotation of a multi-Region primary key that
+// some replica has not imported yet.
+const materialPendingMultiRegion = "PENDING_MULTI_REGION_IMPORT_AND_ROTATION"
+
+// replicasLacking are the Regions of the replicas of k, a multi-Region
+// primary key with imported material, that have not imported m: the
+// primary cannot rotate to it before every replica has (ImportKeyMaterial.31).
+func (k *Key) replicasLacking(m *KeyMaterial) []string {
+	if k.mr == nil || k.mr.primary != k.Region || k.Origin != OriginExternal {
+		return nil
+	}
+	var out []string
+	for _, region := range k.mr.order {
+		if r := k.mr.keys[region]; region != k.Region {
+			if rm := r.findMaterial(m.ID); rm == nil || rm.Bytes == nil {
+				out = append(out, region)
+			}
+		}
+	}
+	return out
+}
+
+// notReplica refuses an operation on a multi-Region replica that only its
+// primary key takes: rotation is the primary's (EnableKeyRotation.13,
+// DisableKeyRotation.11, RotateKeyOnDemand.16; no error named). The
+// reference answers UnsupportedOperationException, as real KMS was recorded
+// answering ReplicateKey for a replica.
+func notReplica(k *Key, instead string) error {
+	if k.mr == nil || k.mr.primary == k.Region {
+		return nil
+	}
+	return errorf("UnsupportedOperationException", "%s is a multi-region replica key; %s instead.", k.ARN, instead)
 }
 
 // onDemandRotations counts the on-demand rotations k has had.

@@ -107,6 +107,9 @@ func (k *Key) listedMaterials() []*KeyMaterial {
 // members only for EXTERNAL keys (.10).
 func rotationEntry(k *Key, m *KeyMaterial) rotationsListEntry {
 	e := rotationsListEntry{KeyID: k.ID, KeyMaterialID: m.ID, KeyMaterialState: string(m.State)}
+	if m.State == MaterialPendingRotation && len(k.replicasLacking(m)) > 0 {
+		e.KeyMaterialState = materialPendingMultiRegion
+	}
 	if m.RotationType != "" {
 		e.RotationType, e.RotationDate = m.RotationType, TimestampOf(m.RotationDate)
 	}

@@ -100,6 +100,9 @@ func (c *call) configurableRotation(k *Key) error {
 	default:
 		return stateError(k, st)
 	}
+	if err := notReplica(k, "set the automatic rotation of its primary key"); err != nil {
+		return err
+	}
 	if k.KeySpec != symmetricDefault || c.keyManager(k) == "AWS" {
 		return errorf("UnsupportedOperationException", "")
 	}

@@ -149,10 +149,14 @@ func (s *Service) Region() string { return s.region }
 func (s *Service) Regions() []string { return slices.Clone(s.regions) }
 
 // servedRegions is primary followed by the other Regions listed, each once;
-// with none listed, primary and a second Region of its partition.
+// with none listed, primary, a second Region of its partition and, where the
+// partition has one, a third (ThirdRegionFor).
 func servedRegions(primary string, listed []string) ([]string, error) {
 	if len(listed) == 0 {
 		listed = []string{SecondRegionFor(primary)}
+		if third := ThirdRegionFor(primary); third != "" {
+			listed = append(listed, third)
+		}
 	}
 	out := []string{primary}
 	for _, r := range listed {
@@ -178,6 +182,26 @@ func SecondRegionFor(region string) string {
 		return second[1]
 	}
 	return second[0]
+}
+
+// DefaultThirdRegion is the third Region a Service whose Region is
+// DefaultRegion serves when Options.Regions is empty: a scenario that moves
+// a primary key into the second Region can then replicate it further.
+const DefaultThirdRegion = "eu-central-1"
+
+// ThirdRegionFor is a third Region in region's partition, other than region
+// and SecondRegionFor(region); "" for the partitions of two Regions.
+func ThirdRegionFor(region string) string {
+	if partitionFor(region) != "aws" {
+		return ""
+	}
+	second := SecondRegionFor(region)
+	for _, r := range []string{DefaultThirdRegion, DefaultRegion, DefaultSecondRegion} {
+		if r != region && r != second {
+			return r
+		}
+	}
+	return ""
 }
 
 // Clock is the Service's virtual clock.

@@ -41,6 +41,8 @@ import (
 //	secondRegion:                        # for multi-Region scenarios
 //	  region: us-west-2
 //	  endpoint: https://kms.us-west-2.amazonaws.com  # optional, see SecondRegion
+//	thirdRegion:                         # for the few scenarios that need a third
+//	  region: eu-central-1
 type Config struct {
 	Name string `yaml:"name"`
 	// AllowRealAccount lets runs with this file reach a non-loopback endpoint.
@@ -51,6 +53,9 @@ type Config struct {
 	XKS              []XKSFixture   `yaml:"xks"`
 	SecondAccount    *Account       `yaml:"secondAccount"`
 	SecondRegion     *SecondRegion  `yaml:"secondRegion"`
+	// ThirdRegion, like SecondRegion, for the scenarios that replicate a key
+	// whose primary moved to the second Region.
+	ThirdRegion *SecondRegion `yaml:"thirdRegion"`
 }
 
 // SecondRegion is the Region the multi-Region scenarios replicate keys into.
@@ -248,16 +253,23 @@ func (c *Config) check(path string) error {
 			return fmt.Errorf("%s: xks entry %s uses VPC_ENDPOINT_SERVICE and needs vpcEndpointServiceName", where, f.URIEndpoint)
 		}
 	}
-	if r := c.SecondRegion; r != nil {
+	for _, e := range []struct {
+		name string
+		r    *SecondRegion
+	}{{"secondRegion", c.SecondRegion}, {"thirdRegion", c.ThirdRegion}} {
+		r := e.r
+		if r == nil {
+			continue
+		}
 		where := fmt.Sprintf("%s:%d", path, r.line)
 		switch {
 		case r.Region == "":
-			return fmt.Errorf("%s: secondRegion needs region, a Region name such as us-west-2", where)
+			return fmt.Errorf("%s: %s needs region, a Region name such as us-west-2", where, e.name)
 		case !regionName.MatchString(r.Region):
-			return fmt.Errorf("%s: secondRegion region %q is not a Region name such as us-west-2", where, r.Region)
+			return fmt.Errorf("%s: %s region %q is not a Region name such as us-west-2", where, e.name, r.Region)
 		case r.Endpoint != "":
 			if err := checkURL(r.Endpoint); err != nil {
-				return fmt.Errorf("%s: secondRegion endpoint %q: %v", where, r.Endpoint, err)
+				return fmt.Errorf("%s: %s endpoint %q: %v", where, e.name, r.Endpoint, err)
 			}
 		}
 	}

@@ -28,6 +28,7 @@ func TestLoadConfigErrorsNameFileAndLine(t *testing.T) {
 		{"second Region not a Region", "secondRegion:\n  region: Oregon\n", `:2: secondRegion region "Oregon" is not a Region name`},
 		{"second Region as a string", "secondRegion: us-west-2\n", ":1: cannot unmarshal"},
 		{"second Region endpoint not a URL", "secondRegion:\n  region: us-west-2\n  endpoint: kms.us-west-2\n", `:2: secondRegion endpoint "kms.us-west-2"`},
+		{"third Region not a Region", "thirdRegion:\n  region: Frankfurt\n", `:2: thirdRegion region "Frankfurt" is not a Region name`},
 		{"not yaml", "name: [unclosed\n", "kmsconform.yaml:"},
 	}
 	for _, tc := range tests {

@@ -150,10 +150,10 @@ func checkCleanedUp(t *testing.T, url string) {
 	t.Helper()
 	ctx := context.Background()
 	holding := map[string]bool{}
-	// A whole run creates more keys than one page holds, in both Regions of
+	// A whole run creates more keys than one page holds, in every Region of
 	// the reference; a primary whose replicas wait to be deleted waits for them.
 	var keys []types.KeyListEntry
-	for _, region := range []string{reference.DefaultRegion, reference.DefaultSecondRegion} {
+	for _, region := range []string{reference.DefaultRegion, reference.DefaultSecondRegion, reference.DefaultThirdRegion} {
 		c := kms.New(kms.Options{Region: region, BaseEndpoint: aws.String(url),
 			Credentials: credentials.NewStaticCredentialsProvider("AKIAKMSCONFORMTEST01", "x", "")})
 		for p := kms.NewListKeysPaginator(c, &kms.ListKeysInput{Limit: aws.Int32(1000)}); p.HasMorePages(); {
@@ -217,6 +217,33 @@ func TestMissingFixturesSkipWithReason(t *testing.T) {
 	}
 	if len(run.Scenarios) < 30 {
 		t.Errorf("only %d scenarios selected", len(run.Scenarios))
+	}
+}
+
+// A reference of two Regions skips the scenario that needs a third, saying
+// so, and still runs those that need two.
+func TestTwoRegionsSkipThirdRegionScenarios(t *testing.T) {
+	t.Parallel()
+	svc, err := reference.New(reference.Options{Regions: []string{reference.DefaultSecondRegion}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(svc)
+	defer srv.Close()
+	run := runSuite(t, runner.Options{Endpoint: srv.URL, Control: srv.URL, Credentials: account("AKIAKMSCONFORMTEST01"), Tags: "@cond:ReplicateKey.28,@cond:ReplicateKey.29"})
+	var skipped, passed int
+	for _, s := range run.Scenarios {
+		switch {
+		case s.Status == reports.StatusSkipped && strings.Contains(s.Reason, "third Region") && strings.Contains(s.Reason, "serves two"):
+			skipped++
+		case s.Status == reports.StatusPassed:
+			passed++
+		default:
+			t.Errorf("%s: %s (%s)", s.ID, s.Status, s.Reason)
+		}
+	}
+	if skipped != 1 || passed == 0 {
+		t.Errorf("%d skipped for want of a third Region and %d passed, want 1 and some", skipped, passed)
 	}
 }
 

@@ -55,6 +55,9 @@ type target struct {
 	// served at secondEndpoint ("" means url); empty with the reason in
 	// secondRegionMissing when the target has none.
 	secondRegion, secondEndpoint, secondRegionMissing string
+	// thirdRegion is a third Region, for the few scenarios that replicate
+	// a key whose primary moved to the second; as secondRegion otherwise.
+	thirdRegion, thirdEndpoint, thirdRegionMissing string
 
 	timeouts    scenario.Timeouts
 	maxAttempts int
@@ -161,6 +164,11 @@ func (t *target) startEmbedded(opts Options) error {
 	}
 	t.label = "embedded reference KMS"
 	t.secondRegion = svc.Regions()[1]
+	if rs := svc.Regions(); len(rs) > 2 {
+		t.thirdRegion = rs[2]
+	} else {
+		t.thirdRegionMissing = "this scenario needs a third Region, and the embedded reference serves two"
+	}
 	t.primary = credentials.NewStaticCredentialsProvider(embeddedAccessKey, embeddedSecret, "")
 	t.second = credentials.NewStaticCredentialsProvider(embeddedSecondAccessKey, embeddedSecret, "")
 	t.useControl(t.url)
@@ -210,6 +218,18 @@ func (t *target) useEndpoint(ctx context.Context, endpoint string, opts Options,
 // useSecondRegion takes the second Region from the config file; without
 // one the multi-Region scenarios are skipped, saying how to name one.
 func (t *target) useSecondRegion(cfg *Config) error {
+	if cfg == nil || cfg.ThirdRegion == nil {
+		t.thirdRegionMissing = "this scenario needs a third Region: set thirdRegion in the --config file"
+	} else {
+		r := cfg.ThirdRegion
+		if r.Region == t.region || (cfg.SecondRegion != nil && r.Region == cfg.SecondRegion.Region) {
+			return usagef("thirdRegion %s is the run's own Region or its second; name another Region", r.Region)
+		}
+		t.thirdRegion, t.thirdEndpoint = r.Region, r.Endpoint
+		if t.thirdEndpoint == "" {
+			t.thirdEndpoint = regionalEndpoint(t.url, t.region, r.Region)
+		}
+	}
 	if cfg == nil || cfg.SecondRegion == nil {
 		t.secondRegionMissing = "multi-Region scenarios need a second Region: set secondRegion in the --config file"
 		return nil
@@ -262,15 +282,27 @@ func (t *target) regionsFromControl(ctx context.Context, base string) {
 		// nothing of multi-Region keys, so the run tries the second Region
 		// a reference serves by default rather than skipping.
 		t.secondRegion, t.secondRegionMissing = reference.SecondRegionFor(t.region), ""
+		if third := reference.ThirdRegionFor(t.region); third != "" {
+			t.thirdRegion, t.thirdRegionMissing = third, ""
+		}
 		return
 	}
+	var others []string
 	for _, r := range h.Regions {
 		if r != t.region {
-			t.secondRegion, t.secondRegionMissing = r, ""
-			return
+			others = append(others, r)
 		}
 	}
-	t.secondRegionMissing = fmt.Sprintf("multi-Region scenarios need a second Region, and the reference at %s serves only %s", base, t.region)
+	if len(others) == 0 {
+		t.secondRegionMissing = fmt.Sprintf("multi-Region scenarios need a second Region, and the reference at %s serves only %s", base, t.region)
+		return
+	}
+	t.secondRegion, t.secondRegionMissing = others[0], ""
+	if len(others) > 1 {
+		t.thirdRegion, t.thirdRegionMissing = others[1], ""
+	} else if t.thirdRegion == "" {
+		t.thirdRegionMissing = fmt.Sprintf("this scenario needs a third Region, and the reference at %s serves two", base)
+	}
 }
 
 // credentials settles the primary account's credentials and the Region.

@@ -19,7 +19,7 @@ func multiRegionWrongCases() []wrongCase {
 			// primary's: the other Region's ciphertexts do not decrypt, and
 			// its signatures are another key's.
 			name: "a replica with different key material",
-			tags: "@cond:ReplicateKey.12,@cond:ReplicateKey.13",
+			tags: "@cond:ReplicateKey.12,@cond:ReplicateKey.13,@cond:RotateKeyOnDemand.16,@cond:ImportKeyMaterial.31",
 			change: fixed(func(x *exchange) answer {
 				if regionOf(x.r) != reference.DefaultSecondRegion {
 					return x.forward()
@@ -35,7 +35,7 @@ func multiRegionWrongCases() []wrongCase {
 		},
 		{
 			name: "ReplicateKey answers the replica Enabled, and DescribeKey never shows a key Creating, Updating or PendingReplicaDeletion",
-			tags: "@op:ReplicateKey,@op:UpdatePrimaryRegion,@cond:ScheduleKeyDeletion.13,@cond:DescribeKey.01,@cond:ScheduleKeyDeletion.08,@cond:ReplicateKey.11,@cond:DisableKey.09",
+			tags: "@op:ReplicateKey,@op:UpdatePrimaryRegion,@cond:ScheduleKeyDeletion.13,@cond:DescribeKey.01,@cond:ScheduleKeyDeletion.08,@cond:ReplicateKey.11,@cond:DisableKey.09,@cond:CreateGrant.26,@cond:EnableKeyRotation.18,@cond:EnableKeyRotation.19",
 			change: fixed(func(x *exchange) answer {
 				a := x.forward()
 				if !a.ok() {
@@ -118,6 +118,70 @@ func multiRegionWrongCases() []wrongCase {
 			},
 		},
 		{
+			name:   "a replica takes rotation requests of its own and shows them, and keeps its key material when its primary rotates",
+			tags:   "@cond:EnableKeyRotation.13,@cond:DisableKeyRotation.11,@cond:RotateKeyOnDemand.16,@cond:ImportKeyMaterial.31",
+			change: func(*wrongKMS) change { return replicasRotateApart() },
+		},
+		{
+			name: "GetKeyLastUsage of a multi-Region key answers its last use in the second Region", tags: "@cond:GetKeyLastUsage.12",
+			change: fixed(func(x *exchange) answer {
+				a := x.forward()
+				if x.op != "GetKeyLastUsage" || !a.ok() || regionOf(x.r) == reference.DefaultSecondRegion || !strings.HasPrefix(str(x.in, "KeyId"), "mrk-") {
+					return a
+				}
+				if b := x.callIn(reference.DefaultSecondRegion, x.op, x.in); b.ok() && str(member(b.body, "KeyLastUsage"), "Operation") != "" {
+					a.body["KeyLastUsage"] = b.body["KeyLastUsage"]
+				}
+				return a
+			}),
+		},
+		{
+			name: "DescribeKey of a multi-Region key names its newest key material current, even before a rotation made it so",
+			tags: "@cond:RotateKeyOnDemand.17",
+			change: fixed(rewritten("DescribeKey", func(x *exchange, out map[string]any) {
+				md := member(out, "KeyMetadata")
+				if md == nil || md["MultiRegion"] != true || md["CurrentKeyMaterialId"] == nil {
+					return
+				}
+				l := x.call("ListKeyRotations", map[string]any{"KeyId": md["KeyId"], "IncludeKeyMaterial": "ALL_KEY_MATERIAL"})
+				if rs, _ := l.body["Rotations"].([]any); len(rs) > 0 {
+					if last, ok := rs[len(rs)-1].(map[string]any); ok {
+						md["CurrentKeyMaterialId"] = last["KeyMaterialId"]
+					}
+				}
+			})),
+		},
+		{
+			name: "ListKeyRotations in the second Region shows every imported key material IMPORTED",
+			tags: "@cond:DeleteImportedKeyMaterial.15",
+			change: fixed(rewritten("ListKeyRotations", func(x *exchange, out map[string]any) {
+				if regionOf(x.r) != reference.DefaultSecondRegion {
+					return
+				}
+				rs, _ := out["Rotations"].([]any)
+				for _, r := range rs {
+					if e, ok := r.(map[string]any); ok && e["ImportState"] != nil {
+						e["ImportState"] = "IMPORTED"
+					}
+				}
+			})),
+		},
+		{
+			// No replica is made: the answer is the new primary's own metadata.
+			name: "ReplicateKey of a new primary key that is Updating answers success", tags: "@cond:ReplicateKey.28",
+			change: fixed(only("ReplicateKey", func(x *exchange) answer {
+				a := x.forward()
+				if a.ok() || a.code() != "KMSInvalidStateException" {
+					return a
+				}
+				d := x.call("DescribeKey", map[string]any{"KeyId": x.in["KeyId"]})
+				if md := member(d.body, "KeyMetadata"); md != nil && str(md, "KeyState") == "Updating" {
+					return success(map[string]any{"ReplicaKeyMetadata": md, "ReplicaPolicy": "{}"})
+				}
+				return a
+			})),
+		},
+		{
 			name: "ReplicateKey and UpdatePrimaryRegion refuse a key ARN, and UpdatePrimaryRegion answers a body",
 			tags: "@cond:ReplicateKey.03,@cond:UpdatePrimaryRegion.03,@cond:UpdatePrimaryRegion.07",
 			change: fixed(func(x *exchange) answer {
@@ -182,4 +246,58 @@ func signedWithAnotherKey(x *exchange) answer {
 		a.body["KeyId"] = md["Arn"]
 	}
 	return a
+}
+
+// replicasRotateApart is an endpoint where a replica takes
+// EnableKeyRotation, DisableKeyRotation and RotateKeyOnDemand as if it
+// were a primary, and GetKeyRotationStatus shows what it took, while
+// DescribeKey in the second Region keeps showing a key's first key material.
+func replicasRotateApart() change {
+	var mu sync.Mutex
+	enabled := map[string]bool{} // key IDs whose replica "enabled" rotation
+	first := map[string]any{}    // key ID -> the first CurrentKeyMaterialId seen in the second Region
+	return func(x *exchange) answer {
+		if regionOf(x.r) != reference.DefaultSecondRegion {
+			return x.forward()
+		}
+		id := str(x.in, "KeyId")
+		switch x.op {
+		case "EnableKeyRotation", "DisableKeyRotation", "RotateKeyOnDemand":
+			d := x.call("DescribeKey", map[string]any{"KeyId": id})
+			md := member(d.body, "KeyMetadata")
+			if str(member(md, "MultiRegionConfiguration"), "MultiRegionKeyType") != "REPLICA" || str(md, "KeyState") != "Enabled" {
+				return x.forward()
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			enabled[str(md, "KeyId")] = x.op == "EnableKeyRotation" || (x.op != "DisableKeyRotation" && enabled[str(md, "KeyId")])
+			if x.op == "RotateKeyOnDemand" {
+				return success(map[string]any{"KeyId": md["Arn"]})
+			}
+			return success(nil)
+		case "GetKeyRotationStatus":
+			a := x.forward()
+			mu.Lock()
+			defer mu.Unlock()
+			if a.ok() && enabled[strings.TrimPrefix(id[strings.LastIndex(id, "/")+1:], "key/")] {
+				a.body["KeyRotationEnabled"], a.body["RotationPeriodInDays"] = true, 365
+			}
+			return a
+		case "DescribeKey":
+			a := x.forward()
+			md := member(a.body, "KeyMetadata")
+			if md == nil || md["CurrentKeyMaterialId"] == nil {
+				return a
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			kid := str(md, "KeyId")
+			if _, ok := first[kid]; !ok {
+				first[kid] = md["CurrentKeyMaterialId"]
+			}
+			md["CurrentKeyMaterialId"] = first[kid]
+			return a
+		}
+		return x.forward()
+	}
 }

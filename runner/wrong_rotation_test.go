@@ -79,7 +79,7 @@ func rotationWrongCases() []wrongCase {
 			}))),
 		},
 		{
-			name: "RotateKeyOnDemand does nothing", tags: "@cond:RotateKeyOnDemand.05,@cond:RotateKeyOnDemand.15",
+			name: "RotateKeyOnDemand does nothing", tags: "@cond:RotateKeyOnDemand.05,@cond:RotateKeyOnDemand.15,@cond:RotateKeyOnDemand.17,@cond:ImportKeyMaterial.31",
 			change: fixed(ignored("RotateKeyOnDemand", func(x *exchange) answer {
 				if md := x.describedKey(); md != nil {
 					return success(map[string]any{"KeyId": md["Arn"]})

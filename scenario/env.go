@@ -43,6 +43,13 @@ type Env struct {
 	SecondRegion        string
 	SecondEndpoint      string
 	SecondRegionMissing string
+	// ThirdRegion is a third Region of the target, served at ThirdEndpoint
+	// (empty: at Endpoint), for the scenarios that replicate a key whose
+	// primary moved to the second Region; when empty they are skipped with
+	// ThirdRegionMissing as the reason.
+	ThirdRegion        string
+	ThirdEndpoint      string
+	ThirdRegionMissing string
 	// MaxAttempts is the SDK's attempt budget per call; 1 (retries off) when zero.
 	MaxAttempts int
 	// RunID names and tags every resource the run creates.

@@ -23,7 +23,11 @@ var deniedPrincipal = regexp.MustCompile(`User: (arn:[^ ]+) is not authorized`)
 // let it, and the answer is read. An IAM user or role shows as itself, the
 // account's root as arn:<partition>:iam::<account>:root.
 func (w *Keys) SecondPrincipal(ctx context.Context) (string, error) {
-	k, c, err := w.KeyForSecondAccount()
+	k, _, err := w.KeyForSecondAccount()
+	if err != nil {
+		return "", err
+	}
+	c, err := w.SecondAccountClientFor(k) // the key may be a replica in the second Region
 	if err != nil {
 		return "", err
 	}

@@ -30,6 +30,37 @@ func (w *Scenario) SecondRegion() (string, error) {
 	return w.Env.SecondRegion, nil
 }
 
+// ThirdRegion is the run's third Region, or a skip that says why the target
+// has none.
+func (w *Scenario) ThirdRegion() (string, error) {
+	if w.Env.ThirdRegion == "" {
+		reason := w.Env.ThirdRegionMissing
+		if reason == "" {
+			reason = "this scenario needs a third Region of the target, and it has none"
+		}
+		return "", w.Skip("%s", reason)
+	}
+	return w.Env.ThirdRegion, nil
+}
+
+// ThirdRegionClient is a client of the scenario's account in the run's
+// third Region.
+func (w *Scenario) ThirdRegionClient() (*kms.Client, error) {
+	region, err := w.ThirdRegion()
+	if err != nil {
+		return nil, err
+	}
+	creds := w.Env.Primary
+	if w.Account != nil {
+		creds = w.Account.Credentials
+	}
+	endpoint := w.Env.ThirdEndpoint
+	if endpoint == "" {
+		endpoint = w.Env.Endpoint
+	}
+	return w.Env.newClientIn(region, endpoint, creds, HeaderValue(w.id), &w.rec), nil
+}
+
 // SecondRegionClient is a client of the scenario's account in the run's
 // second Region.
 func (w *Scenario) SecondRegionClient() (*kms.Client, error) {
@@ -49,6 +80,20 @@ func (w *Scenario) SecondRegionClient() (*kms.Client, error) {
 		w.regions.second = w.Env.newClientIn(region, endpoint, creds, HeaderValue(w.id), &w.rec)
 	}
 	return w.regions.second, nil
+}
+
+// SecondAccountClientFor is a client of the run's second account in k's
+// Region: its own client for a key in the run's own Region.
+func (w *Scenario) SecondAccountClientFor(k *Key) (*kms.Client, error) {
+	c, err := w.SecondClient()
+	if err != nil || k.Region == "" {
+		return c, err
+	}
+	endpoint := w.Env.SecondEndpoint
+	if endpoint == "" {
+		endpoint = w.Env.Endpoint
+	}
+	return w.Env.newClientIn(k.Region, endpoint, w.Env.Second, HeaderValue(w.id), &w.rec), nil
 }
 
 // HomeClient is the scenario's client in the run's own Region, also while

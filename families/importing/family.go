@@ -20,4 +20,5 @@ func Register(s *scenario.Scenario, sc stepdef.Context) {
 	f.registerMaterialSteps(sc)
 	f.registerImport(sc)
 	f.registerImportKinds(sc)
+	registerReplicaImports(s, sc)
 }

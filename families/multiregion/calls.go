@@ -15,6 +15,7 @@ import (
 func (f *multiRegion) registerCalls(sc stepdef.Context) {
 	sc.When(`^I replicate the key to the second Region$`, f.replicateToSecond, stepdef.Creates{Keys: 1})
 	sc.When(`^I replicate the key to its own Region$`, f.replicateToOwn)
+	sc.When(`^I replicate the new primary key in the second Region to the third Region$`, f.replicateNewPrimaryToThird)
 	sc.When(`^I replicate the replica to the run's own Region$`, f.replicateReplica)
 	sc.When(`^I replicate the key to the second Region with `+policyExpr+`$`, f.replicateWithPolicy)
 	sc.When(`^I replicate the key to the second Region with `+tagExpr+`$`, f.replicateWithTags)
@@ -76,6 +77,40 @@ func (f *multiRegion) replicateToSecond(ctx context.Context) error {
 		return err
 	}
 	return f.replicateTo(ctx, region, nil)
+}
+
+// replicateNewPrimaryToThird replicates the key from the second Region,
+// where its primary moved, into the third. A replica made wrongly there is
+// scheduled for deletion when the scenario ends.
+func (f *multiRegion) replicateNewPrimaryToThird(ctx context.Context) error {
+	p, err := f.needPrimary()
+	if err != nil {
+		return err
+	}
+	third, err := f.ThirdRegion()
+	if err != nil {
+		return err
+	}
+	second, err := f.SecondRegionClient()
+	if err != nil {
+		return err
+	}
+	err = scenario.Act(ctx, f.Scenario, "ReplicateKey", func(ctx context.Context) (*kms.ReplicateKeyOutput, error) {
+		return second.ReplicateKey(ctx, &kms.ReplicateKeyInput{KeyId: aws.String(p.ID), ReplicaRegion: aws.String(third)})
+	})
+	if out, ok := f.Output.(*kms.ReplicateKeyOutput); ok && out.ReplicaKeyMetadata != nil {
+		f.Cleanup = append(f.Cleanup, func(ctx context.Context) error {
+			c, err := f.ThirdRegionClient()
+			if err != nil {
+				return err
+			}
+			if _, err := c.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(p.ID), PendingWindowInDays: aws.Int32(scenario.MinimumWaitingPeriod)}); err != nil {
+				return fmt.Errorf("cleanup: scheduling the deletion of the replica in %s: %w", third, err)
+			}
+			return nil
+		})
+	}
+	return err
 }
 
 func (f *multiRegion) replicateToOwn(ctx context.Context) error {

@@ -20,6 +20,7 @@ const (
 
 func (f *multiRegion) registerGivens(sc stepdef.Context) {
 	sc.Given(`^a multi-Region KMS key$`, f.givenPrimary, stepdef.Creates{Keys: 1})
+	sc.Given(`^the run has a third Region$`, func() error { _, err := f.ThirdRegion(); return err })
 	sc.Given(`^a multi-Region `+specExpr+` KMS key for `+usageExpr+`$`, f.givenPrimaryOf, stepdef.Creates{Keys: 1})
 	sc.Given(`^a multi-Region KMS key with imported key material$`, f.givenImportedPrimary, stepdef.Creates{Keys: 1})
 	sc.Given(`^a single-Region KMS key$`, f.givenSingleRegion, stepdef.Creates{Keys: 1})
@@ -32,7 +33,7 @@ func (f *multiRegion) registerGivens(sc stepdef.Context) {
 	sc.Given(`^the replica's deletion is scheduled and its waiting period has passed$`, f.givenReplicaDeleted)
 	sc.Given(`^the key has a replica in the second Region$`, f.givenReplica, stepdef.Creates{Keys: 1})
 	sc.Given(`^the key has a replica in the second Region that is Creating$`, f.givenCreatingReplica, stepdef.Creates{Keys: 1})
-	sc.Given(`^the scenario acts on the replica in the second Region$`, f.givenActOnReplica)
+	sc.Given(`^the scenario acts on the (?:replica|new primary key) in the second Region$`, f.givenActOnReplica)
 	sc.Given(`^the key's primary Region has moved to the second Region, and both keys are Updating$`, f.givenUpdating)
 	sc.Given(`^the key is scheduled for deletion while it has a replica$`, f.givenPendingReplicaDeletion)
 }

@@ -51,6 +51,7 @@ func (f *rotation) registerCalls(sc stepdef.Context) {
 	sc.Given(`^the next automatic rotation is (\d+) minutes away$`, f.givenRotationMinutesAway)
 
 	sc.When(`^I call `+opExpr+` on (the key|the other key)$`, f.callOnKey)
+	sc.When(`^I call `+opExpr+` on the primary key in the run's own Region$`, f.callOnPrimary)
 	sc.When(`^I call `+opExpr+` naming the key by its (key ID|key ARN)$`, f.callNaming)
 	sc.When(`^I call `+opExpr+` naming the key by an alias name$`, f.callByAlias)
 	sc.When(`^I call `+opExpr+` naming a key that does not exist$`, f.callMissingKey)
@@ -341,6 +342,16 @@ func (f *rotation) callOnKey(ctx context.Context, op, which string) error {
 		return fmt.Errorf("the scenario has no %s", strings.TrimPrefix(which, "the "))
 	}
 	return f.act(ctx, f.Client, request{op: op, keyID: k.ID})
+}
+
+// callOnPrimary calls op on the scenario's multi-Region key in the run's own
+// Region, while the scenario acts on its replica: both share the key ID.
+func (f *rotation) callOnPrimary(ctx context.Context, op string) error {
+	k, err := f.Keys.NeedKey()
+	if err != nil {
+		return err
+	}
+	return f.act(ctx, f.HomeClient(), request{op: op, keyID: k.ID})
 }
 
 func (f *rotation) callNaming(ctx context.Context, op, form string) error {

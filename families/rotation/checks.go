@@ -21,6 +21,7 @@ const dateSlack = time.Hour
 func (f *rotation) registerChecks(sc stepdef.Context) {
 	u, l := &usage{f}, &listings{f}
 	sc.Then(`^the rotation status shows rotation off$`, f.thenRotationOff)
+	sc.Then(`^GetKeyRotationStatus then shows rotation (?:off|on every (\d+) days)$`, f.thenStatusNow)
 	sc.Then(`^the rotation status shows rotation on every (\d+) days$`, f.thenRotationOn)
 	sc.Then(`^the rotation status shows rotation on every (\d+) days, next due (\d+) days from now$`, f.thenRotationDueIn)
 	sc.Then(`^the rotation status shows rotation on every (\d+) days, next due within (\d+) days$`, f.thenRotationDueWithin)
@@ -30,6 +31,7 @@ func (f *rotation) registerChecks(sc stepdef.Context) {
 	sc.Then(`^the key has completed (\d+) (AUTOMATIC|ON_DEMAND) rotations?$`, f.thenRotations)
 	sc.Then(`^the key's current key material is (the same as before|new), at the latest after a while$`, f.thenCurrentMaterial)
 	sc.Then(`^the message encrypted before still decrypts, naming the key material that encrypted it$`, f.thenOldMessageDecrypts)
+	sc.Then(`^the replica's current key material is the primary's, at the latest after a while$`, f.thenReplicaMaterial)
 
 	sc.Then(`^the listing holds (\d+) entr(?:y|ies)$`, l.thenListingHolds)
 	sc.Then(`^the listing shows the first key material NON_CURRENT, without a rotation date or type, and the rotated one CURRENT with both$`, l.thenFirstAndRotated)
@@ -45,10 +47,36 @@ func (f *rotation) registerChecks(sc stepdef.Context) {
 	sc.Then(`^the last usage names ReEncrypt with its time, CloudTrail event ID and request ID$`, func() error { return u.thenLastUsage("ReEncrypt") })
 	sc.Then(`^the last usage of the key itself names ReEncrypt as well$`, u.thenKeyItselfReEncrypt)
 	sc.Then(`^tracking began when the key was created$`, u.thenTrackingFromCreation)
+	sc.Then(`^the last usage of the primary key in the run's own Region still names `+usageExpr+`$`, u.thenPrimaryUsed)
 }
 
 func (f *rotation) statusUnderTest() (*kms.GetKeyRotationStatusOutput, error) {
 	return scenario.OutputUnderTest[*kms.GetKeyRotationStatusOutput](f.Scenario, "GetKeyRotationStatus")
+}
+
+// thenStatusNow asks GetKeyRotationStatus after the call under test, which
+// was another operation, and checks what it shows.
+func (f *rotation) thenStatusNow(ctx context.Context, period string) error {
+	k, err := f.Keys.NeedKey()
+	if err != nil {
+		return err
+	}
+	st, err := scenario.Setup(ctx, f.Scenario, "GetKeyRotationStatus", func(ctx context.Context) (*kms.GetKeyRotationStatusOutput, error) {
+		return f.Client.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(k.ID)})
+	})
+	if err != nil {
+		return err
+	}
+	var p []string
+	switch {
+	case period == "" && st.KeyRotationEnabled:
+		p = append(p, "KeyRotationEnabled is true, want false")
+	case period != "" && !st.KeyRotationEnabled:
+		p = append(p, "KeyRotationEnabled is false, want true")
+	case period != "" && fmt.Sprint(aws.ToInt32(st.RotationPeriodInDays)) != period:
+		p = append(p, fmt.Sprintf("RotationPeriodInDays is %d, want %s", aws.ToInt32(st.RotationPeriodInDays), period))
+	}
+	return scenario.ProblemsError(p, "GetKeyRotationStatus of key "+k.ID)
 }
 
 func (f *rotation) thenRotationOff() error {
@@ -259,6 +287,45 @@ func (f *rotation) thenCurrentMaterial(ctx context.Context, which string) error 
 			return nil
 		case !wantNew || time.Now().After(deadline):
 			return fmt.Errorf("the key's current key material is %s, want %s (before: %s)", cur, which, f.sealed.material)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(f.Env.Timeouts.Poll):
+		}
+	}
+}
+
+// thenReplicaMaterial compares the CurrentKeyMaterialId of the multi-Region
+// key in both Regions: related keys share their key materials, and their
+// IDs, and a rotation of the primary reaches the replicas in the background.
+func (f *rotation) thenReplicaMaterial(ctx context.Context) error {
+	k, err := f.Keys.NeedKey()
+	if err != nil {
+		return err
+	}
+	second, err := f.SecondRegionClient()
+	if err != nil {
+		return err
+	}
+	deadline := time.Now().Add(f.Env.Timeouts.Connect)
+	for {
+		p, err := f.Keys.DescribeKeyWith(ctx, f.HomeClient(), k.ID)
+		if err != nil {
+			return err
+		}
+		r, err := f.Keys.DescribeKeyWith(ctx, second, k.ID)
+		if err != nil {
+			return err
+		}
+		want, got := aws.ToString(p.CurrentKeyMaterialId), aws.ToString(r.CurrentKeyMaterialId)
+		switch {
+		case want == "":
+			return fmt.Errorf("DescribeKey names no CurrentKeyMaterialId for the primary key %s", k.ID)
+		case got == want:
+			return nil
+		case time.Now().After(deadline):
+			return fmt.Errorf("the replica's current key material is %q, the primary's %s", got, want)
 		}
 		select {
 		case <-ctx.Done():

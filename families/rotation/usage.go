@@ -112,6 +112,25 @@ func (f *usage) thenKeyItselfReEncrypt(ctx context.Context) error {
 	return lastUsageIs(out, "ReEncrypt")
 }
 
+// thenPrimaryUsed reads the last usage of the multi-Region key in the run's
+// own Region, while the scenario acts on its replica in the second.
+func (f *usage) thenPrimaryUsed(ctx context.Context, op string) error {
+	k, err := f.Keys.NeedKey()
+	if err != nil {
+		return err
+	}
+	out, err := scenario.Setup(ctx, f.Scenario, "GetKeyLastUsage", func(ctx context.Context) (*kms.GetKeyLastUsageOutput, error) {
+		return f.HomeClient().GetKeyLastUsage(ctx, &kms.GetKeyLastUsageInput{KeyId: aws.String(k.ID)})
+	})
+	if err != nil {
+		return err
+	}
+	if err := lastUsageIs(out, op); err != nil {
+		return fmt.Errorf("the primary key in the run's own Region: %w", err)
+	}
+	return nil
+}
+
 func (f *usage) thenTrackingFromCreation() error {
 	out, err := f.usageUnderTest()
 	if err != nil {

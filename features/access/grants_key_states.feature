@@ -109,14 +109,12 @@ Feature: Key states and kinds of the grant operations
       | operation   | call                     | origin       | state       |
       | RevokeGrant | RevokeGrant on the grant | AWS_CLOUDHSM | Unavailable |
 
-  @multi-region @untestable
-  Scenario Outline: <operation> with a multi-Region replica that is Creating
-    Given a condition the public API cannot produce: a replica is Creating only for the moments ReplicateKey takes, and no call can hold it there
-
-    @op:CreateGrant @cond:CreateGrant.26 @error:KMSInvalidStateException
-    Examples: CreateGrant
-      | operation   |
-      | CreateGrant |
+  @multi-region @op:CreateGrant @cond:CreateGrant.26 @error:KMSInvalidStateException
+  Scenario: CreateGrant on a multi-Region replica that is Creating fails with KMSInvalidStateException
+    Given a multi-Region KMS key of origin AWS_KMS that is Creating
+    When I call CreateGrant to call Encrypt
+    Then the request fails with KMSInvalidStateException
+    And the key is Creating
 
   @untestable
   Scenario Outline: <operation> fails with KMSInvalidStateException

@@ -108,6 +108,13 @@ Feature: DeleteImportedKeyMaterial
     Then the request succeeds
     And the response names the key by its ARN and the deleted key material by its ID
 
-  @multi-region @untestable @cond:DeleteImportedKeyMaterial.15
+  @multi-region @cond:DeleteImportedKeyMaterial.15
   Scenario: Deleting a primary key's pending rotation material also deletes it from the replicas
-    Given a condition the public API cannot produce: it needs a multi-Region key with replicas in a second Region and material pending rotation, which a single-Region endpoint cannot hold
+    Given a multi-Region KMS key with imported key material
+    And the key has a replica in the second Region
+    And the primary's key material has been imported into the replica
+    And new key material has been imported into the primary key as NEW_KEY_MATERIAL
+    And the new key material has been imported into the replica as EXISTING_KEY_MATERIAL
+    When I delete the new key material from the primary key
+    Then the request succeeds
+    And the replica lists the new key material PENDING_IMPORT

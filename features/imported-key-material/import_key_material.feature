@@ -342,9 +342,18 @@ Feature: ImportKeyMaterial
     Then the request succeeds
     And the key is Enabled with the same key material
 
-  @multi-region @untestable @cond:ImportKeyMaterial.31
+  @multi-region @cond:ImportKeyMaterial.31
   Scenario: Replicas must import the primary's material before it rotates on demand
-    Given a condition the public API cannot produce: it needs a multi-Region key with replicas in a second Region, which a single-Region endpoint cannot hold
+    Given a multi-Region KMS key with imported key material
+    And the key has a replica in the second Region
+    And the primary's key material has been imported into the replica
+    And new key material has been imported into the primary key as NEW_KEY_MATERIAL
+    And the new key material has been imported into the replica as EXISTING_KEY_MATERIAL
+    When I call RotateKeyOnDemand on the primary key in the run's own Region
+    Then the request succeeds
+    And the primary's current key material is the new key material
+    And the replica's current key material is the primary's, at the latest after a while
+    And what either Region encrypts, the other decrypts
 
   @cond:ImportKeyMaterial.32
   Scenario: A key whose material was deleted is Enabled again once the same material is back

@@ -181,9 +181,16 @@ Feature: ReplicateKey
   Scenario: A primary key that is Creating cannot be replicated
     Given a condition the public API cannot produce: only a replica is ever Creating, and a replica is not a primary key, so ReplicateKey refuses it for that (ReplicateKey.05) whatever its state
 
-  @untestable @error:KMSInvalidStateException @cond:ReplicateKey.28
+  @error:KMSInvalidStateException @cond:ReplicateKey.28
   Scenario: A new primary key that is Updating cannot be replicated
-    Given a condition the public API cannot produce: it needs a third Region, since the new primary's only other Region already holds its former primary, and a run has two Regions
+    The new primary's only other Region holds its former primary, so the
+    replica would go to a third Region; a run without one skips this.
+
+    Given the run has a third Region
+    And a multi-Region KMS key
+    And the key's primary Region has moved to the second Region, and both keys are Updating
+    When I replicate the new primary key in the second Region to the third Region
+    Then the request fails with KMSInvalidStateException
 
   @cond:ReplicateKey.31
   Scenario: Another account cannot replicate the key

@@ -96,6 +96,14 @@ Feature: GetKeyLastUsage tells a key's last successful cryptographic use
   Scenario: A key created before tracking began
     Given a condition the public API cannot produce: every key a scenario can create is created after KMS began tracking key usage, so KeyCreationDate is never before TrackingStartDate
 
-  @multi-region @untestable @cond:GetKeyLastUsage.12
+  @multi-region @cond:GetKeyLastUsage.12
   Scenario: The keys of a multi-Region key set track their usage apart
-    Given a condition the public API cannot produce: needs the multi-Region reference (issue #20)
+    Given a multi-Region KMS key
+    And the key has a replica in the second Region
+    And the key has been used for Encrypt
+    And the scenario acts on the replica in the second Region
+    And the key has been used for GenerateDataKey
+    When I call GetKeyLastUsage on the key
+    Then the request succeeds
+    And the last usage names GenerateDataKey with its time, CloudTrail event ID and request ID
+    And the last usage of the primary key in the run's own Region still names Encrypt

@@ -99,16 +99,32 @@ Feature: RotateKeyOnDemand rotates a key's material at once
     Then the request fails with a client error
     And the key has completed 0 ON_DEMAND rotations
 
-  @multi-region @untestable
-  Scenario Outline: RotateKeyOnDemand with a multi-Region key: <case>
-    Given a condition the public API cannot produce: needs the multi-Region reference (issue #20)
+  @multi-region @cond:RotateKeyOnDemand.16
+  Scenario: A multi-Region replica cannot rotate on demand
+    Given a multi-Region KMS key
+    And the key has a replica in the second Region
+    And the scenario acts on the replica in the second Region
+    When I call RotateKeyOnDemand on the key
+    Then the request fails with a client error
+    And the key has completed 0 ON_DEMAND rotations
 
-    @cond:RotateKeyOnDemand.16
-    Examples: a replica
-      | case      |
-      | a replica |
+  @multi-region @cond:RotateKeyOnDemand.16
+  Scenario: Rotating a multi-Region primary key on demand rotates its replica
+    Given a multi-Region KMS key
+    And the key has a replica in the second Region
+    And a message has been encrypted under the key's current key material
+    When I call RotateKeyOnDemand on the key
+    Then the request succeeds
+    And the key's current key material is new, at the latest after a while
+    And the replica's current key material is the primary's, at the latest after a while
+    And what either Region encrypts, the other decrypts
 
-    @cond:RotateKeyOnDemand.17
-    Examples: new imported material not yet in every replica
-      | case                                            |
-      | new imported material not yet in every replica |
+  @multi-region @import @cond:RotateKeyOnDemand.17 @cond:ImportKeyMaterial.31
+  Scenario: A multi-Region primary key does not rotate to new imported material its replica lacks
+    Given a multi-Region KMS key with imported key material
+    And the key has a replica in the second Region
+    And the primary's key material has been imported into the replica
+    And new key material has been imported into the primary key as NEW_KEY_MATERIAL
+    When I call RotateKeyOnDemand on the primary key in the run's own Region
+    Then the request fails with a client error
+    And the primary's current key material is still the first

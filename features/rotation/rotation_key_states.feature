@@ -213,36 +213,61 @@ Feature: Key states and key kinds of the rotation operations
       | origin             |
       | EXTERNAL_KEY_STORE |
 
-  @multi-region @untestable
-  Scenario Outline: <operation> with a multi-Region replica that is <case>
-    Given a condition the public API cannot produce: needs the multi-Region reference (issue #20)
+  @multi-region
+  Scenario Outline: <operation> on a multi-Region replica that is Creating fails with KMSInvalidStateException
+    Given a multi-Region KMS key of origin AWS_KMS that is Creating
+    When I call <operation> on the key
+    Then the request fails with KMSInvalidStateException
+    And the key is Creating
 
     @op:EnableKeyRotation @cond:EnableKeyRotation.18 @error:KMSInvalidStateException
-    Examples: EnableKeyRotation, Creating
-      | operation         | case     |
-      | EnableKeyRotation | Creating |
-
-    @op:EnableKeyRotation @cond:EnableKeyRotation.19
-    Examples: EnableKeyRotation, Updating
-      | operation         | case     |
-      | EnableKeyRotation | Updating |
-
-    @op:EnableKeyRotation @cond:EnableKeyRotation.13
-    Examples: EnableKeyRotation, a replica
-      | operation         | case    |
-      | EnableKeyRotation | Enabled |
+    Examples: EnableKeyRotation
+      | operation         |
+      | EnableKeyRotation |
 
     @op:DisableKeyRotation @cond:DisableKeyRotation.16 @error:KMSInvalidStateException
-    Examples: DisableKeyRotation, Creating
-      | operation          | case     |
-      | DisableKeyRotation | Creating |
+    Examples: DisableKeyRotation
+      | operation          |
+      | DisableKeyRotation |
+
+  @multi-region
+  Scenario Outline: <operation> on a new multi-Region primary key that is Updating succeeds
+    Given a multi-Region KMS key
+    And the key's primary Region has moved to the second Region, and both keys are Updating
+    And the scenario acts on the new primary key in the second Region
+    When I call <operation> on the key
+    Then the request succeeds
+    And the key is Updating
+    And GetKeyRotationStatus then shows <status>
+
+    @op:EnableKeyRotation @cond:EnableKeyRotation.19
+    Examples: EnableKeyRotation
+      | operation         | status                       |
+      | EnableKeyRotation | rotation on every 365 days |
 
     @op:DisableKeyRotation @cond:DisableKeyRotation.17
-    Examples: DisableKeyRotation, Updating
-      | operation          | case     |
-      | DisableKeyRotation | Updating |
+    Examples: DisableKeyRotation
+      | operation          | status       |
+      | DisableKeyRotation | rotation off |
+
+  @multi-region
+  Scenario Outline: <operation> on a multi-Region replica fails with a client error
+    Automatic rotation of a multi-Region key is set on its primary key, and
+    the replicas follow it; the docs name no error for a replica.
+
+    Given a multi-Region KMS key
+    And the key has a replica in the second Region
+    And the scenario acts on the replica in the second Region
+    When I call <operation> on the key
+    Then the request fails with a client error
+    And GetKeyRotationStatus then shows rotation off
+
+    @op:EnableKeyRotation @cond:EnableKeyRotation.13
+    Examples: EnableKeyRotation
+      | operation         |
+      | EnableKeyRotation |
 
     @op:DisableKeyRotation @cond:DisableKeyRotation.11
-    Examples: DisableKeyRotation, a replica
-      | operation          | case    |
-      | DisableKeyRotation | Enabled |
+    Examples: DisableKeyRotation
+      | operation          |
+      | DisableKeyRotation |
