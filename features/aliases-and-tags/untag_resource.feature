@@ -52,12 +52,6 @@ Feature: UntagResource
     Then the request fails with a client error
     And the key's tags are Env=prod, Team=blue, Purpose=kmsconform
 
-  @cond:UntagResource.05
-  Scenario: An AWS managed key cannot be untagged
-    Given an AWS managed key
-    When I call UntagResource naming the AWS managed key
-    Then the request fails with a client error
-
   @untestable @error:KMSInternalException @cond:UntagResource.11
   Scenario: UntagResource meets an internal error
     Given a condition the public API cannot produce: no request makes KMS fail inside
