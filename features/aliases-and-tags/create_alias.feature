@@ -74,12 +74,6 @@ Feature: CreateAlias
     When I call CreateAlias naming the key by its ARN in another Region
     Then the request fails with a client error
 
-  @cond:CreateAlias.10
-  Scenario: An alias cannot name an AWS managed key
-    Given an AWS managed key
-    When I call CreateAlias naming the AWS managed key
-    Then the request fails with a client error
-
   @cross-account @cond:CreateAlias.11
   Scenario: Another account cannot give the key an alias
     When the second account calls CreateAlias on the key by its key ARN

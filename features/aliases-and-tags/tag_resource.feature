@@ -91,12 +91,6 @@ Feature: TagResource
     Then the request fails with a client error
     And the key's tags are only the run's tag
 
-  @cond:TagResource.05
-  Scenario: An AWS managed key cannot be tagged
-    Given an AWS managed key
-    When I call TagResource naming the AWS managed key
-    Then the request fails with a client error
-
   @cond:TagResource.06
   Scenario: An alias cannot be tagged, nor its key through it
     When I call TagResource naming the key by its alias name

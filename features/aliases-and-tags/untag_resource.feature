@@ -51,9 +51,3 @@ Feature: UntagResource
     When the second account calls UntagResource on the key by its key ARN
     Then the request fails with a client error
     And the key's tags are Env=prod, Team=blue, Purpose=kmsconform
-
-  @cond:UntagResource.05
-  Scenario: An AWS managed key cannot be untagged
-    Given an AWS managed key
-    When I call UntagResource naming the AWS managed key
-    Then the request fails with a client error

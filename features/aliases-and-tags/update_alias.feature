@@ -57,13 +57,6 @@ Feature: UpdateAlias
     When I point the alias at the other key
     Then the request fails with a client error
 
-  @cond:UpdateAlias.08
-  Scenario: An alias cannot be pointed at an AWS managed key
-    Given an AWS managed key
-    When I call UpdateAlias naming the AWS managed key
-    Then the request fails with a client error
-    And the alias names the key
-
   @cond:UpdateAlias.09
   Scenario: An alias cannot be pointed at a key of another Region
     When I call UpdateAlias naming the key by its ARN in another Region
