@@ -95,27 +95,12 @@ func multiRegionWrongCases() []wrongCase {
 			}))),
 		},
 		{
-			name: "multi-Region keys never leave Creating or Updating",
-			tags: "@cond:ReplicateKey.10,@cond:UpdatePrimaryRegion.09",
-			change: func(*wrongKMS) change {
-				var mu sync.Mutex
-				stuck := map[string]string{} // Region/key ID -> the state it stays in
-				return rewritten("DescribeKey", func(x *exchange, out map[string]any) {
-					md := member(out, "KeyMetadata")
-					if md == nil {
-						return
-					}
-					key := regionOf(x.r) + "/" + str(md, "KeyId")
-					mu.Lock()
-					defer mu.Unlock()
-					switch st := str(md, "KeyState"); {
-					case st == "Creating" || st == "Updating":
-						stuck[key] = st
-					case stuck[key] != "":
-						md["KeyState"], md["Enabled"] = stuck[key], false
-					}
-				})
-			},
+			name: "replicas never leave Creating", tags: "@cond:ReplicateKey.10",
+			change: func(*wrongKMS) change { return stuckAfter("ReplicateKey") },
+		},
+		{
+			name: "keys never leave Updating", tags: "@cond:UpdatePrimaryRegion.09",
+			change: func(*wrongKMS) change { return stuckAfter("UpdatePrimaryRegion") },
 		},
 		{
 			name:   "a replica takes rotation requests of its own and shows them, and keeps its key material when its primary rotates",
@@ -198,6 +183,40 @@ func multiRegionWrongCases() []wrongCase {
 				return a
 			}),
 		},
+	}
+}
+
+// stuckAfter keeps the keys that op (ReplicateKey or UpdatePrimaryRegion)
+// puts in Creating or Updating there in DescribeKey's answers for good. It
+// learns them from op's answers, so that no DescribeKey needs to catch a key
+// in the transition.
+func stuckAfter(op string) change {
+	var mu sync.Mutex
+	stuck := map[string]string{} // Region/key ID -> the state it stays in
+	return func(x *exchange) answer {
+		a := x.forward()
+		if !a.ok() {
+			return a
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case x.op == op && op == "ReplicateKey":
+			stuck[str(x.in, "ReplicaRegion")+"/"+str(member(a.body, "ReplicaKeyMetadata"), "KeyId")] = "Creating"
+		case x.op == op && op == "UpdatePrimaryRegion":
+			id := str(x.in, "KeyId")
+			if i := strings.LastIndex(id, "/"); i >= 0 {
+				id = id[i+1:]
+			}
+			stuck[regionOf(x.r)+"/"+id] = "Updating"
+			stuck[str(x.in, "PrimaryRegion")+"/"+id] = "Updating"
+		case x.op == "DescribeKey":
+			md := member(a.body, "KeyMetadata")
+			if st := stuck[regionOf(x.r)+"/"+str(md, "KeyId")]; md != nil && st != "" {
+				md["KeyState"], md["Enabled"] = st, false
+			}
+		}
+		return a
 	}
 }
 
