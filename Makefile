@@ -93,8 +93,14 @@ deps:
 ## test: what CI runs: unit and integration tests (race detector on), the
 ## proxy soak, every fuzz target briefly, the suite itself against the embedded
 ## reference, and strict coverage of every operation in the catalog.
+# SUITE_TESTS run the whole suite many times over (against every wrong
+# endpoint, and against moto). They run without the race detector: under it
+# they take longer than every other test together, and the detector already
+# watches the same code run the whole suite in TestReferencePassesEveryTestableScenario.
+SUITE_TESTS = TestWrongEndpointsFailEveryCheck|TestMotoRunNamesUnsupportedOperations
 test: deps vet fmt-check build
-	$(GO) test $(GOFLAGS_TEST) ./...
+	$(GO) test $(GOFLAGS_TEST) -skip '^($(SUITE_TESTS))$$' ./...
+	$(GO) test -count=1 -timeout 30m -run '^($(SUITE_TESTS))$$' ./runner
 	$(MAKE) --no-print-directory test-soak
 	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 	./$(BIN) coverage --strict --out $(OUT)/coverage >/dev/null
