@@ -349,6 +349,24 @@ func (x *Expectations) Check(run *Run) *ExpectationCheck {
 	return c
 }
 
+// MarkKnownFailures sets KnownFailure on each scenario of run that failed
+// as its entry expects, so that the reports show it apart from new failures.
+func (x *Expectations) MarkKnownFailures(run *Run) {
+	for _, j := range x.Check(run).Expected {
+		if j.Outcome == StatusPassed {
+			continue
+		}
+		for i := range run.Scenarios {
+			if s := &run.Scenarios[i]; s.ID == j.ID {
+				s.KnownFailure = j.Expectation.Reason
+				if s.KnownFailure == "" {
+					s.KnownFailure = "listed in the expectations file"
+				}
+			}
+		}
+	}
+}
+
 // WriteExpectationsSummary writes the check as Markdown, for summary.md: the
 // verdict, then what changed, then the known failures and what went unchecked.
 func WriteExpectationsSummary(w io.Writer, c *ExpectationCheck) error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -241,5 +242,50 @@ func TestGenerateExpectationsFlaky(t *testing.T) {
 	}
 	if c := x.Check(&Run{Scenarios: []Scenario{{ID: a, Status: StatusPassed}, {ID: b, Status: StatusPassed}}}); c.OK() {
 		t.Error("a steady failure that passes goes unnoticed")
+	}
+}
+
+// A failure the expectations list is marked known, with its reason, and
+// report.html lists it apart from the new ones; a new failure is not marked.
+func TestKnownFailuresMarkedInReport(t *testing.T) {
+	run := sampleRun()
+	var failed []string
+	for _, s := range run.Scenarios {
+		if s.Status == StatusFailed {
+			failed = append(failed, s.ID)
+		}
+	}
+	if len(failed) < 2 {
+		t.Fatalf("the sample run has %d failures, want at least 2", len(failed))
+	}
+	known, fresh := failed[0], failed[1]
+	x := &Expectations{Path: "x.yaml", Entries: []Expectation{{Scenario: known, Expected: Outcomes{"failed", "unsupported"}, Reason: "a known gap <b>"}}}
+	x.MarkKnownFailures(run)
+	for _, s := range run.Scenarios {
+		switch s.ID {
+		case known:
+			if s.KnownFailure != "a known gap <b>" {
+				t.Errorf("%s: KnownFailure = %q, want the entry's reason", s.ID, s.KnownFailure)
+			}
+		case fresh:
+			if s.KnownFailure != "" {
+				t.Errorf("%s: a new failure is marked known: %q", s.ID, s.KnownFailure)
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := WriteHTML(&b, run); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	newAt, knownAt := strings.Index(page, "<h2>New failures</h2>"), strings.Index(page, `<h2 id="known-failures">Known failures</h2>`)
+	if newAt < 0 || knownAt < 0 {
+		t.Fatalf("report.html lacks the new (%d) or the known (%d) failures heading", newAt, knownAt)
+	}
+	if !strings.Contains(page[knownAt:], "known: a known gap &lt;b&gt;") {
+		t.Error("the known failure's reason is not shown, escaped, under Known failures")
+	}
+	if !strings.Contains(page[newAt:knownAt], anchor(&run.Scenarios[slices.IndexFunc(run.Scenarios, func(s Scenario) bool { return s.ID == fresh })])) {
+		t.Error("the new failure is not listed under New failures")
 	}
 }

@@ -76,6 +76,8 @@ type reportView struct {
 	Families   []familyRow
 	Matrix     matrix
 	Failures   []*scenarioView
+	// KnownFailures failed as the run's expectations file says they would.
+	KnownFailures []*scenarioView
 	// Findings are the run's distinct findings, each with the scenarios
 	// that recorded it, whatever their outcome.
 	Findings         []findingView
@@ -165,11 +167,14 @@ func buildReportView(run *Run) (*reportView, error) {
 		sv := &scenarioView{
 			Scenario: s,
 			Anchor:   anchor(s),
-			Open:     s.Status == StatusFailed,
+			Open:     s.Status == StatusFailed && s.KnownFailure == "",
 			Timeline: buildTimeline(s),
 			Evidence: evidence.add(s),
 		}
-		if s.Status == StatusFailed {
+		switch {
+		case s.Status == StatusFailed && s.KnownFailure != "":
+			v.KnownFailures = append(v.KnownFailures, sv)
+		case s.Status == StatusFailed:
 			v.Failures = append(v.Failures, sv)
 		}
 		fam := s.Family()

@@ -79,6 +79,10 @@ type Scenario struct {
 	// Unsupported is set when the target does not implement an operation the
 	// scenario needs (the scenario then fails, naming the operation).
 	Unsupported bool `json:"unsupported,omitempty"`
+	// KnownFailure is the reason the run's expectations file gives for this
+	// failure (run --expectations), "" for a new one or when the run had no
+	// such file. It never changes the status: the exit code is the check's.
+	KnownFailure string `json:"knownFailure,omitempty"`
 	// Observed is the error code the endpoint returned to the call under test
 	// ("" for success), so runs can be compared code by code.
 	Observed  string        `json:"observed,omitempty"`

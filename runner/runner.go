@@ -78,6 +78,9 @@ type Options struct {
 	AllowRealAccount bool
 	// Plaintext is the message the Encrypt scenarios encrypt; empty means a fixed one.
 	Plaintext []byte
+	// Expectations, when set, mark the failures they list as known in the
+	// reports (reports.Scenario.KnownFailure); the verdict stays the caller's.
+	Expectations *reports.Expectations
 	// Getenv reads the environment (AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL,
 	// AWS_CA_BUNDLE for an https target's private CA, CI to require the retry
 	// scenarios' clients); nil uses os.Getenv.
@@ -218,6 +221,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	run.Totals = run.Tally()
 	run.RetryMatrix = retries.Matrix(run.Scenarios, run.SDKs)
+	if opts.Expectations != nil {
+		opts.Expectations.MarkKnownFailures(run)
+	}
 
 	// An interrupted run still reports the scenarios that finished.
 	res := &Result{Run: run, RunID: runID, Warnings: col.Warnings()}

@@ -159,14 +159,20 @@ func newOutcome(op string, err error, a answer) outcome {
 }
 
 // unsupported reports whether the answer says the endpoint does not implement
-// the operation at all: an unknown-operation error, or an error status whose
-// body is not a KMS error (an emulator's HTML error page, for instance).
+// the operation at all: an unknown-operation error, HTTP 501, or an error
+// status whose body is not a KMS error (an emulator's HTML error page, for
+// instance).
 func (o outcome) unsupported() bool {
 	if o.Err == nil || o.Status == 0 {
 		return false
 	}
 	switch o.Code {
 	case "UnknownOperationException", "InvalidAction", "NotImplemented", "NotImplementedException":
+		return true
+	}
+	// KMS never answers 501: whatever the body says, the endpoint lacks the
+	// operation (LocalStack sends an InternalFailure of its own with it).
+	if o.Status == http.StatusNotImplemented {
 		return true
 	}
 	switch o.Status {

@@ -20,6 +20,7 @@ func TestUnsupportedAnswers(t *testing.T) {
 		{"KMS internal error", outcome{Err: apiErr("KMSInternalException"), Code: "KMSInternalException", Status: 500, Body: []byte(`{"__type":"KMSInternalException"}`)}, false},
 		{"KMS UnsupportedOperationException", outcome{Err: apiErr("UnsupportedOperationException"), Code: "UnsupportedOperationException", Status: 400, Body: []byte(`{"__type":"UnsupportedOperationException"}`)}, false},
 		{"proxy cannot reach upstream", outcome{Err: apiErr("UnknownError"), Status: 502, Body: []byte("kmsconform proxy: upstream: connection refused")}, false},
+		{"501 with an error code of its own (LocalStack)", outcome{Err: apiErr("InternalFailure"), Code: "InternalFailure", Status: 501, Body: []byte(`{"__type":"InternalFailure","message":"The API for service kms is either not included in your current license plan or has not yet been emulated by LocalStack."}`)}, true},
 		{"no answer", outcome{Err: errors.New("timeout")}, false},
 		{"success", outcome{Status: 200, Body: []byte("{}")}, false},
 	}

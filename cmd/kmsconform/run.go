@@ -105,6 +105,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		expect = x
+		opts.Expectations = x
 	}
 	opts.Version = version
 	opts.Progress = stdout
