@@ -30,6 +30,27 @@ func (p pageRequest) validate(v *validator, maxLimit int64) {
 	v.Pattern("marker", p.Marker, markerPattern, false)
 }
 
+// keyListing decodes, validates and resolves the request of a listing of
+// one key's items that takes nothing but KeyId, Limit (at most maxLimit) and
+// Marker: ListResourceTags, ListKeyPolicies.
+func (c *call) keyListing(maxLimit int64) (*Key, pageRequest, error) {
+	var in struct {
+		pageRequest
+		KeyID *string `json:"KeyId"`
+	}
+	if err := c.decode(&in); err != nil {
+		return nil, pageRequest{}, err
+	}
+	var v validator
+	validateKeyID(&v, in.KeyID)
+	in.validate(&v, maxLimit)
+	if err := v.Err(); err != nil {
+		return nil, pageRequest{}, err
+	}
+	k, err := c.resolveKey(*in.KeyID, keyOrARN)
+	return k, in.pageRequest, err
+}
+
 // listing names one list a marker belongs to: the operation, the account
 // and what the list is of (a key ID, or "" for the whole account), so that
 // a marker handed out for one list is refused by every other.

@@ -272,24 +272,11 @@ func putKeyPolicy(c *call) (any, error) {
 // "default", never truncated. No marker is ever handed out, so any marker
 // is refused (ListKeyPolicies.09).
 func listKeyPolicies(c *call) (any, error) {
-	var in struct {
-		pageRequest
-		KeyID *string `json:"KeyId"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	var v validator
-	validateKeyID(&v, in.KeyID)
-	in.validate(&v, 1000)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	k, err := c.resolveKey(*in.KeyID, keyOrARN)
+	k, req, err := c.keyListing(1000)
 	if err != nil {
 		return nil, err
 	}
-	page, next, err := paginate([]string{"default"}, in.pageRequest, 100, listing{op: "ListKeyPolicies", account: c.acct.id, scope: k.ID})
+	page, next, err := paginate([]string{"default"}, req, 100, listing{op: "ListKeyPolicies", account: c.acct.id, scope: k.ID})
 	if err != nil {
 		return nil, err
 	}

@@ -152,20 +152,7 @@ func untagResource(c *call) (any, error) {
 // listResourceTags implements ListResourceTags, in every key state
 // (ListResourceTags.06), a page of at most 50 tags in tag key order.
 func listResourceTags(c *call) (any, error) {
-	var in struct {
-		pageRequest
-		KeyID *string `json:"KeyId"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	var v validator
-	validateKeyID(&v, in.KeyID)
-	in.validate(&v, 50)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	k, err := c.resolveKey(*in.KeyID, keyOrARN)
+	k, req, err := c.keyListing(50)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +162,7 @@ func listResourceTags(c *call) (any, error) {
 		values[t.TagKey] = t.TagValue
 		keys = append(keys, t.TagKey)
 	}
-	page, next, err := paginate(keys, in.pageRequest, 50, listing{op: "ListResourceTags", account: c.acct.id, scope: k.ID})
+	page, next, err := paginate(keys, req, 50, listing{op: "ListResourceTags", account: c.acct.id, scope: k.ID})
 	if err != nil {
 		return nil, err
 	}

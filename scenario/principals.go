@@ -23,6 +23,9 @@ var deniedPrincipal = regexp.MustCompile(`User: (arn:[^ ]+) is not authorized`)
 // let it, and the answer is read. An IAM user or role shows as itself, the
 // account's root as arn:<partition>:iam::<account>:root.
 func (w *Keys) SecondPrincipal(ctx context.Context) (string, error) {
+	if w.secondPrincipal != "" {
+		return w.secondPrincipal, nil
+	}
 	k, _, err := w.KeyForSecondAccount()
 	if err != nil {
 		return "", err
@@ -45,7 +48,17 @@ func (w *Keys) SecondPrincipal(ctx context.Context) (string, error) {
 	if m == nil {
 		return "", fmt.Errorf("learning the second account's principal: the AccessDeniedException message %q names no principal", apiErr.ErrorMessage())
 	}
+	w.secondPrincipal = m[1]
 	return m[1], nil
+}
+
+// OwnRoot is the root principal of the account that owns the scenario's key.
+func (w *Keys) OwnRoot() (string, error) {
+	k, err := w.NeedKey()
+	if err != nil {
+		return "", err
+	}
+	return AccountRoot(k.ARN)
 }
 
 // AccountRoot is the root principal of the account that owns the key with

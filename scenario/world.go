@@ -75,7 +75,11 @@ type Scenario struct {
 }
 
 // Keys creates, imports into and checks the scenario's KMS keys.
-type Keys struct{ *Scenario }
+type Keys struct {
+	*Scenario
+	// secondPrincipal is the second account's principal ARN, once learned.
+	secondPrincipal string
+}
 
 // Stores creates, connects and checks the scenario's custom key stores.
 type Stores struct{ *Scenario }
@@ -83,7 +87,7 @@ type Stores struct{ *Scenario }
 // New is one scenario's state in a run in env.
 func New(env *Env) *Scenario {
 	s := &Scenario{Env: env}
-	s.Keys = &Keys{s}
+	s.Keys = &Keys{Scenario: s}
 	s.Stores = &Stores{s}
 	return s
 }

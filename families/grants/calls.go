@@ -60,7 +60,7 @@ func checkVariantAt[T any](i int, table map[string]T) stepdef.Option {
 }
 
 func (f *grants) givenGrant(ctx context.Context, ops string) error {
-	p, err := f.secondPrincipal(ctx)
+	p, err := f.Keys.SecondPrincipal(ctx)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (f *grants) givenGrant(ctx context.Context, ops string) error {
 }
 
 func (f *grants) givenConstrainedGrant(ctx context.Context, ops, how, pairs string) error {
-	p, err := f.secondPrincipal(ctx)
+	p, err := f.Keys.SecondPrincipal(ctx)
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (f *grants) bucketARN() (string, error) {
 }
 
 func (f *grants) givenSourceArnGrant(ctx context.Context, ops string) error {
-	p, err := f.secondPrincipal(ctx)
+	p, err := f.Keys.SecondPrincipal(ctx)
 	if err != nil {
 		return err
 	}
@@ -111,11 +111,11 @@ func (f *grants) givenSourceArnGrant(ctx context.Context, ops string) error {
 }
 
 func (f *grants) givenRetirableGrant(ctx context.Context) error {
-	p, err := f.secondPrincipal(ctx)
+	p, err := f.Keys.SecondPrincipal(ctx)
 	if err != nil {
 		return err
 	}
-	own, err := f.ownRoot()
+	own, err := f.Keys.OwnRoot()
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (f *grants) givenRetirableGrant(ctx context.Context) error {
 }
 
 func (f *grants) givenOwnGrant(ctx context.Context) error {
-	own, err := f.ownRoot()
+	own, err := f.Keys.OwnRoot()
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (f *grants) givenGrantEnded(ctx context.Context, how string) error {
 }
 
 func (f *grants) givenNamedGrant(ctx context.Context, name string) error {
-	p, err := f.secondPrincipal(ctx)
+	p, err := f.Keys.SecondPrincipal(ctx)
 	if err != nil {
 		return err
 	}
@@ -247,7 +247,7 @@ var createGrantVariants = map[string]func(f *grants, in *kms.CreateGrantInput, k
 		return err
 	},
 	"with both a retiring principal and a retiring service principal": func(f *grants, in *kms.CreateGrantInput, _ *scenario.Key) error {
-		own, err := f.ownRoot()
+		own, err := f.Keys.OwnRoot()
 		in.RetiringPrincipal, in.RetiringServicePrincipal = aws.String(own), aws.String("s3.amazonaws.com")
 		return err
 	},
@@ -305,9 +305,9 @@ func (f *grants) callCreateGrant(ctx context.Context, variant string) error {
 // no second account, my own account's root, so that the scenario still runs.
 func (f *grants) grantee(ctx context.Context, needSecond bool) (string, error) {
 	if needSecond || f.Env.Second != nil {
-		return f.secondPrincipal(ctx)
+		return f.Keys.SecondPrincipal(ctx)
 	}
-	return f.ownRoot()
+	return f.Keys.OwnRoot()
 }
 
 func (f *grants) actCreateGrant(ctx context.Context, c *kms.Client, in *kms.CreateGrantInput) error {
@@ -328,7 +328,7 @@ func (f *grants) secondCreatesGrant(ctx context.Context, form, loose string) err
 	if err != nil {
 		return err
 	}
-	p, err := f.secondPrincipal(ctx)
+	p, err := f.Keys.SecondPrincipal(ctx)
 	if err != nil {
 		return err
 	}
@@ -369,12 +369,12 @@ var listGrantsVariants = map[string]func(f *grants, in *kms.ListGrantsInput, k *
 		return nil
 	},
 	"for the second account's principal": func(f *grants, in *kms.ListGrantsInput, _ *scenario.Key) error {
-		p, err := f.secondPrincipal(context.Background())
+		p, err := f.Keys.SecondPrincipal(context.Background())
 		in.GranteePrincipal = aws.String(p)
 		return err
 	},
 	"with both a grantee principal and a grantee service principal": func(f *grants, in *kms.ListGrantsInput, _ *scenario.Key) error {
-		own, err := f.ownRoot()
+		own, err := f.Keys.OwnRoot()
 		in.GranteePrincipal, in.GranteeServicePrincipal = aws.String(own), aws.String("s3.amazonaws.com")
 		return err
 	},

@@ -23,7 +23,7 @@ func (f *grants) caller(who string) (*kms.Client, error) {
 
 var retirableVariants = map[string]func(ctx context.Context, f *grants, in *kms.ListRetirableGrantsInput) error{
 	"for its own principal": func(ctx context.Context, f *grants, in *kms.ListRetirableGrantsInput) error {
-		p, err := f.secondPrincipal(ctx)
+		p, err := f.Keys.SecondPrincipal(ctx)
 		in.RetiringPrincipal = aws.String(p)
 		return err
 	},
@@ -50,7 +50,7 @@ var retirableVariants = map[string]func(ctx context.Context, f *grants, in *kms.
 		return nil
 	},
 	"for the second account's principal": func(ctx context.Context, f *grants, in *kms.ListRetirableGrantsInput) error {
-		p, err := f.secondPrincipal(ctx)
+		p, err := f.Keys.SecondPrincipal(ctx)
 		in.RetiringPrincipal = aws.String(p)
 		return err
 	},
@@ -62,7 +62,7 @@ var retirableVariants = map[string]func(ctx context.Context, f *grants, in *kms.
 
 // retiringOwn asks for the grants the root of my own account may retire.
 func (f *grants) retiringOwn(in *kms.ListRetirableGrantsInput) error {
-	own, err := f.ownRoot()
+	own, err := f.Keys.OwnRoot()
 	in.RetiringPrincipal = aws.String(own)
 	return err
 }

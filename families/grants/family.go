@@ -20,8 +20,6 @@ import (
 // grants is one scenario's state for the grant steps.
 type grants struct {
 	*scenario.Scenario
-	// second is the second account's principal ARN, once learned.
-	second string
 	// grant is the grant the scenario talks about: the latest one a Given
 	// made, or the one the CreateGrant under test made.
 	grant *kms.CreateGrantOutput
@@ -37,27 +35,6 @@ func Register(s *scenario.Scenario, sc stepdef.Context) {
 	f := &grants{Scenario: s}
 	f.registerCalls(sc)
 	f.registerChecks(sc)
-}
-
-// secondPrincipal is the second account's principal ARN, learned once.
-func (f *grants) secondPrincipal(ctx context.Context) (string, error) {
-	if f.second == "" {
-		p, err := f.Keys.SecondPrincipal(ctx)
-		if err != nil {
-			return "", err
-		}
-		f.second = p
-	}
-	return f.second, nil
-}
-
-// ownRoot is the root principal of the account that owns the scenario's key.
-func (f *grants) ownRoot() (string, error) {
-	k, err := f.Keys.NeedKey()
-	if err != nil {
-		return "", err
-	}
-	return scenario.AccountRoot(k.ARN)
 }
 
 // operationList reads "Encrypt", "Encrypt and Decrypt" or "Encrypt,

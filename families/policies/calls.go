@@ -41,11 +41,11 @@ func (f *policies) givenAllows(ctx context.Context, actions string) error {
 }
 
 func (f *policies) givenAllowsAndDenies(ctx context.Context, allowed, denied string) error {
-	p, err := f.secondPrincipal(ctx)
+	p, err := f.Keys.SecondPrincipal(ctx)
 	if err != nil {
 		return err
 	}
-	own, err := f.ownRoot()
+	own, err := f.Keys.OwnRoot()
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func (f *policies) givenAllowsAndDenies(ctx context.Context, allowed, denied str
 }
 
 func (f *policies) givenAllowsEveryone(ctx context.Context, actions string) error {
-	own, err := f.ownRoot()
+	own, err := f.Keys.OwnRoot()
 	if err != nil {
 		return err
 	}

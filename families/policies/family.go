@@ -18,8 +18,6 @@ import (
 // policies is one scenario's state for the key policy steps.
 type policies struct {
 	*scenario.Scenario
-	// second is the second account's principal ARN, once learned.
-	second string
 	// sent is the Policy of the PutKeyPolicy under test; before is the key's
 	// policy before it.
 	sent, before string
@@ -63,25 +61,6 @@ func kmsActions(s string) []string {
 		out = append(out, "kms:"+strings.TrimSpace(part))
 	}
 	return out
-}
-
-func (f *policies) secondPrincipal(ctx context.Context) (string, error) {
-	if f.second == "" {
-		p, err := f.Keys.SecondPrincipal(ctx)
-		if err != nil {
-			return "", err
-		}
-		f.second = p
-	}
-	return f.second, nil
-}
-
-func (f *policies) ownRoot() (string, error) {
-	k, err := f.Keys.NeedKey()
-	if err != nil {
-		return "", err
-	}
-	return scenario.AccountRoot(k.ARN)
 }
 
 // putPolicy gives the scenario's key doc as a setup call.
