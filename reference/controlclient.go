@@ -250,6 +250,11 @@ func (c *ControlClient) do(ctx context.Context, method, path string, in, out any
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	// Lets net/http replay the request when the server closed a reused
+	// keep-alive connection before answering (a POST otherwise fails with
+	// EOF under load); it replays only then, when the server did not act on
+	// it. A nil value marks the request without sending the header.
+	req.Header["Idempotency-Key"] = nil
 	hc := c.HTTP
 	if hc == nil {
 		hc = http.DefaultClient
