@@ -188,7 +188,15 @@ func (f *multiRegion) secondAccountReplicates(ctx context.Context) error {
 }
 
 func (f *multiRegion) updateByARN(ctx context.Context) error {
-	return f.updateHomeKeyToSecond(ctx, func(k *scenario.Key) string { return k.ARN })
+	k, err := f.keyInHome()
+	if err != nil {
+		return err
+	}
+	region, err := f.SecondRegion()
+	if err != nil {
+		return err
+	}
+	return f.updateAs(ctx, f.HomeClient(), k.ARN, region)
 }
 
 func (f *multiRegion) updateMalformedARN(ctx context.Context) error {
@@ -238,12 +246,6 @@ func (f *multiRegion) updateAs(ctx context.Context, c *kms.Client, keyID, region
 }
 
 func (f *multiRegion) updateToSecond(ctx context.Context) error {
-	return f.updateHomeKeyToSecond(ctx, func(k *scenario.Key) string { return k.ID })
-}
-
-// updateHomeKeyToSecond makes the second Region the primary of the key in
-// the scenario's own Region, named as name gives it.
-func (f *multiRegion) updateHomeKeyToSecond(ctx context.Context, name func(*scenario.Key) string) error {
 	k, err := f.keyInHome()
 	if err != nil {
 		return err
@@ -252,7 +254,7 @@ func (f *multiRegion) updateHomeKeyToSecond(ctx context.Context, name func(*scen
 	if err != nil {
 		return err
 	}
-	return f.updateAs(ctx, f.HomeClient(), name(k), region)
+	return f.updateAs(ctx, f.HomeClient(), k.ID, region)
 }
 
 func (f *multiRegion) updateToOwn(ctx context.Context) error {
